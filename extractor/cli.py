@@ -1,0 +1,237 @@
+"""The kpi-extract command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from . import __version__
+from .backends import NAMES, default_backend
+from .documents import load_document
+from .errors import ExtractorError
+from .evaluate import evaluate as score
+from .goldcheck import check_dir, load_result_file
+from .pipeline import extract, run_batch
+from .report import comparison_table, print_eval, run_table
+from .store import Store
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+
+def _backend_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--backend", type=click.Choice(NAMES), envvar="KPI_BACKEND", default=None,
+        help="Extractor to use. Default: 'openai' when OPENAI_BASE_URL or OPENAI_API_KEY is set, "
+        "else 'rules' (offline).",
+    )(function)
+
+
+def _db_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--db", "db_path", envvar="KPI_DB", default="kpis.db", show_default=True,
+                        type=click.Path(dir_okay=False), help="SQLite database file (env KPI_DB).")(function)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ExtractorError as exc:
+            err.print(f"[red]Error:[/red] {exc}", highlight=False)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kpi-extract")
+def cli() -> None:
+    """Turn council committee minutes into evidence-grounded KPI records.
+
+    \b
+    Example:
+      kpi-extract run eval/corpus --db kpis.db
+      kpi-extract export --db kpis.db --format csv --output kpis.csv
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@_db_option
+@_backend_option
+@click.option("--force", is_flag=True, help="Extract again even when the content was already extracted.")
+def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool) -> None:
+    """Extract every document in PATHS (files or folders) into the database.
+
+    Unchanged documents are skipped unless --force; a changed document replaces
+    its old records. Exit 0 when all succeeded, 1 when any failed (the rest are
+    still stored).
+
+    \b
+    Example:
+      kpi-extract run eval/corpus --db kpis.db
+    """
+    backend = backend or default_backend()
+    store = Store(db_path)
+    with err.status("extracting...") as status:
+        summary = run_batch(
+            paths, store=store, backend=backend, force=force,
+            on_progress=lambda o: status.update(f"{o.name}: {o.status}"),
+        )
+    out.print(run_table(summary))
+    if summary.failed:
+        err.print(f"{summary.failed} document(s) failed; see the 'failures' table in {db_path}")
+        sys.exit(1)
+
+
+@cli.command(name="extract")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@_backend_option
+def extract_command(file: str, backend: str | None) -> None:
+    """Print one document's records as kpi-records/1 JSON.
+
+    \b
+    Example:
+      kpi-extract extract eval/corpus/002_db4118e4560db15c.txt > 002.json
+    """
+    result = extract(load_document(file), backend=backend or default_backend())
+    click.echo(json.dumps(result.to_kpi_json(), indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+def export(db_path: str, fmt: str, output: str | None) -> None:
+    """Export every stored record, one row per KPI, as CSV or JSON.
+
+    \b
+    Example:
+      kpi-extract export --db kpis.db --format csv --output kpis.csv
+    """
+    if not Path(db_path).exists():
+        raise click.UsageError(f"{db_path} does not exist; create it with 'kpi-extract run PATH --db {db_path}'")
+    rows = list(Store(db_path).export_rows())
+    if fmt == "json":
+        for row in rows:
+            row["comparisons"] = json.loads(row["comparisons"])
+            row["target_met"] = None if row["target_met"] is None else bool(row["target_met"])
+            row["suspect"] = bool(row["suspect"])
+        text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["document"])
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buffer.getvalue()
+    if output:
+        Path(output).write_text(text, "utf-8")
+        err.print(f"wrote {len(rows)} records to {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command(name="eval")
+@click.option("--gold", "gold_dir", type=click.Path(exists=True, file_okay=False),
+              help="Folder of gold kpi-records/1 files.")
+@click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False), required=True,
+              help="Folder holding the source documents the gold files name.")
+@click.option("--pred", "pred_dir", type=click.Path(exists=True, file_okay=False),
+              help="Score these existing prediction files instead of extracting.")
+@click.option("--check-gold", "check_gold", type=click.Path(exists=True, file_okay=False),
+              help="Only check that folder's files against records.md and their documents.")
+@_backend_option
+@click.option("--json", "json_path", type=click.Path(dir_okay=False),
+              help="Write the report (scoring.md keys) here.")
+@click.option("--compare", "compare_path", type=click.Path(exists=True, dir_okay=False),
+              help="An earlier --json report: print each metric's change.")
+@click.option("--db", "db_path", envvar="KPI_DB", default="kpis.db", show_default=True,
+              help="Database where the eval run is stored.")
+@click.option("--no-store", is_flag=True, help="Do not store this eval run.")
+def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, check_gold: str | None,
+                 backend: str | None, json_path: str | None, compare_path: str | None, db_path: str,
+                 no_store: bool) -> None:
+    """Score an extractor (or existing predictions) against gold files.
+
+    \b
+    Examples:
+      kpi-extract eval --gold eval/gold --docs eval/corpus --backend rules --json r.json
+      kpi-extract eval --gold eval/gold --docs eval/corpus --pred my-tool-output/
+      kpi-extract eval --check-gold eval/gold --docs eval/corpus
+    """
+    docs = Path(docs_dir)
+    if check_gold:
+        problems = check_dir(Path(check_gold), docs)
+        for problem in problems:
+            err.print(problem, highlight=False)
+        if problems:
+            sys.exit(1)
+        out.print(f"{check_gold}: every gold file is valid")
+        return
+    if not gold_dir:
+        raise click.UsageError("give --gold DIR (or --check-gold DIR)")
+    golds = [load_result_file(path) for path in sorted(Path(gold_dir).glob("*.json"))]
+    if not golds:
+        raise click.UsageError(f"{gold_dir} holds no *.json gold files")
+    texts = {g.document: load_document(docs / g.document).text for g in golds}
+    if pred_dir:
+        preds = [load_result_file(path) for path in sorted(Path(pred_dir).glob("*.json"))]
+        backend_name = f"files:{pred_dir}"
+    else:
+        backend_name = backend or default_backend()
+        preds = []
+        with err.status("extracting...") as status:
+            for gold in golds:
+                status.update(f"extracting {gold.document}")
+                preds.append(extract(load_document(docs / gold.document), backend=backend_name))
+    report, scores = score(golds, preds, texts)
+    print_eval(out, report, scores)
+    if compare_path:
+        out.print(comparison_table(json.loads(Path(compare_path).read_text("utf-8")), report))
+    if json_path:
+        Path(json_path).write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+        err.print(f"wrote {json_path}")
+    if not no_store:
+        eval_id = Store(db_path).save_eval(report, backend=backend_name, model=None,
+                                           prompt_version=None, gold=str(gold_dir))
+        err.print(f"stored as eval run {eval_id} in {db_path} (list with 'kpi-extract eval-history')")
+
+
+@cli.command(name="eval-history")
+@click.option("--db", "db_path", envvar="KPI_DB", default="kpis.db", show_default=True)
+@click.option("--show", type=int, help="Print one stored report's JSON by id.")
+def eval_history(db_path: str, show: int | None) -> None:
+    """List past eval runs (or print one report) from the database.
+
+    \b
+    Example:
+      kpi-extract eval-history --db kpis.db
+    """
+    store = Store(db_path)
+    if show is not None:
+        click.echo(json.dumps(store.eval_report(show), indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"eval runs in {db_path}")
+    for column in ("id", "at", "backend", "model", "prompt", "gold", "docs", "record F1", "strict F1"):
+        table.add_column(column)
+    for row in store.eval_runs():
+        table.add_row(*[("n/a" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v))
+                        for v in row.values()])
+    out.print(table)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="kpi-extract", auto_envvar_prefix=None)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

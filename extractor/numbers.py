@@ -1,0 +1,114 @@
+"""Reading numbers as printed: digits with separators, number words, and 'none' for zero."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_ZERO_WORDS = ("no", "none", "nil")
+
+_WORD = r"(?:" + "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True)) + r")"
+_WORD_NUMBER = (
+    rf"(?:(?:{_WORD})(?:\s+hundred)?(?:\s+and\s+|\s+)?(?:{_WORD})?(?:[-\s]{_WORD})?"
+    rf"|(?:a|one)\s+hundred(?:\s+and\s+{_WORD}(?:-{_WORD})?)?)"
+)
+# A digit number: 1,554 / 1554 / 93.4 / .5 ; never part of a longer alphanumeric token.
+DIGIT_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)")
+WORD_NUMBER = re.compile(rf"(?<![\w-])({_WORD_NUMBER})(?![\w-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NumberToken:
+    """One number as printed in a text: where it is, what it says, and its value."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    is_word: bool = False
+
+    @property
+    def is_integer(self) -> bool:
+        """True when the printed number has no decimal part."""
+        return "." not in self.text
+
+
+def parse_digits(text: str) -> float:
+    """Parse a printed digit number such as '1,554' or '93.4'."""
+    return float(text.replace(",", ""))
+
+
+def parse_words(text: str) -> int | None:
+    """Parse an English number phrase ('seven', 'Forty-three', 'one hundred and five'); None if not one."""
+    words = re.split(r"[\s-]+", text.lower().strip())
+    words = [w for w in words if w != "and"]
+    if not words:
+        return None
+    total = 0
+    current = 0
+    for word in words:
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word == "a":
+            current += 0
+        else:
+            return None
+    total += current
+    return total
+
+
+def find_numbers(text: str, *, words: bool = True) -> list[NumberToken]:
+    """Every number printed in text, digits and (optionally) number words, in order."""
+    found = [
+        NumberToken(m.start(), m.end(), m.group(0), parse_digits(m.group(0)))
+        for m in DIGIT_NUMBER.finditer(text)
+    ]
+    if words:
+        for m in WORD_NUMBER.finditer(text):
+            value = parse_words(m.group(1))
+            if value is not None and m.group(1).lower() != "a":
+                found.append(NumberToken(m.start(), m.end(), m.group(1), float(value), True))
+    return sorted(found, key=lambda token: token.start)
+
+
+def same_value(a: float | None, b: float | None) -> bool:
+    """Values match as scoring.md says: both null, or equal after rounding to 3 places."""
+    if a is None or b is None:
+        return a is None and b is None
+    return round(float(a), 3) == round(float(b), 3)
+
+
+def _scoring_word_values(text: str) -> set[float]:
+    """Number words scoring.md accepts as printed: up to ninety-nine, and 'one hundred'."""
+    values: set[float] = set()
+    for m in WORD_NUMBER.finditer(text):
+        value = parse_words(m.group(1))
+        if value is not None and 0 <= value <= 100:
+            values.add(float(value))
+    return values
+
+
+def text_contains_value(text: str, value: float) -> bool:
+    """Whether a text prints a value: digits (with or without separators), number words, or none/nil for 0."""
+    target = round(float(value), 3)
+    if any(round(t.value, 3) == target for t in find_numbers(text, words=False)):
+        return True
+    if target in _scoring_word_values(text):
+        return True
+    if target == 0:
+        return re.search(r"\b(?:" + "|".join(_ZERO_WORDS) + r")\b", text, re.IGNORECASE) is not None
+    return False

@@ -1,0 +1,128 @@
+"""Segment a document into blocks (paragraphs, bullets) and sentences that keep their offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Bullet glyphs seen in minutes exported from committee systems (and '?' for a lost glyph).
+_BULLET = r"[\u00b7\u2022\u25cf\u25aa\u25e6\u2023\u2043\u2219\uf0b7]"
+_BLOCK_BREAK = re.compile(
+    rf"\n[ \t\u00a0]*\n\s*"                      # a blank line
+    rf"|\n(?=[ \t\u00a0]*(?:{_BULLET}|[-*]\s|\(?[a-z0-9]{{1,2}}[.)]\s))"  # a line opening a bullet
+    rf"|(?<=\|)[ \t\u00a0]*\n"                   # a line closed by a '|' cell separator
+    rf"|(?<=\S)[ \t\u00a0]+(?={_BULLET}\s)"      # an inline bullet: ' · '
+    rf"|(?<=[:.])[ \t\u00a0]+(?=\?\s+[A-Z])"     # '? ' standing for a lost bullet glyph
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\u2019\u201d]?\s+(?=[\"'(\u2018\u201c]?[A-Z0-9\u00a3])")
+_ABBREVIATION = re.compile(
+    r"\b(?:e\.g|i\.e|etc|no|nos|mr|mrs|ms|dr|cllr|approx|para|ref|vs|inc|st|fig|cf)\.$",
+    re.IGNORECASE,
+)
+_LONG_LINE = 160
+_NUMBER_LINE = re.compile(r"^\s*\(?[0-9]{1,3}[.,)]?\s*$")
+_LEADER = re.compile(rf"[\s\u00a0]*(?:{_BULLET}|[-*?]\s|\(?[a-z0-9]{{1,2}}[.)]\s)?[\s\u00a0]*")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A sentence of the document with its [start, end) offsets, block number and heading."""
+
+    start: int
+    end: int
+    text: str
+    block: int
+    heading: str | None = None
+    bullet: bool = False
+
+
+def _raw_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for brk in _BLOCK_BREAK.finditer(text):
+        spans.append((cursor, brk.start()))
+        cursor = brk.end()
+    spans.append((cursor, len(text)))
+    # Files written one paragraph per line: a newline after a long line ends a block.
+    split: list[tuple[int, int]] = []
+    widths = sorted(len(line) for line in text.splitlines() if len(line.strip()) >= 20)
+    width = widths[len(widths) // 2] if widths else 0
+    for start, end in spans:
+        cursor = line_start = start
+        for newline in re.finditer(r"\n", text[start:end]):
+            at = start + newline.start()
+            line = text[line_start:at].rstrip()
+            if at - line_start >= _LONG_LINE or _ends_short_paragraph(text, line, at, width):
+                split.append((cursor, at))
+                cursor = at + 1
+            line_start = at + 1
+        split.append((cursor, end))
+    return split
+
+
+def _ends_short_paragraph(text: str, line: str, at: int, width: int) -> bool:
+    """A line that closes a sentence and is not a wrapped line of typical width ends its paragraph."""
+    following = text[at + 1: at + 3].lstrip()
+    return (
+        line.endswith((".", "!", "?", ":"))
+        and not 0.7 * width <= len(line) <= 1.3 * width
+        and following[:1].isupper()
+    )
+
+
+def blocks(text: str) -> list[tuple[int, int, bool]]:
+    """[start, end) spans of paragraphs and bullets, leading bullet glyphs trimmed, and is-bullet."""
+    trimmed = []
+    for start, end in _raw_spans(text):
+        lead = _LEADER.match(text, start, end)
+        bullet = bool(lead and lead.group(0).strip())
+        start = lead.end() if lead else start
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            trimmed.append((start, end, bullet))
+    return trimmed
+
+
+def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) spans of the sentences in text[start:end]."""
+    spans = []
+    cursor = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if _ABBREVIATION.search(text, cursor, m.start()) or _open_parenthesis(text, cursor, m.start()):
+            continue
+        spans.append((cursor, m.start()))
+        cursor = m.end()
+    spans.append((cursor, end))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _open_parenthesis(text: str, start: int, end: int) -> bool:
+    chunk = text[start:end]
+    return chunk.count("(") > chunk.count(")")
+
+
+def _is_heading(chunk: str) -> bool:
+    line = chunk.strip()
+    return (
+        "\n" not in line
+        and 3 <= len(line) <= 90
+        and not line.endswith((".", ",", ";"))
+        and not _NUMBER_LINE.match(line)
+        and sum(ch.isalpha() for ch in line) >= 3
+    )
+
+
+def segment(text: str) -> list[Passage]:
+    """Split a document into sentence passages; paragraph-number lines are dropped."""
+    passages: list[Passage] = []
+    heading: str | None = None
+    for number, (start, end, bullet) in enumerate(blocks(text)):
+        chunk = text[start:end]
+        if _NUMBER_LINE.match(chunk):
+            continue
+        if _is_heading(chunk):
+            heading = " ".join(chunk.split())
+        for s, e in sentences(text, start, end):
+            passages.append(Passage(s, e, text[s:e], number, heading, bullet))
+    return passages

@@ -1,0 +1,182 @@
+"""Periods: find them in text, write them in records.md's canonical form, and order them."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_QUARTER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "first": 1, "second": 2,
+                  "third": 3, "fourth": 4}
+_YEAR = r"(?:19|20)\d\d"
+_FY = rf"({_YEAR})\s*[/\-\u2013\u2014]\s*(\d{{4}}|\d{{2}})(?!\d)"
+_SHORT_FY = r"(?<![\d/])(\d{2})\s*/\s*(\d{2})(?![\d/])"
+_QNUM = r"([1-4]|one|two|three|four)"
+_QWORD = r"(first|second|third|fourth)"
+
+CANONICAL = re.compile(
+    r"^(?:\d{4}/\d{2}(?: Q[1-4])?|\d{4}-\d{2}(?:-\d{2})?|\d{4}|\d{4}-\d{2}\.\.\d{4}-\d{2})$"
+)
+
+
+@dataclass(frozen=True)
+class PeriodMention:
+    """A period printed in a text: its span, canonical form (None if not determinable) and kind."""
+
+    start: int
+    end: int
+    canonical: str | None
+    kind: str  # quarter, fy, range, date, month, year, quarter_only, day_month, year_range
+
+
+def _fy(first: str, second: str) -> str | None:
+    """Canonical financial year from its printed halves, or None when they are not consecutive."""
+    start = int(first)
+    end = int(second) if len(second) == 4 else (start // 100) * 100 + int(second)
+    if end == start + 1 or (len(second) == 2 and int(second) == (start + 1) % 100):
+        return f"{start}/{(start + 1) % 100:02d}"
+    return None
+
+
+def _quarter_number(text: str) -> int:
+    return int(text) if text.isdigit() else _QUARTER_WORDS[text.lower()]
+
+
+def _month_year(month: str, year: str) -> str:
+    return f"{int(year):04d}-{MONTHS[month.lower().rstrip('.')]:02d}"
+
+
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    flags = re.IGNORECASE
+    return [
+        ("quarter", re.compile(rf"\b(?:Q|Quarter\s*){_QNUM}\s*(?:of\s+)?(?:FY\s*)?{_FY}", flags)),
+        ("quarter_short", re.compile(rf"\bQ([1-4])\s*{_SHORT_FY}", flags)),
+        ("quarter_word", re.compile(rf"\b{_QWORD}\s+quarter\s+(?:of\s+)?{_FY}", flags)),
+        ("quarter_rev", re.compile(rf"{_FY}\s*(?:Q|Quarter\s*){_QNUM}\b", flags)),
+        ("range", re.compile(
+            rf"\b(?:between\s+)?({_MONTH})\s*({_YEAR})?\s*(?:and|to|until|-|\u2013|\u2014)\s*"
+            rf"({_MONTH})\s*({_YEAR})", flags)),
+        ("date", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s*({_YEAR})\b", flags)),
+        ("month", re.compile(rf"\b({_MONTH})\s*,?\s*({_YEAR})\b", flags)),
+        ("fy", re.compile(rf"(?<![\d/]){_FY}", flags)),
+        ("day_month", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b", flags)),
+        ("quarter_only", re.compile(rf"\b(?:Q[1-4]\b|Quarter\s*{_QNUM}\b|{_QWORD}\s+quarter\b)", flags)),
+        ("year", re.compile(rf"(?<![\d/.,£$]){_YEAR}(?![\d%])", flags)),
+    ]
+
+
+_PATTERNS = _patterns()
+
+
+def _canonical(kind: str, m: re.Match[str]) -> tuple[str | None, str]:
+    """Canonical form and final kind of one match."""
+    g = m.groups()
+    if kind in ("quarter", "quarter_word"):
+        fy = _fy(g[1], g[2])
+        return (f"{fy} Q{_quarter_number(g[0])}" if fy else None), "quarter"
+    if kind == "quarter_rev":
+        fy = _fy(g[0], g[1])
+        return (f"{fy} Q{_quarter_number(g[2])}" if fy else None), "quarter"
+    if kind == "quarter_short":
+        fy = _fy("20" + g[1], g[2])
+        return (f"{fy} Q{g[0]}" if fy else None), "quarter"
+    if kind == "range":
+        first_month, first_year, last_month, last_year = g
+        first_year = first_year or last_year
+        a, b = MONTHS[first_month.lower().rstrip(".")], MONTHS[last_month.lower().rstrip(".")]
+        if (a, b) == (1, 12) and first_year == last_year:
+            return last_year, "range"
+        if (a, b) == (4, 3) and int(last_year) == int(first_year) + 1:
+            return _fy(first_year, last_year), "range"
+        return f"{_month_year(first_month, first_year)}..{_month_year(last_month, last_year)}", "range"
+    if kind == "date":
+        day, month, year = int(g[0]), MONTHS[g[1].lower().rstrip(".")], int(g[2])
+        try:
+            return date(year, month, day).isoformat(), "date"
+        except ValueError:
+            return None, "date"
+    if kind == "month":
+        return _month_year(g[0], g[1]), "month"
+    if kind == "fy":
+        fy = _fy(g[0], g[1])
+        return (fy, "fy") if fy else (None, "year_range")
+    if kind == "year":
+        return m.group(0), "year"
+    return None, kind
+
+
+def find_periods(text: str) -> list[PeriodMention]:
+    """Every period printed in text, longest match first, without overlaps, in text order."""
+    taken: list[tuple[int, int]] = []
+    found: list[PeriodMention] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            canonical, final_kind = _canonical(kind, m)
+            taken.append((m.start(), m.end()))
+            found.append(PeriodMention(m.start(), m.end(), canonical, final_kind))
+    return sorted(found, key=lambda p: p.start)
+
+
+def is_canonical(period: str | None) -> bool:
+    """Whether a period string is in records.md's canonical form (None counts as canonical)."""
+    if period is None:
+        return True
+    if not CANONICAL.match(period):
+        return False
+    try:
+        bounds(period)
+    except ValueError:
+        return False
+    return True
+
+
+def bounds(period: str) -> tuple[date, date]:
+    """First and last day a canonical period covers."""
+    if ".." in period:
+        first, last = period.split("..")
+        return bounds(first)[0], bounds(last)[1]
+    if " Q" in period:
+        fy, quarter = period.split(" Q")
+        start_year = int(fy[:4])
+        first_month = 4 + (int(quarter) - 1) * 3
+        year = start_year + (first_month - 1) // 12
+        month = (first_month - 1) % 12 + 1
+        end_month = month + 2
+        return date(year, month, 1), date(year, end_month, calendar.monthrange(year, end_month)[1])
+    if "/" in period:
+        start_year = int(period[:4])
+        if int(period[5:]) != (start_year + 1) % 100:
+            raise ValueError(f"{period!r} is not a financial year")
+        return date(start_year, 4, 1), date(start_year + 1, 3, 31)
+    parts = [int(p) for p in period.split("-")]
+    if len(parts) == 3:
+        day = date(*parts)
+        return day, day
+    if len(parts) == 2:
+        year, month = parts
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    return date(parts[0], 1, 1), date(parts[0], 12, 31)
+
+
+def financial_year(day: date) -> int:
+    """The starting calendar year of the UK financial year holding a day."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def comparison_basis(earlier: str, current: str) -> str:
+    """previous_period, previous_year or other, for an earlier period against the current one."""
+    e_start, e_end = bounds(earlier)
+    c_start, c_end = bounds(current)
+    length = (c_end - c_start).days
+    adjacent = 0 < (c_start - e_end).days <= 31
+    if financial_year(e_end) < financial_year(c_start):
+        # Last quarter or last month across a year boundary is still the previous period.
+        return "previous_period" if adjacent and length < 300 else "previous_year"
+    return "previous_period" if adjacent else "other"

@@ -1,0 +1,108 @@
+"""Render eval reports and run summaries for people (rich tables), and compare two reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from .evaluate import DocumentScore
+from .pipeline import RunSummary
+
+HEADLINE = ("records", "strict", "numeric", "status_only", "comparisons")
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def run_table(summary: RunSummary) -> Table:
+    """The end-of-run table: records per document, failures, totals."""
+    table = Table(title=f"Run {summary.run_id[:12]} ({summary.backend})")
+    table.add_column("document")
+    table.add_column("status")
+    table.add_column("records", justify="right")
+    table.add_column("error", overflow="fold")
+    for outcome in summary.outcomes:
+        table.add_row(outcome.name, outcome.status, str(outcome.records), outcome.error or "")
+    table.add_section()
+    table.add_row(
+        f"{len(summary.outcomes)} documents",
+        f"{summary.count('extracted')} extracted, {summary.count('skipped')} skipped, {summary.failed} failed",
+        str(sum(o.records for o in summary.outcomes)),
+        "",
+    )
+    return table
+
+
+def print_eval(console: Console, report: dict[str, Any], scores: list[DocumentScore]) -> None:
+    """The human eval report: headline table, F1 per document, every miss and extra with evidence."""
+    head = Table(title=(
+        f"{report['documents']} documents, {report['gold_records']} gold records, "
+        f"{report['predicted_records']} predicted, {report['pairs']} paired"
+    ))
+    for column in ("metric", "precision", "recall", "f1"):
+        head.add_column(column, justify="right" if column != "metric" else "left")
+    for name in HEADLINE:
+        row = report[name]
+        head.add_row(name, _fmt(row["precision"]), _fmt(row["recall"]), _fmt(row["f1"]))
+    console.print(head)
+    fields = Table(title="fields (share of pairs), grounding, suspect, meta")
+    fields.add_column("figure")
+    fields.add_column("value", justify="right")
+    for name, value in report["fields"].items():
+        fields.add_row(f"fields.{name}", _fmt(value))
+    fields.add_row("grounding_rate", _fmt(report["grounding_rate"]))
+    fields.add_row("suspect.recall", _fmt(report["suspect"]["recall"]))
+    fields.add_row("suspect.false_flags", _fmt(report["suspect"]["false_flags"]))
+    for name, value in report["meta"].items():
+        fields.add_row(f"meta.{name}", _fmt(value))
+    console.print(fields)
+    docs = Table(title="per document")
+    for column in ("document", "gold", "predicted", "record F1", "strict F1"):
+        docs.add_column(column)
+    for row in report["per_document"]:
+        docs.add_row(row["document"], str(row["gold_records"]), str(row["predicted_records"]),
+                     _fmt(row["records"]["f1"]), _fmt(row["strict"]["f1"]))
+    console.print(docs)
+    for score in scores:
+        if not score.missed and not score.unpaired:
+            continue
+        console.print(f"[bold]{score.document}[/bold]" + ("" if score.predicted_file else " (no prediction file)"))
+        for record in score.missed:
+            console.print(f"  [red]missed[/red]  {record.value} {record.unit or ''} {record.indicator!r}\n"
+                          f"          evidence: {record.evidence!r}", highlight=False)
+        for record in score.unpaired:
+            console.print(f"  [yellow]extra[/yellow]   {record.value} {record.unit or ''} {record.indicator!r}\n"
+                          f"          evidence: {record.evidence!r}", highlight=False)
+
+
+def _flatten(report: dict[str, Any], prefix: str = "") -> dict[str, float]:
+    flat: dict[str, float] = {}
+    for key, value in report.items():
+        if key == "per_document":
+            continue
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            flat[name] = value
+    return flat
+
+
+def comparison_table(old: dict[str, Any], new: dict[str, Any]) -> Table:
+    """Each metric now, before, and the change, for --compare."""
+    before, after = _flatten(old), _flatten(new)
+    table = Table(title="change against the earlier report")
+    for column in ("metric", "before", "now", "change"):
+        table.add_column(column, justify="left" if column == "metric" else "right")
+    for name in after:
+        a, b = before.get(name), after[name]
+        delta = "" if a is None else f"{b - a:+.3f}"
+        table.add_row(name, _fmt(a), _fmt(b), delta)
+    return table

@@ -1,0 +1,179 @@
+"""The kpi-records/1 data model (records.md): the only module where record types live."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from .numbers import text_contains_value
+from .periods import is_canonical
+from .textnorm import NormalisedText, normalise
+
+FORMAT = "kpi-records/1"
+UNITS = ("percent", "count", "rate_per_10000", "days", "weeks", "months", "hours", "gbp", "other")
+BASES = (
+    "previous_period", "previous_year", "target", "national", "statistical_neighbours",
+    "regional", "other",
+)
+TRENDS = ("up", "down", "same")
+RECORD_FIELDS = (
+    "indicator", "value", "unit", "period", "numerator", "denominator", "comparisons",
+    "target_met", "trend", "suspect", "evidence",
+)
+
+Unit = Literal["percent", "count", "rate_per_10000", "days", "weeks", "months", "hours", "gbp", "other"]
+Basis = Literal[
+    "previous_period", "previous_year", "target", "national", "statistical_neighbours",
+    "regional", "other",
+]
+Trend = Literal["up", "down", "same"]
+Number = int | float
+
+_PERIOD_HELP = (
+    "use records.md's canonical forms: '2023/24', '2023/24 Q2', '2024-03', '2024-03-31', "
+    "'2023', '2023-04..2023-10', or null"
+)
+
+
+def _check_period(value: str | None) -> str | None:
+    if not is_canonical(value):
+        raise ValueError(f"period {value!r} is not canonical; {_PERIOD_HELP}")
+    return value
+
+
+class Comparison(BaseModel):
+    """A figure the text sets beside a record's value: a target, an earlier value, a benchmark."""
+
+    model_config = ConfigDict(extra="allow")
+
+    basis: Basis
+    value: Number | None = None
+    change: Number | None = None
+    period: str | None = None
+
+    _period = field_validator("period")(classmethod(lambda cls, v: _check_period(v)))
+
+
+class DocumentMeta(BaseModel):
+    """What the document says about itself: council, committee, meeting date, report period."""
+
+    model_config = ConfigDict(extra="allow")
+
+    authority: str | None = None
+    committee: str | None = None
+    meeting_date: str | None = None
+    report_period: str | None = None
+
+    _period = field_validator("report_period")(classmethod(lambda cls, v: _check_period(v)))
+
+    @field_validator("meeting_date")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"meeting_date {value!r} is not an ISO date (YYYY-MM-DD)") from None
+        return value
+
+
+def impossible_reason(record: KPIRecord) -> str | None:
+    """Why a record's printed value is impossible on its face (records.md 'suspect'), or None."""
+    value, num, den = record.value, record.numerator, record.denominator
+    if record.unit == "percent" and value is not None and value > 100:
+        return f"a percentage of a group cannot be {value}"
+    if num is not None and den is not None:
+        if num > den:
+            return f"numerator {num} is larger than denominator {den}"
+        if record.unit == "percent" and value is not None and den > 0:
+            if abs(100 * num / den - value) > 1:
+                return f"{value}% contradicts its fraction {num}/{den}"
+    return None
+
+
+class KPIRecord(BaseModel):
+    """One statement of the measured level of one indicator, for one period (records.md)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    indicator: str = Field(min_length=1)
+    value: Number | None = None
+    unit: Unit | None = None
+    period: str | None = None
+    numerator: Number | None = None
+    denominator: Number | None = None
+    comparisons: list[Comparison] = Field(default_factory=list)
+    target_met: bool | None = None
+    trend: Trend | None = None
+    suspect: bool = False
+    evidence: str = Field(min_length=1)
+
+    _period = field_validator("period")(classmethod(lambda cls, v: _check_period(v)))
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> KPIRecord:
+        if (self.value is None) != (self.unit is None):
+            raise ValueError(
+                "value and unit go together: a status-only record has both null, "
+                "a numeric record has both set"
+            )
+        if impossible_reason(self) is not None:
+            self.suspect = True
+        source = (info.context or {}).get("source") if info else None
+        if source is not None:
+            ground_problem = grounding_problem(self, source)
+            if ground_problem:
+                raise ValueError(ground_problem)
+        return self
+
+    def to_kpi_json(self) -> dict[str, Any]:
+        """The record as a kpi-records/1 object: spec fields in order, then any extra keys."""
+        data = self.model_dump()
+        ordered = {key: data.pop(key) for key in RECORD_FIELDS}
+        return {**ordered, **data}
+
+
+def grounding_problem(record: KPIRecord, source: str | NormalisedText) -> str | None:
+    """What is wrong with a record's evidence against its source text, or None when grounded."""
+    text = source if isinstance(source, NormalisedText) else NormalisedText(source)
+    if text.find(record.evidence) is None:
+        return (
+            f"evidence {record.evidence[:80]!r} is not in the document; quote the sentence "
+            "that states the value exactly as printed"
+        )
+    if record.value is not None and not text_contains_value(normalise(record.evidence), record.value):
+        return (
+            f"evidence {record.evidence[:80]!r} does not print the value {record.value}; "
+            "quote the span that contains the number"
+        )
+    return None
+
+
+class DocumentResult(BaseModel):
+    """One document's kpi-records/1 file: its name, meta and records."""
+
+    model_config = ConfigDict(extra="allow")
+
+    format: Literal["kpi-records/1"] = FORMAT
+    document: str = Field(min_length=1)
+    meta: DocumentMeta = Field(default_factory=DocumentMeta)
+    records: list[KPIRecord] = Field(default_factory=list)
+
+    @field_validator("document")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if re.search(r"[\\/]", value):
+            raise ValueError(f"document {value!r} must be the source file's name, not a path")
+        return value
+
+    def to_kpi_json(self) -> dict[str, Any]:
+        """The whole file as a kpi-records/1 object."""
+        return {
+            "format": FORMAT,
+            "document": self.document,
+            "meta": self.meta.model_dump(),
+            "records": [record.to_kpi_json() for record in self.records],
+        }

@@ -1,0 +1,199 @@
+"""The SQLite store (sqlite-utils): documents, records, runs, failures, eval runs; numbered migrations."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .documents import Document
+from .errors import StoreError, fix_hint
+from .schema import DocumentResult
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601, the timestamp format of every table."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    db["documents"].create(
+        {"id": str, "name": str, "path": str, "meta": str, "text": str, "encoding": str, "loaded_at": str},
+        pk="id",
+    )
+    db["runs"].create(
+        {"id": str, "started_at": str, "ended_at": str, "backend": str, "model": str,
+         "prompt_version": str, "documents": int, "extracted": int, "skipped": int, "failed": int,
+         "records": int, "dropped": int, "prompt_tokens": int, "completion_tokens": int},
+        pk="id",
+    )
+    db["records"].create(
+        {"id": int, "document_id": str, "run_id": str, "start": int, "end": int, "indicator": str,
+         "value": float, "unit": str, "period": str, "numerator": float, "denominator": float,
+         "comparisons": str, "target_met": int, "trend": str, "suspect": int, "evidence": str,
+         "backend": str, "model": str, "prompt_version": str, "prompt_hash": str},
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id"), ("run_id", "runs", "id")],
+    )
+    db["records"].create_index(["document_id"])
+    db["extractions"].create(
+        {"document_id": str, "backend": str, "model": str, "prompt_hash": str, "run_id": str,
+         "records": int, "at": str},
+        pk="document_id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["failures"].create(
+        {"id": int, "run_id": str, "document": str, "stage": str, "error": str, "at": str},
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["eval_runs"].create(
+        {"id": int, "at": str, "backend": str, "model": str, "prompt_version": str, "gold": str,
+         "documents": int, "record_f1": float, "strict_f1": float, "report": str},
+        pk="id",
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("m001_initial", _m001_initial),
+]
+
+
+class Store:
+    """A kpi-extract database: opened (and migrated) once, written one document per transaction."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            self.db = sqlite_utils.Database(self.path)
+            self.db.execute("pragma foreign_keys = on")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(fix_hint(
+                f"{self.path}: cannot open as a kpi-extract database ({exc})",
+                "point --db at a new file or an existing kpi-extract database",
+            )) from exc
+
+    def _migrate(self) -> None:
+        done = set()
+        if "_migrations" in self.db.table_names():
+            done = {row["name"] for row in self.db["_migrations"].rows}
+        for name, step in MIGRATIONS:
+            if name in done:
+                continue
+            with self.db.conn:
+                step(self.db)
+                self.db["_migrations"].insert({"name": name, "applied_at": now()}, pk="name")
+
+    def start_run(self, run_id: str, *, backend: str, model: str | None, prompt_version: str | None) -> None:
+        """Record that a run began."""
+        self.db["runs"].insert({
+            "id": run_id, "started_at": now(), "backend": backend, "model": model,
+            "prompt_version": prompt_version, "documents": 0, "extracted": 0, "skipped": 0,
+            "failed": 0, "records": 0, "dropped": 0, "prompt_tokens": 0, "completion_tokens": 0,
+        })
+
+    def finish_run(self, run_id: str, **counts: Any) -> None:
+        """Close a run with its final counts."""
+        self.db["runs"].update(run_id, {"ended_at": now(), **counts})
+
+    def is_current(self, document: Document, *, backend: str, model: str | None, prompt_hash: str | None) -> bool:
+        """Whether this exact content was already extracted with this backend, model and prompt."""
+        rows = list(self.db["extractions"].rows_where("document_id = ?", [document.sha256]))
+        return bool(rows) and (rows[0]["backend"], rows[0]["model"], rows[0]["prompt_hash"]) == (
+            backend, model, prompt_hash,
+        )
+
+    def save_result(
+        self, document: Document, result: DocumentResult, *, run_id: str, backend: str,
+        model: str | None = None, prompt_version: str | None = None, prompt_hash: str | None = None,
+    ) -> int:
+        """Replace a document's records with a new result, in one transaction; return the count."""
+        with self.db.conn:
+            if document.path:
+                # Changed content at the same path: the old version's records go.
+                for old in self.db["documents"].rows_where("path = ? and id != ?", [document.path, document.sha256]):
+                    self._delete_document(old["id"])
+            self.db["documents"].upsert({
+                "id": document.sha256, "name": document.name, "path": document.path,
+                "meta": json.dumps(result.meta.model_dump()), "text": document.text,
+                "encoding": document.encoding, "loaded_at": now(),
+            }, pk="id")
+            self.db["records"].delete_where("document_id = ?", [document.sha256])
+            rows = [self._record_row(document, record, run_id, backend, model, prompt_version, prompt_hash)
+                    for record in result.records]
+            if rows:
+                self.db["records"].insert_all(rows)
+            self.db["extractions"].upsert({
+                "document_id": document.sha256, "backend": backend, "model": model,
+                "prompt_hash": prompt_hash, "run_id": run_id, "records": len(rows), "at": now(),
+            }, pk="document_id")
+        return len(rows)
+
+    def _delete_document(self, document_id: str) -> None:
+        self.db["records"].delete_where("document_id = ?", [document_id])
+        self.db["extractions"].delete_where("document_id = ?", [document_id])
+        self.db["documents"].delete(document_id)
+
+    @staticmethod
+    def _record_row(document: Document, record: Any, run_id: str, backend: str, model: str | None,
+                    prompt_version: str | None, prompt_hash: str | None) -> dict[str, Any]:
+        data = record.model_dump()
+        return {
+            "document_id": document.sha256, "run_id": run_id,
+            "start": data.get("start"), "end": data.get("end"),
+            "indicator": record.indicator, "value": record.value, "unit": record.unit,
+            "period": record.period, "numerator": record.numerator, "denominator": record.denominator,
+            "comparisons": json.dumps([c.model_dump() for c in record.comparisons]),
+            "target_met": record.target_met, "trend": record.trend, "suspect": record.suspect,
+            "evidence": record.evidence, "backend": backend, "model": model,
+            "prompt_version": prompt_version, "prompt_hash": prompt_hash,
+        }
+
+    def record_failure(self, run_id: str, document: str, stage: str, error: str) -> None:
+        """Log a document that failed at a stage, so the batch can go on."""
+        self.db["failures"].insert({"run_id": run_id, "document": document, "stage": stage,
+                                    "error": error, "at": now()})
+
+    def export_rows(self) -> Iterator[dict[str, Any]]:
+        """Every stored record joined with its document's name, in document then offset order."""
+        yield from self.db.query(
+            "select d.name as document, r.indicator, r.value, r.unit, r.period, r.numerator, "
+            "r.denominator, r.comparisons, r.target_met, r.trend, r.suspect, r.evidence, r.start, "
+            "r.end, r.backend, r.model, r.prompt_version, r.run_id "
+            "from records r join documents d on d.id = r.document_id order by d.name, r.start, r.id"
+        )
+
+    def documents(self) -> list[dict[str, Any]]:
+        """The stored documents (without their text)."""
+        return list(self.db.query("select id, name, path, meta from documents order by name"))
+
+    def save_eval(self, report: dict[str, Any], *, backend: str, model: str | None,
+                  prompt_version: str | None, gold: str) -> int:
+        """Store an eval report so later runs can be listed and compared; return its id."""
+        table = self.db["eval_runs"]
+        table.insert({
+            "at": now(), "backend": backend, "model": model, "prompt_version": prompt_version,
+            "gold": gold, "documents": report["documents"], "record_f1": report["records"]["f1"],
+            "strict_f1": report["strict"]["f1"], "report": json.dumps(report),
+        })
+        return int(table.last_pk)
+
+    def eval_runs(self) -> list[dict[str, Any]]:
+        """Past eval runs, newest first, without their full reports."""
+        return list(self.db.query(
+            "select id, at, backend, model, prompt_version, gold, documents, record_f1, strict_f1 "
+            "from eval_runs order by id desc"
+        ))
+
+    def eval_report(self, eval_id: int) -> dict[str, Any]:
+        """One stored eval report by id."""
+        rows = list(self.db["eval_runs"].rows_where("id = ?", [eval_id]))
+        if not rows:
+            raise StoreError(f"{self.path}: no eval run with id {eval_id}; list them with 'kpi-extract eval-history'")
+        return json.loads(rows[0]["report"])

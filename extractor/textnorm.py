@@ -1,0 +1,63 @@
+"""Text normalisation shared by grounding and scoring (scoring.md section 1)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Typographic quotes and dashes folded to ASCII, per scoring.md.
+_ASCII_FOLD = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-", "\u00ad": "",
+    }
+)
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Return text in scoring.md's canonical form: NFKC, ASCII quotes/dashes, single spaces."""
+    folded = unicodedata.normalize("NFKC", text).translate(_ASCII_FOLD)
+    return _SPACE_RUN.sub(" ", folded).strip()
+
+
+class NormalisedText:
+    """A document's normalised text with a map back to offsets in the original."""
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        chars: list[str] = []
+        origin: list[int] = []
+        pending_space = False
+        for index, char in enumerate(original):
+            piece = unicodedata.normalize("NFKC", char).translate(_ASCII_FOLD)
+            for out in piece:
+                if out.isspace():
+                    pending_space = bool(chars)
+                    continue
+                if pending_space:
+                    chars.append(" ")
+                    origin.append(index)
+                    pending_space = False
+                chars.append(out)
+                origin.append(index)
+        self.text = "".join(chars)
+        self._origin = origin
+
+    def find(self, fragment: str) -> tuple[int, int] | None:
+        """Locate a fragment (normalised first); return its [start, end) span in normalised text."""
+        needle = normalise(fragment)
+        if not needle:
+            return None
+        start = self.text.find(needle)
+        if start < 0:
+            return None
+        return start, start + len(needle)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised [start, end) span back to character offsets in the original text."""
+        if start >= end:
+            raise ValueError(f"empty span [{start}, {end})")
+        return self._origin[start], self._origin[end - 1] + 1

@@ -1,0 +1,146 @@
+"""The scorer on small hand-made cases (scoring.md)."""
+
+import pytest
+
+from extractor.evaluate import evaluate, prf
+from extractor.schema import DocumentResult
+
+TEXT = (
+    "91% of reviews were completed on time, with 93.4% of visits up to date. "
+    "There were 11 children adopted in this quarter. There had been 8 approvals and 11 de-registrations. "
+    "Care leavers in Education - a small dip."
+)
+
+
+def rec(indicator, value, evidence, unit=None, **extra):
+    unit = unit if unit is not None else (None if value is None else "percent")
+    return {"indicator": indicator, "value": value, "unit": unit, "evidence": evidence, **extra}
+
+
+def doc(records, name="d.txt", meta=None):
+    return DocumentResult.model_validate({"document": name, "meta": meta or {}, "records": records})
+
+
+def run(gold, pred, text=TEXT):
+    report, scores = evaluate([doc(gold)], [doc(pred)] if pred is not None else [], {"d.txt": text})
+    return report, scores[0]
+
+
+def test_perfect_prediction():
+    gold = [rec("Reviews on time", 91, "91% of reviews were completed on time")]
+    report, _ = run(gold, gold)
+    assert report["records"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert report["grounding_rate"] == 1.0
+
+
+def test_values_must_match_after_rounding():
+    gold = [rec("Reviews on time", 91, "91% of reviews were completed on time")]
+    report, score = run(gold, [rec("Reviews on time", 91.0004, "91% of reviews were completed on time")])
+    assert report["pairs"] == 1
+    report, score = run(gold, [rec("Reviews on time", 92, "91% of reviews were completed on time")])
+    assert report["pairs"] == 0 and len(score.missed) == 1 and len(score.unpaired) == 1
+
+
+def test_duplicate_values_pair_one_to_one_by_weight():
+    adopted = "There were 11 children adopted in this quarter."
+    dereg = "There had been 8 approvals and 11 de-registrations."
+    gold = [rec("Children adopted", 11, adopted, "count"), rec("De-registrations", 11, dereg, "count")]
+    pred = [rec("De-registrations", 11, dereg, "count"), rec("Children adopted", 11, adopted, "count")]
+    _, score = run(gold, pred)
+    assert {(p.gold.indicator, p.pred.indicator) for p in score.pairs} == {
+        ("Children adopted", "Children adopted"), ("De-registrations", "De-registrations"),
+    }
+
+
+def test_ties_go_to_gold_order_then_prediction_order():
+    evidence = "There had been 8 approvals and 11 de-registrations."
+    gold = [rec("De-registrations", 11, evidence, "count"), rec("De-registrations", 11, evidence, "count")]
+    pred = [rec("De-registrations", 11, evidence, "count", note="first"),
+            rec("De-registrations", 11, evidence, "count", note="second")]
+    _, score = run(gold, pred)
+    assert [p.pred.model_extra["note"] for p in score.pairs] == ["first", "second"]
+    assert score.pairs[0].gold is score.gold[0]
+
+
+def test_null_values_pair_only_through_overlapping_evidence():
+    gold = [rec("Care leavers in EET", None, "Care leavers in Education - a small dip.", trend="down")]
+    near = [rec("Care leavers in EET", None, "a small dip.", trend="down")]
+    elsewhere = [rec("Care leavers in EET", None, "There were 11 children adopted", trend="down")]
+    assert run(gold, near)[0]["status_only"]["f1"] == 1.0
+    assert run(gold, elsewhere)[0]["pairs"] == 0
+
+
+def test_ungrounded_prediction_pairs_by_indicator_but_lowers_grounding():
+    gold = [rec("Reviews completed on time", 91, "91% of reviews were completed on time")]
+    pred = [rec("Reviews completed on time", 91, "91% of all reviews happened on time")]
+    report, _ = run(gold, pred)
+    assert report["pairs"] == 1
+    assert report["grounding_rate"] == 0.0
+
+
+def test_missing_prediction_file_misses_every_gold_record():
+    gold = [rec("Reviews on time", 91, "91% of reviews were completed on time")]
+    report, score = run(gold, None)
+    assert report["records"] == {"precision": None, "recall": 0.0, "f1": 0.0}
+    assert not score.predicted_file and len(score.missed) == 1
+
+
+def test_empty_denominators_are_null_not_invented():
+    report, _ = run([], [])
+    assert report["records"] == {"precision": None, "recall": None, "f1": None}
+    assert report["fields"]["unit"] is None and report["suspect"]["recall"] is None
+
+
+def test_comparisons_are_scored_as_multisets_ignoring_period():
+    evidence = "91% of reviews were completed on time"
+    gold = [rec("Reviews", 91, evidence, comparisons=[
+        {"basis": "previous_year", "value": 84.1, "period": "2022/23"},
+        {"basis": "previous_year", "value": 84.1},
+        {"basis": "target", "value": 90},
+    ])]
+    pred = [rec("Reviews", 91, evidence, comparisons=[
+        {"basis": "previous_year", "value": 84.1},
+        {"basis": "national", "value": 90},
+    ])]
+    report, _ = run(gold, pred)
+    assert report["comparisons"] == pytest.approx({"precision": 0.5, "recall": 1 / 3, "f1": 0.4})
+
+
+def test_strict_and_fields():
+    evidence = "91% of reviews were completed on time"
+    gold = [rec("Reviews completed on time", 91, evidence, period="2023/24", trend="up")]
+    pred = [rec("Reviews", 91, evidence, period="2023/24 Q2", trend="up")]
+    report, _ = run(gold, pred)
+    assert report["strict"]["f1"] == 0.0
+    assert report["fields"]["period"] == 0.0 and report["fields"]["trend"] == 1.0
+    assert report["fields"]["indicator"] == 1.0  # token_set_ratio of a subset is 100
+
+
+def test_suspect_recall_and_false_flags():
+    gold = [rec("Visits", 93.4, "93.4% of visits up to date", suspect=True),
+            rec("Reviews", 91, "91% of reviews were completed on time")]
+    pred = [rec("Visits", 93.4, "93.4% of visits up to date", suspect=True),
+            rec("Reviews", 91, "91% of reviews were completed on time", suspect=True)]
+    report, _ = run(gold, pred)
+    assert report["suspect"] == {"recall": 1.0, "false_flags": 1}
+
+
+def test_meta_scored_only_where_gold_states_it():
+    gold = doc([], meta={"authority": "Rotherham", "committee": None})
+    pred = doc([], meta={"authority": "Rotherham", "committee": "Cabinet"})
+    report, _ = evaluate([gold], [pred], {"d.txt": TEXT})
+    assert report["meta"] == {"authority": 1.0, "committee": None, "meeting_date": None, "report_period": None}
+
+
+def test_report_has_exactly_the_scoring_md_keys():
+    report, _ = run([rec("Reviews", 91, "91% of reviews")], [rec("Reviews", 91, "91% of reviews")])
+    assert list(report) == [
+        "documents", "gold_records", "predicted_records", "pairs", "records", "strict", "numeric",
+        "status_only", "fields", "comparisons", "grounding_rate", "suspect", "meta", "per_document",
+    ]
+    assert list(report["fields"]) == ["indicator", "unit", "period", "numerator", "denominator", "target_met", "trend"]
+    assert report["per_document"][0]["document"] == "d.txt"
+
+
+def test_prf_f1_is_harmonic_mean():
+    assert prf(3, 4, 6)["f1"] == pytest.approx(2 * 0.75 * 0.5 / 1.25)

@@ -1,0 +1,18 @@
+from extractor.textnorm import NormalisedText, normalise
+
+
+def test_normalise_folds_quotes_dashes_and_space():
+    assert normalise("  RHI\u2019s \u2013 a\n\n  b\u00a0c ") == "RHI's - a b c"
+
+
+def test_find_maps_back_to_original_offsets():
+    text = "Intro.\n\n98.4% of our care leavers aged 19-21 and\n97.9% were housed."
+    norm = NormalisedText(text)
+    span = norm.find("and 97.9% were housed.")
+    assert span is not None
+    start, end = norm.to_original(*span)
+    assert text[start:end] == "and\n97.9% were housed."
+
+
+def test_find_returns_none_for_absent_text():
+    assert NormalisedText("abc").find("xyz") is None
