@@ -242,9 +242,10 @@ def _fractions(text: str) -> tuple[dict[int, tuple[float, float]], dict[int, flo
     return parts, percent_counts, consumed
 
 
-def _read_sentence(passage: Passage, report: str | None, block_periods: list[PeriodMention]) -> _Sentence:
+def _read_sentence(
+    passage: Passage, periods: list[PeriodMention], report: str | None, block_periods: list[PeriodMention]
+) -> _Sentence:
     text = passage.text
-    periods = find_periods(text)
     current = _current_end(block_periods, report)
     frame = None
     frame_match = _COMPARISON_FRAME.match(text)
@@ -504,13 +505,15 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
     raw: list[dict] = []
     intro_met: bool | None = None
     for block_passages in _blocks(segment(text)):
-        block_periods = [p for passage in block_passages for p in find_periods(passage.text)]
+        # Periods are found once per sentence: the paragraph's set decides what counts as earlier.
+        sentence_periods = [find_periods(passage.text) for passage in block_passages]
+        block_periods = [p for periods in sentence_periods for p in periods]
         sentences: list[_Sentence] = []
         previous: list[_Value] = []
         pending: list[str] = []
         before = ""
-        for passage in block_passages:
-            sentence = _read_sentence(passage, report, block_periods)
+        for passage, periods in zip(block_passages, sentence_periods, strict=True):
+            sentence = _read_sentence(passage, periods, report, block_periods)
             for comparison in sentence.comparisons:
                 # 'the same period last year. 78 entered, a reduction of 13': the basis may be
                 # named in the sentence before.
