@@ -15,12 +15,14 @@ from rich.console import Console
 
 from . import __version__
 from .backends import NAMES, default_backend
+from .backends.llm import BACKEND as LLM
+from .backends.llm import MODES, LLMSettings
 from .documents import load_document
 from .errors import ExtractorError
 from .evaluate import evaluate as score
 from .goldcheck import check_dir, load_result_file
-from .pipeline import extract, run_batch
-from .report import comparison_table, print_eval, run_table
+from .pipeline import extract_documents, run_batch
+from .report import comparison_table, print_eval, run_table, usage_line
 from .store import Store
 
 out = Console(soft_wrap=True)
@@ -38,6 +40,55 @@ def _backend_option(function: Callable[..., Any]) -> Callable[..., Any]:
 def _db_option(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--db", "db_path", envvar="KPI_DB", default="kpis.db", show_default=True,
                         type=click.Path(dir_okay=False), help="SQLite database file (env KPI_DB).")(function)
+
+
+_LLM_OPTIONS = [
+    click.option("--model", envvar="KPI_MODEL",
+                 help="Model name (env KPI_MODEL or OPENAI_MODEL). Default gpt-4o-mini."),
+    click.option("--base-url", envvar="OPENAI_BASE_URL",
+                 help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (env OPENAI_BASE_URL)."),
+    click.option("--mode", type=click.Choice(list(MODES)), default="tools", show_default=True,
+                 help="How the answer is structured: tool calls, or JSON modes for servers without tools."),
+    click.option("--prompt", help="Prompt name in prompts/ (newest version) or a path to a prompt .toml."),
+    click.option("--max-reasks", type=click.IntRange(0), default=2, show_default=True,
+                 help="Times a record failing validation is sent back with the error."),
+    click.option("--retries", type=click.IntRange(0), default=5, show_default=True,
+                 help="Retries of a request after 429, 5xx, timeouts or dropped connections."),
+    click.option("--timeout", type=click.FloatRange(1), default=120.0, show_default=True,
+                 help="Seconds before one request times out."),
+    click.option("--concurrency", type=click.IntRange(1), default=8, show_default=True,
+                 help="Model requests in flight at once."),
+    click.option("--rpm", type=click.IntRange(1), help="Most requests per minute."),
+    click.option("--tpm", type=click.IntRange(1), help="Most (estimated) tokens per minute."),
+    click.option("--chunk-tokens", type=click.IntRange(100), default=3000, show_default=True,
+                 help="Estimated prompt tokens of passages per request (4 characters a token)."),
+    click.option("--max-tokens", type=click.IntRange(1), default=4096, show_default=True,
+                 help="Most completion tokens per request."),
+    click.option("--no-cache", is_flag=True, help="Ask the model even when an identical request is cached."),
+    click.option("--price-in", type=float, envvar="KPI_PRICE_IN",
+                 help="Price per million prompt tokens, for a cost estimate (env KPI_PRICE_IN)."),
+    click.option("--price-out", type=float, envvar="KPI_PRICE_OUT",
+                 help="Price per million completion tokens (env KPI_PRICE_OUT)."),
+]
+_LLM_NAMES = ("model", "base_url", "mode", "prompt", "max_reasks", "retries", "timeout", "concurrency", "rpm",
+              "tpm", "chunk_tokens", "max_tokens", "no_cache", "price_in", "price_out")
+
+
+def _llm_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_LLM_OPTIONS):
+        function = option(function)
+    return function
+
+
+def _llm_settings(backend: str, options: dict[str, Any]) -> LLMSettings | None:
+    """Settings for the openai backend from the command's options; None for other backends."""
+    values = {name: options.pop(name) for name in _LLM_NAMES}
+    if backend != LLM:
+        return None
+    values["cache"] = not values.pop("no_cache")
+    settings = LLMSettings.from_env(**values)
+    settings.check()  # before a database is opened or a document read
+    return settings
 
 
 class _Group(click.Group):
@@ -66,25 +117,40 @@ def cli() -> None:
 @_db_option
 @_backend_option
 @click.option("--force", is_flag=True, help="Extract again even when the content was already extracted.")
-def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool) -> None:
+@_llm_options
+def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, **options: Any) -> None:
     """Extract every document in PATHS (files or folders) into the database.
 
     Unchanged documents are skipped unless --force; a changed document replaces
     its old records. Exit 0 when all succeeded, 1 when any failed (the rest are
-    still stored).
+    still stored, the failures are in the 'failures' table).
+
+    With --backend openai, passages holding numbers or status words are sent to
+    the model in chunks; records whose evidence is not in the document are
+    re-asked, then dropped (counted, never stored). Answers are cached in the
+    database, so an identical second run makes no model calls.
 
     \b
-    Example:
+    Examples:
       kpi-extract run eval/corpus --db kpis.db
+      OPENAI_API_KEY=... kpi-extract run minutes/ --backend openai --model gpt-4o-mini
+      kpi-extract run minutes/ --backend openai --base-url http://127.0.0.1:11434/v1 --model llama3.1 --mode json
     """
     backend = backend or default_backend()
+    settings = _llm_settings(backend, options)
     store = Store(db_path)
+    done = 0
     with err.status("extracting...") as status:
-        summary = run_batch(
-            paths, store=store, backend=backend, force=force,
-            on_progress=lambda o: status.update(f"{o.name}: {o.status}"),
-        )
+        def progress(outcome: Any) -> None:
+            nonlocal done
+            done += 1
+            status.update(f"[{done}] {outcome.name}: {outcome.status}")
+
+        summary = run_batch(paths, store=store, backend=backend, force=force, on_progress=progress,
+                            settings=settings)
     out.print(run_table(summary))
+    if backend == LLM:
+        err.print(usage_line(summary), highlight=False)
     if summary.failed:
         err.print(f"{summary.failed} document(s) failed; see the 'failures' table in {db_path}")
         sys.exit(1)
@@ -93,14 +159,21 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool) 
 @cli.command(name="extract")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @_backend_option
-def extract_command(file: str, backend: str | None) -> None:
+@click.option("--db", "db_path", envvar="KPI_DB", type=click.Path(dir_okay=False),
+              help="With --backend openai: database whose response cache to use (env KPI_DB).")
+@_llm_options
+def extract_command(file: str, backend: str | None, db_path: str | None, **options: Any) -> None:
     """Print one document's records as kpi-records/1 JSON.
 
     \b
-    Example:
+    Examples:
       kpi-extract extract eval/corpus/002_db4118e4560db15c.txt > 002.json
+      kpi-extract extract minutes.pdf --backend openai --db kpis.db
     """
-    result = extract(load_document(file), backend=backend or default_backend())
+    backend = backend or default_backend()
+    settings = _llm_settings(backend, options)
+    store = Store(db_path) if db_path and backend == LLM else None
+    result = extract_documents([load_document(file)], backend=backend, settings=settings, store=store)[0]
     click.echo(json.dumps(result.to_kpi_json(), indent=2, ensure_ascii=False))
 
 
@@ -154,9 +227,10 @@ def export(db_path: str, fmt: str, output: str | None) -> None:
 @click.option("--db", "db_path", envvar="KPI_DB", default="kpis.db", show_default=True,
               help="Database where the eval run is stored.")
 @click.option("--no-store", is_flag=True, help="Do not store this eval run.")
+@_llm_options
 def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, check_gold: str | None,
                  backend: str | None, json_path: str | None, compare_path: str | None, db_path: str,
-                 no_store: bool) -> None:
+                 no_store: bool, **options: Any) -> None:
     """Score an extractor (or existing predictions) against gold files.
 
     \b
@@ -164,6 +238,10 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, chec
       kpi-extract eval --gold eval/gold --docs eval/corpus --backend rules --json r.json
       kpi-extract eval --gold eval/gold --docs eval/corpus --pred my-tool-output/
       kpi-extract eval --check-gold eval/gold --docs eval/corpus
+      kpi-extract eval --gold eval/gold --docs eval/corpus --backend openai --model gpt-4o-mini
+
+    With --backend openai the model's answers are cached in --db, so scoring
+    the same prompt and model again makes no model calls.
     """
     docs = Path(docs_dir)
     if check_gold:
@@ -180,16 +258,22 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, chec
     if not golds:
         raise click.UsageError(f"{gold_dir} holds no *.json gold files")
     texts = {g.document: load_document(docs / g.document).text for g in golds}
+    model = prompt_version = None
     if pred_dir:
         preds = [load_result_file(path) for path in sorted(Path(pred_dir).glob("*.json"))]
         backend_name = f"files:{pred_dir}"
+        _llm_settings(backend_name, options)
     else:
         backend_name = backend or default_backend()
-        preds = []
-        with err.status("extracting...") as status:
-            for gold in golds:
-                status.update(f"extracting {gold.document}")
-                preds.append(extract(load_document(docs / gold.document), backend=backend_name))
+        settings = _llm_settings(backend_name, options)
+        documents = [load_document(docs / gold.document) for gold in golds]
+        with err.status(f"extracting {len(documents)} documents with {backend_name}..."):
+            preds = extract_documents(documents, backend=backend_name, settings=settings,
+                                      store=Store(db_path) if settings else None)
+        if settings:
+            from .prompts import load_prompt
+
+            model, prompt_version = settings.model, load_prompt(settings.prompt).label
     report, scores = score(golds, preds, texts)
     print_eval(out, report, scores)
     if compare_path:
@@ -198,8 +282,8 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, chec
         Path(json_path).write_text(json.dumps(report, indent=2) + "\n", "utf-8")
         err.print(f"wrote {json_path}")
     if not no_store:
-        eval_id = Store(db_path).save_eval(report, backend=backend_name, model=None,
-                                           prompt_version=None, gold=str(gold_dir))
+        eval_id = Store(db_path).save_eval(report, backend=backend_name, model=model,
+                                           prompt_version=prompt_version, gold=str(gold_dir))
         err.print(f"stored as eval run {eval_id} in {db_path} (list with 'kpi-extract eval-history')")
 
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .backends import get_backend
+from .backends import NAMES, get_backend
+from .backends.llm import BACKEND as LLM
+from .backends.llm import LLMBackend, LLMSettings
 from .documents import Document, discover, load_document
-from .errors import ExtractorError
+from .errors import ConfigError, ExtractorError, fix_hint
 from .schema import DocumentResult
 from .store import Store
+from .transport import Usage
 
 
 @dataclass
@@ -21,58 +26,128 @@ class DocumentOutcome:
     name: str
     status: str  # extracted, skipped, failed
     records: int = 0
+    dropped: int = 0
     error: str | None = None
 
 
 @dataclass
 class RunSummary:
-    """A batch's result: its id, backend and every document's outcome."""
+    """A batch's result: its id, backend, every document's outcome and, for a model, its usage."""
 
     run_id: str
     backend: str
     outcomes: list[DocumentOutcome] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    model: str | None = None
+    prompt: str | None = None
+    cost: float | None = None
 
     @property
     def failed(self) -> int:
         """How many documents failed."""
         return sum(o.status == "failed" for o in self.outcomes)
 
+    @property
+    def dropped(self) -> int:
+        """Records a model gave that failed validation after its re-asks, and were never stored."""
+        return sum(o.dropped for o in self.outcomes)
+
     def count(self, status: str) -> int:
         """How many documents ended with a status."""
         return sum(o.status == status for o in self.outcomes)
 
 
+def _check_backend(backend: str) -> None:
+    if backend not in NAMES:
+        raise ConfigError(fix_hint(f"unknown backend {backend!r}", f"choose one of {', '.join(NAMES)}"))
+
+
+def _settings(settings: LLMSettings | None, model: str | None, prompt: str | None) -> LLMSettings:
+    if settings is None:
+        return LLMSettings.from_env(model=model, prompt=prompt)
+    if model or prompt:
+        raise ConfigError("give model and prompt inside settings, or as arguments, not both")
+    return settings
+
+
 def extract(
     document: Document | str | Path, *, backend: str = "rules", model: str | None = None,
-    prompt: str | None = None, client: object | None = None,
+    prompt: str | None = None, client: Any | None = None, settings: LLMSettings | None = None,
+    store: Store | None = None,
 ) -> DocumentResult:
     """Extract one document's KPI records (a Document, or a path to load) with the named backend."""
     if not isinstance(document, Document):
         document = load_document(document)
-    return get_backend(backend)(document)
+    return extract_documents([document], backend=backend, model=model, prompt=prompt, client=client,
+                             settings=settings, store=store)[0]
+
+
+def extract_documents(
+    documents: Sequence[Document], *, backend: str = "rules", model: str | None = None,
+    prompt: str | None = None, client: Any | None = None, settings: LLMSettings | None = None,
+    store: Store | None = None,
+) -> list[DocumentResult]:
+    """Extract several documents, concurrently for a model; a failure raises (use run_batch to go on)."""
+    _check_backend(backend)
+    if backend != LLM:
+        return [get_backend(backend)(document) for document in documents]
+    if not documents:
+        return []
+    llm = LLMBackend(_settings(settings, model, prompt), store=store, client=client)
+
+    async def _all() -> list[DocumentResult]:
+        try:
+            extractions = await asyncio.gather(*(llm.extract(d) for d in documents))
+            return [x.raise_for_error().result for x in extractions]
+        finally:
+            await llm.aclose()
+
+    return asyncio.run(_all())
 
 
 def run_batch(
     paths: Iterable[str | Path], *, store: Store, backend: str = "rules", force: bool = False,
-    on_progress: Callable[[DocumentOutcome], None] | None = None,
+    on_progress: Callable[[DocumentOutcome], None] | None = None, settings: LLMSettings | None = None,
+    client: Any | None = None,
 ) -> RunSummary:
     """Extract every document under paths into the store; failures are logged and the batch goes on."""
+    _check_backend(backend)
+    llm = LLMBackend(settings or LLMSettings.from_env(), store=store, client=client) if backend == LLM else None
     files = discover(paths)
-    extract_one = get_backend(backend)
     summary = RunSummary(run_id=uuid.uuid4().hex, backend=backend)
-    store.start_run(summary.run_id, backend=backend, model=None, prompt_version=None)
-    for path in files:
-        outcome = _process(path, store=store, extract_one=extract_one, run_id=summary.run_id,
-                           backend=backend, force=force)
+    model, prompt_version, prompt_hash = llm.identity if llm else (None, None, None)
+    summary.model, summary.prompt = model, prompt_version
+    store.start_run(summary.run_id, backend=backend, model=model, prompt_version=prompt_version,
+                    prompt_hash=prompt_hash)
+
+    def finished(outcome: DocumentOutcome) -> None:
         summary.outcomes.append(outcome)
         if on_progress:
             on_progress(outcome)
+
+    if llm is None:
+        extract_one = get_backend(backend)
+        for path in files:
+            finished(_process(path, store=store, run_id=summary.run_id, backend=backend, force=force,
+                              extract_one=extract_one))
+    else:
+        asyncio.run(_run_model(files, llm, store=store, summary=summary, force=force, finished=finished))
+        summary.cost = summary.usage.cost(llm.settings.price_in, llm.settings.price_out)
     store.finish_run(
         summary.run_id, documents=len(files), extracted=summary.count("extracted"),
         skipped=summary.count("skipped"), failed=summary.failed,
         records=sum(o.records for o in summary.outcomes if o.status == "extracted"),
+        dropped=summary.dropped, prompt_tokens=summary.usage.prompt_tokens,
+        completion_tokens=summary.usage.completion_tokens, calls=len(summary.usage.calls),
+        cache_hits=summary.usage.cache_hits, cost=summary.cost,
     )
     return summary
+
+
+def _fail(store: Store, run_id: str, path: Path, stage: str, exc: BaseException) -> DocumentOutcome:
+    message = str(exc) if isinstance(exc, ExtractorError) else f"{type(exc).__name__}: {exc}"
+    store.record_failure(run_id, str(path), stage, message)
+    return DocumentOutcome(path.name, "failed", error=message)
 
 
 def _process(path: Path, *, store: Store, extract_one: Callable[[Document], DocumentResult],
@@ -87,10 +162,42 @@ def _process(path: Path, *, store: Store, extract_one: Callable[[Document], Docu
         stage = "store"
         count = store.save_result(document, result, run_id=run_id, backend=backend)
         return DocumentOutcome(document.name, "extracted", count)
-    except ExtractorError as exc:
-        store.record_failure(run_id, str(path), stage, str(exc))
-        return DocumentOutcome(path.name, "failed", error=str(exc))
     except Exception as exc:  # one broken document must not end the batch
-        message = f"{type(exc).__name__}: {exc}"
-        store.record_failure(run_id, str(path), stage, message)
-        return DocumentOutcome(path.name, "failed", error=message)
+        return _fail(store, run_id, path, stage, exc)
+
+
+async def _run_model(files: list[Path], llm: LLMBackend, *, store: Store, summary: RunSummary, force: bool,
+                     finished: Callable[[DocumentOutcome], None]) -> None:
+    """Documents in flight together, bounded by --concurrency; every store write happens on this
+    one event-loop thread, so SQLite has a single writer."""
+    model, prompt_version, prompt_hash = llm.identity
+    queue: asyncio.Queue[Path] = asyncio.Queue()
+    for path in files:
+        queue.put_nowait(path)
+
+    async def worker() -> None:
+        while not queue.empty():
+            path = queue.get_nowait()
+            stage = "load"
+            try:
+                document = load_document(path)
+                if not force and store.is_current(document, backend=LLM, model=model, prompt_hash=prompt_hash):
+                    finished(DocumentOutcome(document.name, "skipped"))
+                    continue
+                stage = "extract"
+                extraction = await llm.extract(document)
+                summary.usage.add(extraction.usage)
+                store.log_calls(summary.run_id, document.sha256, [asdict(c) for c in extraction.usage.calls],
+                                model=model)
+                extraction.raise_for_error()  # an incomplete document is not stored; the next run retries it
+                stage = "store"
+                count = store.save_result(document, extraction.result, run_id=summary.run_id, backend=LLM,
+                                          model=model, prompt_version=prompt_version, prompt_hash=prompt_hash)
+                finished(DocumentOutcome(document.name, "extracted", count, extraction.dropped))
+            except Exception as exc:  # one broken document must not end the batch
+                finished(_fail(store, summary.run_id, path, stage, exc))
+
+    try:
+        await asyncio.gather(*(worker() for _ in range(min(llm.settings.concurrency, len(files)) or 1)))
+    finally:
+        await llm.aclose()

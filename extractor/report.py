@@ -27,17 +27,33 @@ def run_table(summary: RunSummary) -> Table:
     table.add_column("document")
     table.add_column("status")
     table.add_column("records", justify="right")
+    dropped = summary.model is not None  # only a model's records can be dropped as ungrounded
+    if dropped:
+        table.add_column("dropped", justify="right")
     table.add_column("error", overflow="fold")
-    for outcome in summary.outcomes:
-        table.add_row(outcome.name, outcome.status, str(outcome.records), outcome.error or "")
+    for outcome in sorted(summary.outcomes, key=lambda o: o.name):
+        extra = [str(outcome.dropped)] if dropped else []
+        table.add_row(outcome.name, outcome.status, str(outcome.records), *extra, outcome.error or "")
     table.add_section()
     table.add_row(
         f"{len(summary.outcomes)} documents",
         f"{summary.count('extracted')} extracted, {summary.count('skipped')} skipped, {summary.failed} failed",
         str(sum(o.records for o in summary.outcomes)),
+        *([str(summary.dropped)] if dropped else []),
         "",
     )
     return table
+
+
+def usage_line(summary: RunSummary) -> str:
+    """One line of what a model run cost: calls, cache hits, tokens, dropped records, estimated cost."""
+    usage = summary.usage
+    line = (f"model {summary.model}, prompt {summary.prompt}: {len(usage.calls)} model calls, "
+            f"{usage.cache_hits} cached answers, {usage.prompt_tokens:,} prompt + "
+            f"{usage.completion_tokens:,} completion tokens, {summary.dropped} records dropped as ungrounded")
+    if summary.cost is not None:
+        line += f", estimated cost {summary.cost:.4f}"
+    return line
 
 
 def print_eval(console: Console, report: dict[str, Any], scores: list[DocumentScore]) -> None:

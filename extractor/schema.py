@@ -177,3 +177,27 @@ class DocumentResult(BaseModel):
             "meta": self.meta.model_dump(),
             "records": [record.to_kpi_json() for record in self.records],
         }
+
+
+class ModelComparison(Comparison):
+    """A comparison as a model returns it; keys outside records.md are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class ModelRecord(KPIRecord):
+    """A record as a model returns it: records.md's fields, validated and grounded against the passages.
+
+    Offsets are never taken from the model: unknown keys (start, end, confidence) are ignored,
+    and the pipeline locates the evidence itself.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    comparisons: list[ModelComparison] = Field(default_factory=list)
+
+
+class ChunkRecords(BaseModel):
+    """Every KPI record stated in the passages (records.md); an empty list when there is none."""
+
+    records: list[ModelRecord] = Field(default_factory=list)

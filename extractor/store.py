@@ -59,8 +59,30 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m002_model_calls(db: sqlite_utils.Database) -> None:
+    # The LLM backend: a response cache, one row per HTTP call, and per-run totals.
+    db["responses"].create(
+        {"key": str, "model": str, "mode": str, "prompt_version": str, "prompt_hash": str,
+         "response": str, "prompt_tokens": int, "completion_tokens": int, "created_at": str},
+        pk="key",
+    )
+    db["calls"].create(
+        {"id": int, "run_id": str, "document_id": str, "chunk": int, "response_id": str,
+         "model": str, "finish_reason": str, "prompt_tokens": int, "completion_tokens": int, "at": str},
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["calls"].create_index(["run_id"])
+    runs = db["runs"]
+    runs.add_column("prompt_hash", str)
+    runs.add_column("calls", int)
+    runs.add_column("cache_hits", int)
+    runs.add_column("cost", float)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m001_initial", _m001_initial),
+    ("m002_model_calls", _m002_model_calls),
 ]
 
 
@@ -90,12 +112,14 @@ class Store:
                 step(self.db)
                 self.db["_migrations"].insert({"name": name, "applied_at": now()}, pk="name")
 
-    def start_run(self, run_id: str, *, backend: str, model: str | None, prompt_version: str | None) -> None:
+    def start_run(self, run_id: str, *, backend: str, model: str | None, prompt_version: str | None,
+                  prompt_hash: str | None = None) -> None:
         """Record that a run began."""
         self.db["runs"].insert({
             "id": run_id, "started_at": now(), "backend": backend, "model": model,
-            "prompt_version": prompt_version, "documents": 0, "extracted": 0, "skipped": 0,
-            "failed": 0, "records": 0, "dropped": 0, "prompt_tokens": 0, "completion_tokens": 0,
+            "prompt_version": prompt_version, "prompt_hash": prompt_hash, "documents": 0, "extracted": 0,
+            "skipped": 0, "failed": 0, "records": 0, "dropped": 0, "prompt_tokens": 0,
+            "completion_tokens": 0, "calls": 0, "cache_hits": 0,
         })
 
     def finish_run(self, run_id: str, **counts: Any) -> None:
@@ -159,6 +183,33 @@ class Store:
         """Log a document that failed at a stage, so the batch can go on."""
         self.db["failures"].insert({"run_id": run_id, "document": document, "stage": stage,
                                     "error": error, "at": now()})
+
+    def cached_response(self, key: str) -> dict[str, Any] | None:
+        """A stored model response by cache key, or None."""
+        rows = list(self.db["responses"].rows_where("key = ?", [key]))
+        return json.loads(rows[0]["response"]) if rows else None
+
+    def save_response(self, key: str, response: dict[str, Any], *, model: str, mode: str, prompt_version: str,
+                      prompt_hash: str, prompt_tokens: int, completion_tokens: int) -> None:
+        """Cache a model response (already validated) under its key."""
+        with self.db.conn:
+            self.db["responses"].upsert({
+                "key": key, "model": model, "mode": mode, "prompt_version": prompt_version,
+                "prompt_hash": prompt_hash, "response": json.dumps(response, ensure_ascii=False),
+                "prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "created_at": now(),
+            }, pk="key")
+
+    def log_calls(self, run_id: str, document_id: str, calls: list[dict[str, Any]], *, model: str) -> None:
+        """Record each HTTP call a document's extraction made, with its token counts."""
+        if calls:
+            with self.db.conn:
+                self.db["calls"].insert_all(
+                    [{"run_id": run_id, "document_id": document_id, "model": model, "at": now(), **c}
+                     for c in calls])
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        """One run's row."""
+        return self.db["runs"].get(run_id)
 
     def export_rows(self) -> Iterator[dict[str, Any]]:
         """Every stored record joined with its document's name, in document then offset order."""

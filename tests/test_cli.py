@@ -73,10 +73,12 @@ def test_exit_2_on_usage_errors(tmp_path):
     assert CliRunner().invoke(cli, ["run", str(tmp_path), "--backend", "nope"]).exit_code == 2
 
 
-def test_openai_backend_without_an_implementation_is_a_clean_error(tmp_path, corpus):
-    result = CliRunner().invoke(cli, ["extract", str(corpus / "000_c572b18e3f951390.txt"), "--backend", "openai"])
+def test_openai_backend_without_key_or_endpoint_fails_before_any_work(tmp_path, corpus):
+    db = tmp_path / "k.db"
+    result = CliRunner().invoke(cli, ["run", str(corpus), "--backend", "openai", "--db", str(db)])
     assert result.exit_code == 1
-    assert "Error:" in result.output or "Error:" in (result.stderr or "")
+    assert "OPENAI_API_KEY" in result.output and "--base-url" in result.output
+    assert not db.exists()  # the error comes before any work
 
 
 def test_every_command_has_help_with_an_example():

@@ -1,6 +1,6 @@
 from extractor.documents import load_document
 from extractor.pipeline import run_batch
-from extractor.store import Store
+from extractor.store import MIGRATIONS, Store
 
 
 def write(tmp_path, text):
@@ -14,7 +14,7 @@ def test_migrations_are_applied_once(tmp_path):
     db = tmp_path / "k.db"
     Store(db)
     store = Store(db)
-    assert [r["name"] for r in store.db["_migrations"].rows] == ["m001_initial"]
+    assert [r["name"] for r in store.db["_migrations"].rows] == [name for name, _ in MIGRATIONS]
     assert {"documents", "records", "runs", "failures", "eval_runs"} <= set(store.db.table_names())
 
 

@@ -27,8 +27,7 @@ def get_backend(name: str) -> Backend:
 
         return extract
     if name == "openai":
-        raise ConfigError(fix_hint(
-            "the openai backend is not available in this version",
-            "use --backend rules",
-        ))
+        from .llm import extract_blocking
+
+        return extract_blocking
     raise ConfigError(fix_hint(f"unknown backend {name!r}", f"choose one of {', '.join(NAMES)}"))

@@ -1,0 +1,100 @@
+"""Choose the passages worth a model call and group them into chunks under a token budget."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .backends.cues import STATUS_WORDS
+from .documents import Document
+from .numbers import find_numbers
+from .passages import Passage, segment
+
+CHARS_PER_TOKEN = 4  # a conservative average for English prose; no tokenizer download needed
+DEFAULT_CHUNK_TOKENS = 3000
+
+
+def estimate_tokens(text: str) -> int:
+    """A tokenizer-free token estimate: characters divided by four, rounded up."""
+    return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Passages sent in one model call: their rendered text and the document spans they cover."""
+
+    index: int
+    parts: tuple[str, ...]  # one per span: the paragraph's text, after its heading when that changed
+    spans: tuple[tuple[int, int], ...]
+
+    @property
+    def text(self) -> str:
+        """The passages as sent to the model."""
+        return "\n\n".join(self.parts)
+
+    @property
+    def tokens(self) -> int:
+        """Estimated prompt tokens of the passages."""
+        return estimate_tokens(self.text)
+
+    def split(self) -> tuple[Chunk, Chunk] | None:
+        """Two halves of a chunk whose answer did not fit, or None when it is one span already."""
+        if len(self.spans) < 2:
+            return None
+        middle = len(self.spans) // 2
+        return (Chunk(self.index, self.parts[:middle], self.spans[:middle]),
+                Chunk(self.index, self.parts[middle:], self.spans[middle:]))
+
+
+def is_candidate(passage: Passage) -> bool:
+    """Whether a sentence may state a KPI: it prints a number or uses status language."""
+    return bool(find_numbers(passage.text)) or bool(STATUS_WORDS.search(passage.text))
+
+
+def _pieces(document: Document, budget_chars: int) -> list[tuple[str | None, int, int]]:
+    """(heading, start, end) for each block holding a candidate, long blocks cut at sentences."""
+    by_block: dict[int, list[Passage]] = {}
+    for passage in segment(document.text):
+        by_block.setdefault(passage.block, []).append(passage)
+    pieces: list[tuple[str | None, int, int]] = []
+    for passages in by_block.values():
+        if not any(is_candidate(p) for p in passages):
+            continue
+        heading = passages[0].heading
+        start = end = passages[0].start
+        for passage in passages:
+            if passage.end - start > budget_chars and end > start:
+                pieces.append((heading, start, end))
+                start = passage.start
+            end = passage.end
+        pieces.append((heading, start, end))
+    return pieces
+
+
+def chunk_document(document: Document, *, token_budget: int = DEFAULT_CHUNK_TOKENS) -> list[Chunk]:
+    """Group a document's candidate paragraphs, in order, into chunks of at most token_budget (estimated).
+
+    Each paragraph is preceded by its heading when that differs from the previous one's, so the
+    model sees where a figure sits; a paragraph longer than the budget is cut between sentences.
+    """
+    budget_chars = max(token_budget, 100) * CHARS_PER_TOKEN
+    chunks: list[Chunk] = []
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    last_heading: str | None = None
+    size = 0
+    for heading, start, end in _pieces(document, budget_chars):
+        body = " ".join(document.text[start:end].split())
+        titled = f"{heading}\n\n{body}" if heading and not body.startswith(heading) else body
+        part = body if heading == last_heading else titled
+        if parts and size + len(part) > budget_chars:
+            chunks.append(Chunk(len(chunks), tuple(parts), tuple(spans)))
+            parts, spans, size = [], [], 0
+            part = titled  # a new chunk restates its heading
+        parts.append(part)
+        spans.append((start, end))
+        size += len(part) + 2
+        last_heading = heading
+    if parts:
+        chunks.append(Chunk(len(chunks), tuple(parts), tuple(spans)))
+    return chunks

@@ -1,0 +1,176 @@
+"""Talking to the endpoint: the one retry layer (tenacity), rate limits, and token accounting."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import email.utils
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import openai
+from aiolimiter import AsyncLimiter
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+
+MAX_RETRY_AFTER = 120.0  # seconds; a longer Retry-After is capped so a batch cannot stall for hours
+_RETRYABLE_STATUS = {408, 409, 429}
+
+
+@dataclass
+class Call:
+    """One HTTP round trip that reached the model: its id, finish reason and token counts."""
+
+    response_id: str | None
+    finish_reason: str | None
+    prompt_tokens: int
+    completion_tokens: int
+
+
+@dataclass
+class Usage:
+    """Token and call counts, summed over a chunk, a document or a run."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: list[Call] = field(default_factory=list)
+    cache_hits: int = 0
+
+    def add(self, other: Usage) -> None:
+        """Fold another tally into this one."""
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.calls.extend(other.calls)
+        self.cache_hits += other.cache_hits
+
+    def cost(self, price_in: float | None, price_out: float | None) -> float | None:
+        """Estimated cost from prices per million prompt and completion tokens, or None when unpriced."""
+        if price_in is None and price_out is None:
+            return None
+        return (self.prompt_tokens * (price_in or 0) + self.completion_tokens * (price_out or 0)) / 1e6
+
+
+_current_usage: contextvars.ContextVar[Usage | None] = contextvars.ContextVar("kpi_usage", default=None)
+
+
+def counting(usage: Usage) -> contextvars.Token[Usage | None]:
+    """Make the calls made from here (this task) count into usage; reset with the returned token."""
+    return _current_usage.set(usage)
+
+
+def stop_counting(token: contextvars.Token[Usage | None]) -> None:
+    """Undo counting()."""
+    _current_usage.reset(token)
+
+
+def on_completion(response: Any) -> None:
+    """instructor 'completion:response' hook: every raw attempt, re-asks included, counts its tokens."""
+    usage = _current_usage.get()
+    if usage is None:
+        return
+    tokens = getattr(response, "usage", None)
+    prompt = int(getattr(tokens, "prompt_tokens", 0) or 0)
+    completion = int(getattr(tokens, "completion_tokens", 0) or 0)
+    choices = getattr(response, "choices", None) or [None]
+    usage.prompt_tokens += prompt
+    usage.completion_tokens += completion
+    usage.calls.append(Call(getattr(response, "id", None), getattr(choices[0], "finish_reason", None),
+                            prompt, completion))
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Errors worth another try: rate limits, server errors, timeouts and dropped connections."""
+    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in _RETRYABLE_STATUS or exc.status_code >= 500
+    return False
+
+
+def retry_after(exc: BaseException | None) -> float | None:
+    """Seconds the server asked us to wait (Retry-After or retry-after-ms), capped, or None."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    if (ms := headers.get("retry-after-ms")) is not None:
+        try:
+            return min(float(ms) / 1000, MAX_RETRY_AFTER)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return min(max(float(value), 0.0), MAX_RETRY_AFTER)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        return min(max(parsed.timestamp() - time.time(), 0.0), MAX_RETRY_AFTER)
+
+
+class _WaitRetryAfter:
+    """Wait what the server asked, else exponential backoff with jitter."""
+
+    def __init__(self, initial: float, maximum: float) -> None:
+        self._backoff = wait_exponential_jitter(initial=initial, max=maximum)
+
+    def __call__(self, retry_state: Any) -> float:
+        outcome = retry_state.outcome
+        asked = retry_after(outcome.exception() if outcome else None)
+        return asked if asked is not None else self._backoff(retry_state)
+
+
+@dataclass
+class RetryPolicy:
+    """How transient failures are retried: attempts in all, backoff bounds, and the sleep to use."""
+
+    attempts: int = 6
+    initial_wait: float = 1.0
+    max_wait: float = 60.0
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    def retrying(self) -> AsyncRetrying:
+        """A fresh tenacity controller for one request."""
+        return AsyncRetrying(
+            stop=stop_after_attempt(max(self.attempts, 1)),
+            wait=_WaitRetryAfter(self.initial_wait, self.max_wait),
+            retry=retry_if_exception(is_transient),
+            sleep=self.sleep,
+            reraise=True,
+        )
+
+
+class RateLimiter:
+    """Optional requests-per-minute and tokens-per-minute limits shared by every call of a run."""
+
+    def __init__(self, *, rpm: int | None = None, tpm: int | None = None) -> None:
+        self._requests = AsyncLimiter(rpm, 60) if rpm else None
+        self._tokens = AsyncLimiter(tpm, 60) if tpm else None
+        self._tpm = tpm
+
+    async def acquire(self, tokens: int) -> None:
+        """Wait until one more request of about `tokens` tokens fits under the limits."""
+        if self._requests:
+            await self._requests.acquire()
+        if self._tokens and self._tpm:
+            await self._tokens.acquire(min(tokens, self._tpm))
+
+
+def retrying_create(create: Callable[..., Awaitable[Any]], policy: RetryPolicy,
+                    limiter: RateLimiter | None = None) -> Callable[..., Awaitable[Any]]:
+    """Wrap the openai client's create so each HTTP attempt is rate-limited and transient errors retried."""
+
+    async def create_with_retries(*args: Any, **kwargs: Any) -> Any:
+        estimate = sum(len(str(m.get("content", ""))) for m in kwargs.get("messages", [])) // 4
+        estimate += int(kwargs.get("max_tokens") or 0)
+        async for attempt in policy.retrying():
+            with attempt:
+                if limiter:
+                    await limiter.acquire(estimate)
+                return await create(*args, **kwargs)
+        raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
+
+    return create_with_retries

@@ -1,0 +1,168 @@
+"""A small OpenAI-compatible chat-completions server on 127.0.0.1, for tests, recordings and benchmarks.
+
+It is NOT a model. It answers with what kpi-extract's own rules backend finds in the passages
+of the request, so its answers are plausible and grounded, and it can be scripted to misbehave
+(429, 500, malformed JSON, a cut-off answer, an invented record) to exercise the client's
+retries and re-asks. Anything recorded from it is authored test data, never model output.
+
+    python tests/openai_stub.py --port 8011 [--fault 429 --fault invent ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import threading
+import time
+from collections.abc import Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from extractor.backends.rules import extract_records
+from extractor.documents import document_from_text
+from extractor.schema import DocumentMeta
+
+FAULTS = ("429", "500", "malformed", "length", "invent")
+INVENTED = {
+    "indicator": "Children adopted", "value": 999, "unit": "count", "period": None, "numerator": None,
+    "denominator": None, "comparisons": [], "target_met": None, "trend": None, "suspect": False,
+    "evidence": "In total 999 children were adopted this quarter.",
+}
+_PERIOD = re.compile(r"^Report period: (.+)$", re.M)
+
+
+def answer_records(user_message: str) -> list[dict[str, Any]]:
+    """What the stub 'finds' in a rendered user message: the rules backend's records for its passages."""
+    passages = user_message.split("Passages:\n", 1)[-1]
+    period = _PERIOD.search(user_message)
+    report = period.group(1).strip() if period and period.group(1).strip() != "not stated" else None
+    meta = DocumentMeta(report_period=report)
+    records = extract_records(document_from_text(passages, name="chunk.txt"), meta)
+    return [{k: v for k, v in r.to_kpi_json().items() if k not in ("start", "end")} for r in records]
+
+
+class StubServer:
+    """Start with `with StubServer(faults=[...]) as stub:`; stub.base_url, stub.requests."""
+
+    def __init__(self, faults: Iterable[str] = (), *, latency: float = 0.0) -> None:
+        unknown = set(faults) - set(FAULTS)
+        if unknown:
+            raise ValueError(f"unknown faults {sorted(unknown)}; choose from {FAULTS}")
+        self.faults = list(faults)
+        self.latency = latency
+        self.requests: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-style base URL, ending in /v1."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def __enter__(self) -> StubServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _next_fault(self) -> str | None:
+        with self._lock:
+            return self.faults.pop(0) if self.faults else None
+
+    def respond(self, body: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any]]:
+        """(status, headers, JSON body) for one chat-completions request."""
+        with self._lock:
+            self.requests.append(body)
+            number = len(self.requests)
+        fault = self._next_fault()
+        if fault in ("429", "500"):
+            status = int(fault)
+            headers = {"retry-after": "2"} if status == 429 else {}
+            kind = "rate_limit_exceeded" if status == 429 else "server_error"
+            return status, headers, {"error": {"message": f"stub {fault}", "type": kind, "code": kind}}
+        messages = body.get("messages", [])
+        user = next((m["content"] for m in messages if m.get("role") == "user"), "")
+        reask = len(messages) > 2  # anything after system + user is instructor re-asking
+        records = answer_records(user)
+        if fault == "invent" and not reask:
+            records.append(dict(INVENTED))
+        arguments = json.dumps({"records": records})
+        finish = "stop"
+        if fault == "malformed":
+            arguments = arguments[: len(arguments) // 2]
+        elif fault == "length":
+            arguments, finish = arguments[: len(arguments) // 3], "length"
+        message: dict[str, Any] = {"role": "assistant", "content": None}
+        tools = body.get("tools") or []
+        if tools:
+            name = tools[0]["function"]["name"]
+            message["tool_calls"] = [{"id": f"call_{number}", "type": "function",
+                                      "function": {"name": name, "arguments": arguments}}]
+            finish = "tool_calls" if finish == "stop" else finish
+        else:
+            message["content"] = arguments
+        prompt_tokens = sum(len(str(m.get("content") or "")) for m in messages) // 4
+        completion_tokens = len(arguments) // 4
+        return 200, {}, {
+            "id": f"chatcmpl-stub-{number}", "object": "chat.completion", "created": 1700000000,
+            "model": body.get("model", "stub"),
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt_tokens + completion_tokens},
+        }
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the http.server API
+                if not self.path.rstrip("/").endswith("/chat/completions"):
+                    self._send(404, {}, {"error": {"message": f"no route {self.path}"}})
+                    return
+                length = int(self.headers.get("content-length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if stub.latency:
+                    time.sleep(stub.latency)
+                self._send(*stub.respond(body))
+
+            def _send(self, status: int, headers: dict[str, str], payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+                pass
+
+        return Handler
+
+
+def main() -> None:
+    """Run the stub in the foreground."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=8011)
+    parser.add_argument("--fault", action="append", default=[], choices=FAULTS)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds to wait before each answer")
+    args = parser.parse_args()
+    stub = StubServer(args.fault, latency=args.latency)
+    stub._server.server_close()
+    stub._server = ThreadingHTTPServer(("127.0.0.1", args.port), stub._handler())
+    print(f"OpenAI-compatible stub on {stub.base_url}  (Ctrl-C to stop)")
+    try:
+        stub._server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
