@@ -106,13 +106,20 @@ def extract_documents(
 
 
 def run_batch(
-    paths: Iterable[str | Path], *, store: Store, backend: str = "rules", force: bool = False,
+    paths: Iterable[str | Path], *, store: Store, backend: str | LLMBackend = "rules", force: bool = False,
     on_progress: Callable[[DocumentOutcome], None] | None = None, settings: LLMSettings | None = None,
     client: Any | None = None,
 ) -> RunSummary:
-    """Extract every document under paths into the store; failures are logged and the batch goes on."""
+    """Extract every document under paths into the store; failures are logged and the batch goes on.
+
+    backend is a name ('rules', 'openai') or an LLMBackend already built (its own client, sleep).
+    """
+    llm: LLMBackend | None = None
+    if isinstance(backend, LLMBackend):
+        llm, backend = backend, LLM
     _check_backend(backend)
-    llm = LLMBackend(settings or LLMSettings.from_env(), store=store, client=client) if backend == LLM else None
+    if backend == LLM and llm is None:
+        llm = LLMBackend(settings or LLMSettings.from_env(), store=store, client=client)
     files = discover(paths)
     summary = RunSummary(run_id=uuid.uuid4().hex, backend=backend)
     model, prompt_version, prompt_hash = llm.identity if llm else (None, None, None)

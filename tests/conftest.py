@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,38 @@ GOLD = ROOT / "eval" / "gold"
 def _scrub_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "KPI_DB", "KPI_BACKEND", "KPI_MODEL"):
         monkeypatch.delenv(name, raising=False)
+
+
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+class NetworkBlocked(OSError):
+    """A test tried to leave this machine."""
+
+
+def _only_loopback(address: object) -> None:
+    host = address[0] if isinstance(address, tuple) else None
+    if host is not None and host not in _LOOPBACK:
+        raise NetworkBlocked(f"test tried to open a network connection to {address!r}; tests must stay offline "
+                           "(replay a cassette from cassettes/ or use tests/openai_stub.py)")
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that connects anywhere but this machine: replay must never fall through to the network."""
+
+    def connect(self: socket.socket, address: object) -> None:
+        _only_loopback(address)
+        return _real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: object) -> int:
+        _only_loopback(address)
+        return _real_connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
 
 
 @pytest.fixture

@@ -59,3 +59,16 @@ def test_records_keep_offsets_into_the_document(tmp_path):
     row = next(iter(store.db["records"].rows))
     text = load_document(folder / "m.txt").text
     assert text[row["start"]:row["end"]] == "There were 108 fostering families."
+
+
+def test_model_responses_are_cached_by_key_and_calls_logged(tmp_path):
+    store = Store(tmp_path / "k.db")
+    assert store.cached_response("k1") is None
+    store.save_response("k1", {"records": [], "dropped": 1}, model="m", mode="tools", prompt_version="p@1",
+                        prompt_hash="h", prompt_tokens=10, completion_tokens=2)
+    assert store.cached_response("k1") == {"records": [], "dropped": 1}
+    store.start_run("r", backend="openai", model="m", prompt_version="p@1", prompt_hash="h")
+    store.log_calls("r", "doc", [{"chunk": 0, "response_id": "c1", "finish_reason": "stop",
+                                  "prompt_tokens": 10, "completion_tokens": 2}], model="m")
+    assert [c["prompt_tokens"] for c in store.db["calls"].rows] == [10]
+    assert store.run("r")["prompt_hash"] == "h"

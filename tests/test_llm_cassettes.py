@@ -1,0 +1,155 @@
+"""The openai backend replayed from cassettes: no network, no sleeping, every failure path."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+
+import pytest
+from llm_scenarios import CASSETTES, SCENARIOS, recorder
+
+from extractor.backends.llm import LLMBackend, LLMSettings
+from extractor.documents import load_document
+from extractor.errors import ExtractionFailed
+from extractor.pipeline import run_batch
+from extractor.store import Store
+from extractor.textnorm import NormalisedText
+
+# Any base URL will do: vcr answers before a connection is made, and the guard in conftest
+# fails the test if one is attempted anywhere but 127.0.0.1.
+BASE_URL = "http://127.0.0.1:9/v1"
+KEY_LIKE = re.compile(r"sk-[A-Za-z0-9_-]{16,}|Bearer\s+\S{8,}|api-key['\"]?\s*:\s*['\"]?\w{16,}", re.I)
+
+
+class Sleeps:
+    """Stands in for asyncio.sleep: records the waits instead of waiting."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+def _backend(name: str, sleeps: Sleeps, store: Store | None = None, **overrides) -> LLMBackend:
+    settings = LLMSettings(base_url=BASE_URL, api_key="test-key", **{**SCENARIOS[name].settings, **overrides})
+    return LLMBackend(settings, store=store, sleep=sleeps)
+
+
+def _replay(name: str, backend: LLMBackend, document_name: str | None = None):
+    scenario = SCENARIOS[name]
+    document = load_document(scenario.paths[0] if document_name is None else scenario.paths[0].parent / document_name)
+
+    async def go():
+        try:
+            return await backend.extract(document)
+        finally:
+            await backend.aclose()
+
+    with recorder().use_cassette(f"{name}.yaml") as cassette:
+        extraction = asyncio.run(go())
+    return document, extraction, cassette
+
+
+def _assert_grounded(document, records):
+    whole = NormalisedText(document.text)
+    for record in records:
+        assert whole.find(record.evidence), record.evidence
+        assert " ".join(document.text[record.start:record.end].split()) == record.evidence
+
+
+def test_every_scenario_has_a_cassette_and_no_cassette_holds_a_key():
+    for name in SCENARIOS:
+        text = (CASSETTES / f"{name}.yaml").read_text("utf-8")
+        assert not KEY_LIKE.search(text), name
+        assert "authorization" not in text.lower(), name
+
+
+def test_normal_extraction_is_grounded_with_our_offsets_and_counted(tmp_path):
+    store = Store(tmp_path / "k.db")
+    document, extraction, cassette = _replay("normal_extraction", _backend("normal_extraction", Sleeps(), store))
+    assert cassette.all_played
+    records = extraction.raise_for_error().result.records
+    assert len(records) >= 15 and extraction.dropped == 0
+    _assert_grounded(document, records)
+    assert extraction.result.meta.report_period == "2023/24 Q2"
+    assert len(extraction.usage.calls) == 1 and extraction.usage.prompt_tokens > 1000
+    assert extraction.usage.completion_tokens > 0
+    assert store.db["responses"].count == 1
+
+
+def test_invented_evidence_is_reasked_with_the_validators_message_and_never_kept():
+    sleeps = Sleeps()
+    document, extraction, cassette = _replay("invented_evidence_reasked", _backend("invented_evidence_reasked", sleeps))
+    assert cassette.play_count == 2
+    reask = cassette.requests[1].body.decode()
+    assert "is not in the document" in reask and "999 children" in reask
+    records = extraction.raise_for_error().result.records
+    assert records and all(r.value != 999 for r in records)
+    _assert_grounded(document, records)
+    assert len(extraction.usage.calls) == 2  # the re-ask's tokens are counted too
+    assert sleeps.waits == []
+
+
+def test_a_record_still_invented_after_the_last_reask_is_dropped_and_counted():
+    name = "invented_evidence_reasked"
+    _, extraction, cassette = _replay(name, _backend(name, Sleeps(), max_reasks=0))
+    assert cassette.play_count == 1
+    assert extraction.dropped == 1
+    assert all(r.value != 999 for r in extraction.raise_for_error().result.records)
+
+
+def test_429_waits_what_retry_after_says_then_succeeds():
+    sleeps = Sleeps()
+    _, extraction, cassette = _replay("rate_limited_then_ok", _backend("rate_limited_then_ok", sleeps))
+    assert cassette.play_count == 2 and cassette.responses[0]["status"]["code"] == 429
+    assert sleeps.waits == [2.0]
+    assert extraction.raise_for_error().result.records
+
+
+def test_500s_until_retries_run_out_is_a_recorded_failure_and_the_batch_goes_on(tmp_path):
+    name = "server_errors_exhaust_retries"
+    sleeps = Sleeps()
+    store = Store(tmp_path / "k.db")
+    scenario = SCENARIOS[name]
+    settings = LLMSettings(base_url=BASE_URL, api_key="test-key", **scenario.settings)
+    with recorder().use_cassette(f"{name}.yaml") as cassette:
+        summary = run_batch(scenario.paths, store=store, backend=LLMBackend(settings, store=store, sleep=sleeps))
+    assert cassette.all_played
+    statuses = {o.name: o.status for o in summary.outcomes}
+    assert statuses == {scenario.documents[0]: "failed", scenario.documents[1]: "extracted"}
+    assert len(sleeps.waits) == 2  # retries=2: three tries, two backoffs
+    failure = list(store.db["failures"].rows)
+    assert len(failure) == 1 and "InternalServerError" in failure[0]["error"] and "after 3 tries" in failure[0]["error"]
+    assert store.db["records"].count == summary.outcomes[1].records > 0
+    run = store.run(summary.run_id)
+    assert (run["failed"], run["extracted"], run["calls"]) == (1, 1, 1)
+
+
+def test_malformed_json_is_reasked_then_parsed():
+    name = "malformed_json_reasked"
+    _, extraction, cassette = _replay(name, _backend(name, Sleeps()))
+    assert cassette.play_count == 2
+    assert extraction.raise_for_error().result.records
+
+
+def test_malformed_json_after_the_last_reask_fails_the_document_with_a_fix():
+    name = "malformed_json_reasked"
+    _, extraction, _ = _replay(name, _backend(name, Sleeps(), max_reasks=0))
+    with pytest.raises(ExtractionFailed, match="not valid JSON.*--mode"):
+        extraction.raise_for_error()
+
+
+def test_an_answer_cut_off_by_length_is_asked_again_in_halves():
+    name = "finish_reason_length"
+    document, extraction, cassette = _replay(name, _backend(name, Sleeps()))
+    assert cassette.play_count == 3
+    assert [c.finish_reason for c in extraction.usage.calls][0] == "length"
+    records = extraction.raise_for_error().result.records
+    _assert_grounded(document, records)
+
+
+def test_replay_never_reaches_the_network():
+    with pytest.raises(OSError, match="offline"):
+        socket.create_connection(("192.0.2.1", 443), timeout=0.1)

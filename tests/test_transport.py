@@ -1,0 +1,92 @@
+import asyncio
+import email.utils
+import time
+from types import SimpleNamespace
+
+import httpx
+import openai
+import pytest
+
+from extractor.transport import (
+    MAX_RETRY_AFTER,
+    RetryPolicy,
+    Usage,
+    counting,
+    is_transient,
+    on_completion,
+    retry_after,
+    retrying_create,
+    stop_counting,
+)
+
+REQUEST = httpx.Request("POST", "http://127.0.0.1/v1/chat/completions")
+
+
+def _status_error(status: int, headers: dict[str, str] | None = None) -> openai.APIStatusError:
+    response = httpx.Response(status, headers=headers or {}, request=REQUEST, json={"error": {"message": "x"}})
+    kind = {429: openai.RateLimitError, 500: openai.InternalServerError, 400: openai.BadRequestError}[status]
+    return kind("x", response=response, body=None)
+
+
+def test_transient_errors_are_rate_limits_server_errors_timeouts_and_connections():
+    assert is_transient(_status_error(429)) and is_transient(_status_error(500))
+    assert is_transient(openai.APITimeoutError(request=REQUEST))
+    assert is_transient(openai.APIConnectionError(request=REQUEST))
+    assert not is_transient(_status_error(400)) and not is_transient(ValueError("x"))
+
+
+def test_retry_after_reads_seconds_milliseconds_and_http_dates_and_is_capped():
+    assert retry_after(_status_error(429, {"retry-after": "3"})) == 3.0
+    assert retry_after(_status_error(429, {"retry-after-ms": "250"})) == 0.25
+    assert retry_after(_status_error(429, {"retry-after": "86400"})) == MAX_RETRY_AFTER
+    later = email.utils.formatdate(time.time() + 30, usegmt=True)
+    assert 25 <= retry_after(_status_error(429, {"retry-after": later})) <= 31
+    assert retry_after(_status_error(500)) is None and retry_after(ValueError()) is None
+
+
+def _run(create, policy):
+    return asyncio.run(retrying_create(create, policy)(messages=[{"role": "user", "content": "hi"}]))
+
+
+def test_the_retry_layer_honours_retry_after_then_backs_off_then_gives_up():
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    errors = [_status_error(429, {"retry-after": "7"}), _status_error(500), _status_error(500)]
+
+    async def create(**kwargs):
+        raise errors.pop(0)
+
+    with pytest.raises(openai.InternalServerError):
+        _run(create, RetryPolicy(attempts=3, initial_wait=1.0, max_wait=10.0, sleep=sleep))
+    assert waits[0] == 7.0 and 0 < waits[1] <= 10.0 and len(waits) == 2
+
+
+def test_a_client_error_is_not_retried():
+    calls = []
+
+    async def create(**kwargs):
+        calls.append(1)
+        raise _status_error(400)
+
+    with pytest.raises(openai.BadRequestError):
+        _run(create, RetryPolicy(attempts=5))
+    assert len(calls) == 1
+
+
+def test_the_usage_hook_counts_every_attempt_into_the_current_task_only():
+    usage = Usage()
+    response = SimpleNamespace(id="c1", usage=SimpleNamespace(prompt_tokens=100, completion_tokens=20),
+                               choices=[SimpleNamespace(finish_reason="length")])
+    on_completion(response)  # nothing is counting: ignored
+    token = counting(usage)
+    on_completion(response)
+    on_completion(response)
+    stop_counting(token)
+    on_completion(response)
+    assert (usage.prompt_tokens, usage.completion_tokens, len(usage.calls)) == (200, 40, 2)
+    assert usage.calls[0].finish_reason == "length"
+    assert usage.cost(0.15, 0.60) == pytest.approx((200 * 0.15 + 40 * 0.60) / 1e6)
+    assert usage.cost(None, None) is None
