@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: run test eval lint clean
+.PHONY: run test eval lint cassettes clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ test: $(VENV)/.installed-dev
 
 eval: $(VENV)/.installed
 	$(BIN)/kpi-extract eval --gold eval/gold --docs eval/corpus --backend rules --json eval/reports/rules-latest.json
+
+cassettes: $(VENV)/.installed-dev
+	$(BIN)/python tests/record_cassettes.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check extractor tests

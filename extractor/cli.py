@@ -12,16 +12,17 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
 from .backends import NAMES, default_backend
 from .backends.llm import BACKEND as LLM
 from .backends.llm import MODES, LLMSettings
-from .documents import load_document
+from .documents import discover, load_document
 from .errors import ExtractorError
 from .evaluate import evaluate as score
 from .goldcheck import check_dir, load_result_file
-from .pipeline import extract_documents, run_batch
+from .pipeline import DocumentOutcome, extract_documents, run_batch
 from .report import comparison_table, print_eval, run_table, usage_line
 from .store import Store
 
@@ -139,14 +140,15 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
     backend = backend or default_backend()
     settings = _llm_settings(backend, options)
     store = Store(db_path)
-    done = 0
-    with err.status("extracting...") as status:
-        def progress(outcome: Any) -> None:
-            nonlocal done
-            done += 1
-            status.update(f"[{done}] {outcome.name}: {outcome.status}")
+    files = discover(paths)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("extracting", total=len(files))
 
-        summary = run_batch(paths, store=store, backend=backend, force=force, on_progress=progress,
+        def advance(outcome: DocumentOutcome) -> None:
+            progress.update(task, advance=1, description=f"{outcome.name[:40]}: {outcome.status}")
+
+        summary = run_batch(files, store=store, backend=backend, force=force, on_progress=advance,
                             settings=settings)
     out.print(run_table(summary))
     if backend == LLM:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import os
 import re
 from collections.abc import Awaitable, Callable
@@ -33,6 +34,9 @@ BACKEND = "openai"
 DEFAULT_MODEL = "gpt-4o-mini"
 MODES = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA, "json": instructor.Mode.JSON}
 _FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
+# instructor logs every failed attempt at ERROR; we handle those and report them in the run,
+# so without a configured handler they should not reach stderr through logging's last resort.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 
 @dataclass
