@@ -141,13 +141,19 @@ def test_malformed_json_after_the_last_reask_fails_the_document_with_a_fix():
         extraction.raise_for_error()
 
 
-def test_an_answer_cut_off_by_length_is_asked_again_in_halves():
+def test_an_answer_cut_off_by_length_is_asked_again_in_halves_and_cached_whole(tmp_path):
     name = "finish_reason_length"
-    document, extraction, cassette = _replay(name, _backend(name, Sleeps()))
+    store = Store(tmp_path / "k.db")
+    document, extraction, cassette = _replay(name, _backend(name, Sleeps(), store))
     assert cassette.play_count == 3
     assert [c.finish_reason for c in extraction.usage.calls][0] == "length"
     records = extraction.raise_for_error().result.records
     _assert_grounded(document, records)
+
+    again = _backend(name, Sleeps(), store)  # outside the cassette: any HTTP call would fail
+    repeat = asyncio.run(again.extract(document))
+    assert len(repeat.usage.calls) == 0 and repeat.usage.cache_hits == 1
+    assert [r.evidence for r in repeat.raise_for_error().result.records] == [r.evidence for r in records]
 
 
 def test_replay_never_reaches_the_network():

@@ -9,6 +9,7 @@ import pytest
 
 from extractor.transport import (
     MAX_RETRY_AFTER,
+    RateLimiter,
     RetryPolicy,
     Usage,
     counting,
@@ -90,3 +91,35 @@ def test_the_usage_hook_counts_every_attempt_into_the_current_task_only():
     assert usage.calls[0].finish_reason == "length"
     assert usage.cost(0.15, 0.60) == pytest.approx((200 * 0.15 + 40 * 0.60) / 1e6)
     assert usage.cost(None, None) is None
+
+
+def test_each_attempt_waits_for_the_rate_limiter_with_its_token_estimate():
+    asked: list[int] = []
+
+    class Limiter:
+        async def acquire(self, tokens: int) -> None:
+            asked.append(tokens)
+
+    errors = [_status_error(500)]
+
+    async def create(**kwargs):
+        if errors:
+            raise errors.pop()
+        return "answer"
+
+    async def no_sleep(seconds: float) -> None:
+        pass
+
+    wrapped = retrying_create(create, RetryPolicy(attempts=2, sleep=no_sleep), Limiter())
+    answer = asyncio.run(wrapped(messages=[{"role": "user", "content": "x" * 400}], max_tokens=50))
+    assert answer == "answer" and asked == [150, 150]  # 400 characters ~ 100 tokens, plus max_tokens
+
+
+def test_the_rate_limiter_lets_a_burst_within_its_limits_through():
+    limiter = RateLimiter(rpm=3, tpm=1000)
+
+    async def burst() -> None:
+        for _ in range(3):
+            await asyncio.wait_for(limiter.acquire(200), timeout=1)
+
+    asyncio.run(burst())

@@ -251,9 +251,9 @@ class LLMBackend:
                     f"chunk {chunk.index}: the answer was cut off at --max-tokens {self.settings.max_tokens} "
                     "(finish_reason 'length')", "raise --max-tokens or lower --chunk-tokens"))
             parts = [await self._chunk(half, context, spent) for half in halves]
-            return _ChunkAnswer(chunk, [r for p in parts for r in p.records], sum(p.dropped for p in parts))
+            answer = [r for p in parts for r in p.records], sum(p.dropped for p in parts)
         records, dropped = answer
-        if self.store is not None:
+        if self.store is not None:  # the whole chunk's key too, so a re-run does not hit the limit again
             self.store.save_response(
                 key, {"records": [r.model_dump(mode="json") for r in records], "dropped": dropped},
                 model=self.settings.model, mode=self.settings.mode, prompt_version=self.prompt.label,
