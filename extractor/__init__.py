@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .backends.llm import LLMSettings  # noqa: E402
 from .errors import ConfigError, ExtractionFailed, ExtractorError, GoldError, InputError, StoreError  # noqa: E402
 from .evaluate import evaluate  # noqa: E402
 from .pipeline import extract, run_batch  # noqa: E402
@@ -20,6 +21,7 @@ __all__ = [
     "GoldError",
     "InputError",
     "KPIRecord",
+    "LLMSettings",
     "Store",
     "StoreError",
     "evaluate",
