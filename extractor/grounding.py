@@ -15,14 +15,12 @@ SAME_INDICATOR = 90  # rapidfuzz token-set score at which two indicator names ar
 def locate(evidence: str, text: str, spans: Sequence[tuple[int, int]] = (),
            whole: NormalisedText | None = None) -> tuple[int, int] | None:
     """[start, end) of evidence in text, white space ignored: first inside the given spans, else anywhere."""
-    for start, end in spans:
-        found = NormalisedText(text[start:end]).find(evidence)
-        if found:
-            local = NormalisedText(text[start:end]).to_original(*found)
-            return start + local[0], start + local[1]
     whole = whole or NormalisedText(text)
-    found = whole.find(evidence)
-    return whole.to_original(*found) if found else None
+    for start, end in [*spans, (0, None)]:
+        found = whole.find(evidence, start, end)
+        if found:
+            return whole.to_original(*found)
+    return None
 
 
 def place(record: KPIRecord, text: str, spans: Sequence[tuple[int, int]] = (),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 
 # Typographic quotes and dashes folded to ASCII, per scoring.md.
 _ASCII_FOLD = str.maketrans(
@@ -46,15 +47,18 @@ class NormalisedText:
         self.text = "".join(chars)
         self._origin = origin
 
-    def find(self, fragment: str) -> tuple[int, int] | None:
-        """Locate a fragment (normalised first); return its [start, end) span in normalised text."""
+    def find(self, fragment: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+        """Locate a fragment (normalised first), optionally only within original [start, end);
+        return its [start, end) span in normalised text."""
         needle = normalise(fragment)
         if not needle:
             return None
-        start = self.text.find(needle)
-        if start < 0:
+        low = bisect_left(self._origin, start) if start else 0
+        high = len(self.text) if end is None else bisect_left(self._origin, end)
+        at = self.text.find(needle, low, high)
+        if at < 0:
             return None
-        return start, start + len(needle)
+        return at, at + len(needle)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised [start, end) span back to character offsets in the original text."""

@@ -16,3 +16,12 @@ def test_find_maps_back_to_original_offsets():
 
 def test_find_returns_none_for_absent_text():
     assert NormalisedText("abc").find("xyz") is None
+
+
+def test_find_can_be_limited_to_a_window_of_the_original_text():
+    text = NormalisedText("78 children.\n\nLater:  78\u00a0 children.")
+    later = text.original.index("Later")
+    start, end = text.to_original(*text.find("78 children.", later))
+    assert start == later + 8 and text.original[start:end] == "78\u00a0 children."
+    assert text.find("78 children.", 0, later) == (0, 12)
+    assert text.find("Later", 0, later) is None
