@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .backends import NAMES, get_backend
+from .backends import get_backend
 from .backends.llm import BACKEND as LLM
-from .backends.llm import LLMBackend, LLMSettings
+from .backends.llm import Extraction, LLMBackend, LLMSettings, extract_all
 from .documents import Document, discover, load_document
-from .errors import ConfigError, ExtractorError, fix_hint
+from .errors import ConfigError, ExtractorError
 from .schema import DocumentResult
 from .store import Store
 from .transport import Usage
@@ -57,11 +57,6 @@ class RunSummary:
         return sum(o.status == status for o in self.outcomes)
 
 
-def _check_backend(backend: str) -> None:
-    if backend not in NAMES:
-        raise ConfigError(fix_hint(f"unknown backend {backend!r}", f"choose one of {', '.join(NAMES)}"))
-
-
 def _settings(settings: LLMSettings | None, model: str | None, prompt: str | None) -> LLMSettings:
     if settings is None:
         return LLMSettings.from_env(model=model, prompt=prompt)
@@ -88,21 +83,10 @@ def extract_documents(
     store: Store | None = None,
 ) -> list[DocumentResult]:
     """Extract several documents, concurrently for a model; a failure raises (use run_batch to go on)."""
-    _check_backend(backend)
-    if backend != LLM:
-        return [get_backend(backend)(document) for document in documents]
-    if not documents:
-        return []
-    llm = LLMBackend(_settings(settings, model, prompt), store=store, client=client)
-
-    async def _all() -> list[DocumentResult]:
-        try:
-            extractions = await asyncio.gather(*(llm.extract(d) for d in documents))
-            return [x.raise_for_error().result for x in extractions]
-        finally:
-            await llm.aclose()
-
-    return asyncio.run(_all())
+    if backend == LLM:
+        return extract_all(documents, _settings(settings, model, prompt), store=store, client=client)
+    extract_one = get_backend(backend)
+    return [extract_one(document) for document in documents]
 
 
 def run_batch(
@@ -117,15 +101,15 @@ def run_batch(
     llm: LLMBackend | None = None
     if isinstance(backend, LLMBackend):
         llm, backend = backend, LLM
-    _check_backend(backend)
-    if backend == LLM and llm is None:
+    elif backend == LLM:
         llm = LLMBackend(settings or LLMSettings.from_env(), store=store, client=client)
+    extract = llm.extract if llm else _at_no_cost(get_backend(backend))  # an unknown name fails here
     files = discover(paths)
     summary = RunSummary(run_id=uuid.uuid4().hex, backend=backend)
     model, prompt_version, prompt_hash = llm.identity if llm else (None, None, None)
     summary.model, summary.prompt = model, prompt_version
-    store.start_run(summary.run_id, backend=backend, model=model, prompt_version=prompt_version,
-                    prompt_hash=prompt_hash)
+    stamp = {"backend": backend, "model": model, "prompt_version": prompt_version, "prompt_hash": prompt_hash}
+    store.start_run(summary.run_id, **stamp)
 
     def finished(outcome: DocumentOutcome) -> None:
         summary.outcomes.append(outcome)
@@ -133,12 +117,14 @@ def run_batch(
             on_progress(outcome)
 
     if llm is None:
-        extract_one = get_backend(backend)
+        # Rules never wait, so each document's coroutine completes on its first step: no event loop,
+        # and run_batch keeps working where one is already running (a notebook).
         for path in files:
-            finished(_process(path, store=store, run_id=summary.run_id, backend=backend, force=force,
-                              extract_one=extract_one))
+            finished(_completed(_process(path, extract, store=store, summary=summary, stamp=stamp, force=force)))
     else:
-        asyncio.run(_run_model(files, llm, store=store, summary=summary, force=force, finished=finished))
+        asyncio.run(_run_model(files, llm, extract, store=store, summary=summary, stamp=stamp, force=force,
+                               finished=finished))
+    if llm:
         summary.cost = summary.usage.cost(llm.settings.price_in, llm.settings.price_out)
     store.finish_run(
         summary.run_id, documents=len(files), extracted=summary.count("extracted"),
@@ -151,60 +137,59 @@ def run_batch(
     return summary
 
 
-def _fail(store: Store, run_id: str, path: Path, stage: str, exc: BaseException) -> DocumentOutcome:
-    message = str(exc) if isinstance(exc, ExtractorError) else f"{type(exc).__name__}: {exc}"
-    store.record_failure(run_id, str(path), stage, message)
-    return DocumentOutcome(path.name, "failed", error=message)
-
-
-def _process(path: Path, *, store: Store, extract_one: Callable[[Document], DocumentResult],
-             run_id: str, backend: str, force: bool) -> DocumentOutcome:
-    stage = "load"
+def _completed(step: Coroutine[Any, Any, DocumentOutcome]) -> DocumentOutcome:
+    """The result of a coroutine that never suspends."""
     try:
-        document = load_document(path)
-        if not force and store.is_current(document, backend=backend, model=None, prompt_hash=None):
-            return DocumentOutcome(document.name, "skipped")
-        stage = "extract"
-        result = extract_one(document)
-        stage = "store"
-        count = store.save_result(document, result, run_id=run_id, backend=backend)
-        return DocumentOutcome(document.name, "extracted", count)
-    except Exception as exc:  # one broken document must not end the batch
-        return _fail(store, run_id, path, stage, exc)
+        step.send(None)
+    except StopIteration as done:
+        return done.value
+    step.close()
+    raise RuntimeError("a synchronous backend suspended")
 
 
-async def _run_model(files: list[Path], llm: LLMBackend, *, store: Store, summary: RunSummary, force: bool,
+async def _run_model(files: list[Path], llm: LLMBackend, extract: Callable[[Document], Awaitable[Extraction]], *,
+                     store: Store, summary: RunSummary, stamp: dict[str, str | None], force: bool,
                      finished: Callable[[DocumentOutcome], None]) -> None:
     """Documents in flight together, bounded by --concurrency; every store write happens on this
     one event-loop thread, so SQLite has a single writer."""
-    model, prompt_version, prompt_hash = llm.identity
-    queue: asyncio.Queue[Path] = asyncio.Queue()
-    for path in files:
-        queue.put_nowait(path)
+    queue = list(reversed(files))
 
     async def worker() -> None:
-        while not queue.empty():
-            path = queue.get_nowait()
-            stage = "load"
-            try:
-                document = load_document(path)
-                if not force and store.is_current(document, backend=LLM, model=model, prompt_hash=prompt_hash):
-                    finished(DocumentOutcome(document.name, "skipped"))
-                    continue
-                stage = "extract"
-                extraction = await llm.extract(document)
-                summary.usage.add(extraction.usage)
-                store.log_calls(summary.run_id, document.sha256, [asdict(c) for c in extraction.usage.calls],
-                                model=model)
-                extraction.raise_for_error()  # an incomplete document is not stored; the next run retries it
-                stage = "store"
-                count = store.save_result(document, extraction.result, run_id=summary.run_id, backend=LLM,
-                                          model=model, prompt_version=prompt_version, prompt_hash=prompt_hash)
-                finished(DocumentOutcome(document.name, "extracted", count, extraction.dropped))
-            except Exception as exc:  # one broken document must not end the batch
-                finished(_fail(store, summary.run_id, path, stage, exc))
+        while queue:
+            finished(await _process(queue.pop(), extract, store=store, summary=summary, stamp=stamp, force=force))
 
     try:
-        await asyncio.gather(*(worker() for _ in range(min(llm.settings.concurrency, len(files)) or 1)))
+        await asyncio.gather(*(worker() for _ in range(min(llm.settings.concurrency, len(files)))))
     finally:
         await llm.aclose()
+
+
+def _at_no_cost(extract_one: Callable[[Document], DocumentResult]) -> Callable[[Document], Awaitable[Extraction]]:
+    async def extract(document: Document) -> Extraction:
+        return Extraction(extract_one(document))
+
+    return extract
+
+
+async def _process(path: Path, extract: Callable[[Document], Awaitable[Extraction]], *, store: Store,
+                   summary: RunSummary, stamp: dict[str, str | None], force: bool) -> DocumentOutcome:
+    """Load, skip if current, extract, log the model calls, store: one document, never raising."""
+    stage = "load"
+    try:
+        document = load_document(path)
+        if not force and store.is_current(document, backend=stamp["backend"], model=stamp["model"],
+                                          prompt_hash=stamp["prompt_hash"]):
+            return DocumentOutcome(document.name, "skipped")
+        stage = "extract"
+        extraction = await extract(document)
+        summary.usage.add(extraction.usage)
+        store.log_calls(summary.run_id, document.sha256, [asdict(c) for c in extraction.usage.calls],
+                        model=stamp["model"])
+        extraction.raise_for_error()  # an incomplete document is not stored; the next run retries it
+        stage = "store"
+        count = store.save_result(document, extraction.result, run_id=summary.run_id, **stamp)
+        return DocumentOutcome(document.name, "extracted", count, extraction.dropped)
+    except Exception as exc:  # one broken document must not end the batch
+        message = str(exc) if isinstance(exc, ExtractorError) else f"{type(exc).__name__}: {exc}"
+        store.record_failure(summary.run_id, str(path), stage, message)
+        return DocumentOutcome(path.name, "failed", error=message)

@@ -14,6 +14,8 @@ import openai
 from aiolimiter import AsyncLimiter
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
+from .chunking import estimate_tokens
+
 MAX_RETRY_AFTER = 120.0  # seconds; a longer Retry-After is capped so a batch cannot stall for hours
 _RETRYABLE_STATUS = {408, 409, 429}
 
@@ -164,8 +166,8 @@ def retrying_create(create: Callable[..., Awaitable[Any]], policy: RetryPolicy,
     """Wrap the openai client's create so each HTTP attempt is rate-limited and transient errors retried."""
 
     async def create_with_retries(*args: Any, **kwargs: Any) -> Any:
-        estimate = sum(len(str(m.get("content", ""))) for m in kwargs.get("messages", [])) // 4
-        estimate += int(kwargs.get("max_tokens") or 0)
+        text = "".join(str(m.get("content", "")) for m in kwargs.get("messages", []))
+        estimate = estimate_tokens(text) + int(kwargs.get("max_tokens") or 0)
         async for attempt in policy.retrying():
             with attempt:
                 if limiter:

@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -97,15 +97,18 @@ class LLMSettings:
 
 
 @dataclass
-class LLMExtraction:
-    """One document's result with what it cost: records dropped as ungrounded, tokens and calls."""
+class Extraction:
+    """One document's result with what it cost: records dropped as ungrounded, tokens and calls.
+
+    The rules backend's results travel in it too, at no cost, so the pipeline has one path.
+    """
 
     result: DocumentResult
     dropped: int = 0
     usage: Usage = field(default_factory=Usage)
     error: ExtractionFailed | None = None  # set when a chunk failed: the result is then incomplete
 
-    def raise_for_error(self) -> LLMExtraction:
+    def raise_for_error(self) -> Extraction:
         """Raise the chunk failure, if any; else return self."""
         if self.error is not None:
             raise self.error
@@ -191,7 +194,7 @@ class LLMBackend:
         """Close the HTTP connections."""
         await self.client.close()
 
-    async def extract(self, document: Document) -> LLMExtraction:
+    async def extract(self, document: Document) -> Extraction:
         """Extract one document: every candidate chunk, grounded, offsets ours, repeats merged."""
         meta = detect_meta(document.text)
         context = {"title": _title(document.text), "committee": meta.committee, "report_period": meta.report_period}
@@ -218,7 +221,7 @@ class LLMBackend:
             if not isinstance(failures[0], ExtractionFailed):
                 raise failures[0]
             error = ExtractionFailed(f"{document.name}: {failures[0]} ({len(failures)} of {len(chunks)} chunks failed)")
-        return LLMExtraction(result=result, dropped=dropped, usage=usage, error=error)
+        return Extraction(result=result, dropped=dropped, usage=usage, error=error)
 
     def cache_key(self, messages: list[dict[str, str]]) -> str:
         """Hash of (model, mode, prompt version, messages, schema): equal keys, equal answers."""
@@ -298,15 +301,23 @@ class LLMBackend:
         return _validate_each(data.get("records") if isinstance(data, dict) else data, chunk.text)
 
 
-def extract_blocking(document: Document, settings: LLMSettings | None = None,
-                     store: Store | None = None) -> DocumentResult:
-    """Extract one document and wait for it (settings from the environment unless given); raise on failure."""
-    backend = LLMBackend(settings or LLMSettings.from_env(), store=store)
+def extract_all(documents: Sequence[Document], settings: LLMSettings, *, store: Store | None = None,
+                client: openai.AsyncOpenAI | None = None) -> list[DocumentResult]:
+    """Extract documents concurrently and wait for all of them; the first failed document raises."""
+    if not documents:
+        return []
+    backend = LLMBackend(settings, store=store, client=client)
 
-    async def _one() -> LLMExtraction:
+    async def _all() -> list[DocumentResult]:
         try:
-            return await backend.extract(document)
+            extractions = await asyncio.gather(*(backend.extract(d) for d in documents))
+            return [x.raise_for_error().result for x in extractions]
         finally:
             await backend.aclose()
 
-    return asyncio.run(_one()).raise_for_error().result
+    return asyncio.run(_all())
+
+
+def extract_blocking(document: Document) -> DocumentResult:
+    """The Backend seam: one document, settings from the environment, no cache."""
+    return extract_all([document], LLMSettings.from_env())[0]
