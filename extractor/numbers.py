@@ -22,9 +22,16 @@ _WORD_NUMBER = (
     rf"(?:(?:{_WORD})(?:\s+hundred)?(?:\s+and\s+|\s+)?(?:{_WORD})?(?:[-\s]{_WORD})?"
     rf"|(?:a|one)\s+hundred(?:\s+and\s+{_WORD}(?:-{_WORD})?)?)"
 )
-# A digit number: 1,554 / 1554 / 93.4 / .5 ; never part of a longer alphanumeric token.
-DIGIT_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)")
+# A digit number: 1,554 / 1554 / 93.4 ; never part of a longer number. Letters may touch it:
+# OCR joins words to digits ('were12', '13in'), which still print their number (scoring.md).
+DIGIT_NUMBER = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)")
 WORD_NUMBER = re.compile(rf"(?<![\w-])({_WORD_NUMBER})(?![\w-])", re.IGNORECASE)
+# Dates and times print no value (scoring.md): three or more numbers joined by the same '/', '.'
+# or '-' ('18/04/2018', '07.02.22', '2023-11-05'), or two joined by ':' ('10:30').
+DATE_OR_TIME = re.compile(
+    r"(?<![\d.,/:-])\d+(?P<sep>[/.-])\d+(?:(?P=sep)\d+)+(?![\d])"
+    r"|(?<![\d.,:])\d{1,2}:\d{2}(?::\d{2})?(?!\d)"
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,8 @@ class NumberToken:
     text: str
     value: float
     is_word: bool = False
+    letters_before: str = ""
+    letters_after: str = ""
 
     @property
     def is_integer(self) -> bool:
@@ -71,12 +80,30 @@ def parse_words(text: str) -> int | None:
     return total
 
 
+def date_and_time_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of every date or time written in digits: its numbers print no value."""
+    return [m.span() for m in DATE_OR_TIME.finditer(text)]
+
+
+def _touching_letters(text: str, start: int, end: int) -> tuple[str, str]:
+    before = re.search(r"[A-Za-z]+$", text[max(0, start - 20):start])
+    after = re.match(r"[A-Za-z]+", text[end:end + 20])
+    return (before.group(0) if before else ""), (after.group(0) if after else "")
+
+
 def find_numbers(text: str, *, words: bool = True) -> list[NumberToken]:
-    """Every number printed in text, digits and (optionally) number words, in order."""
-    found = [
-        NumberToken(m.start(), m.end(), m.group(0), parse_digits(m.group(0)))
-        for m in DIGIT_NUMBER.finditer(text)
-    ]
+    """Every number printed in text, digits and (optionally) number words, in order.
+
+    Digits inside a date or time are not numbers; digits touching letters are, with the letters
+    kept on the token so a caller can tell 'were12' (OCR) from 'NG2' (a code).
+    """
+    dates = date_and_time_spans(text)
+    found = []
+    for m in DIGIT_NUMBER.finditer(text):
+        if any(start <= m.start() and m.end() <= end for start, end in dates):
+            continue
+        before, after = _touching_letters(text, m.start(), m.end())
+        found.append(NumberToken(m.start(), m.end(), m.group(0), parse_digits(m.group(0)), False, before, after))
     if words:
         for m in WORD_NUMBER.finditer(text):
             value = parse_words(m.group(1))

@@ -19,8 +19,16 @@ def test_find_numbers_reads_printed_values(text, values):
     assert [t.value for t in find_numbers(text)] == values
 
 
-def test_q_prefixed_digit_is_not_a_number():
-    assert find_numbers("Q1 report", words=False) == []
+def test_digits_touching_letters_keep_the_letters():
+    # OCR joins ('were12') print their number; the letters let the rules backend tell codes ('NG2') apart.
+    tokens = find_numbers("there were12 children, NG2 3NG", words=False)
+    assert [(t.value, t.letters_before, t.letters_after) for t in tokens] == [
+        (12, "were", ""), (2, "NG", ""), (3, "", "NG")]
+
+
+@pytest.mark.parametrize("text", ["18/04/2018", "07.02.22", "2023-11-05", "10:30", "at 18:45:00"])
+def test_dates_and_times_hold_no_number(text):
+    assert find_numbers(text, words=False) == []
 
 
 @pytest.mark.parametrize(("phrase", "value"), [("twenty-one", 21), ("a hundred", 100), ("ninety nine", 99)])
@@ -42,6 +50,18 @@ def test_parse_words_rejects_non_numbers():
         ("100.0% allocated", 100, True),
         ("79% of plans", 7.9, False),
         ("one hundred and fifty-five", 155, False),
+        # scoring.md: digits in a date or time print no value; a fraction prints both parts.
+        ("Meeting: 18/04/2018 - Panel", 4, False),
+        ("Meeting: 18/04/2018 - Panel", 2018, False),
+        ("held on 07.02.22", 7, False),
+        ("2023-11-05", 2023, False),
+        ("at 10:30", 30, False),
+        ("10.4% (29/278)", 29, True),
+        ("10.4% (29/278)", 278, True),
+        ("2023-24", 24, True),
+        # OCR joins still print their number.
+        ("there were12 children", 12, True),
+        ("13in care", 13, True),
     ],
 )
 def test_text_contains_value_follows_scoring_md(evidence, value, expected):

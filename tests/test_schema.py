@@ -80,3 +80,14 @@ def test_json_out_is_kpi_records_1():
 def test_document_must_be_a_file_name():
     with pytest.raises(ValidationError, match="file's name"):
         DocumentResult(document="eval/corpus/x.txt")
+
+
+def test_a_number_inside_a_date_is_not_a_value():
+    # scoring.md: '18/04/2018' prints neither 4 nor 2018, so a model's record of either is rejected.
+    source = "Meeting: 18/04/2018 - Children's Scrutiny Panel (Item 111)"
+    for value in (4, 2018):
+        with pytest.raises(ValidationError, match="does not print the value"):
+            KPIRecord.model_validate(
+                {"indicator": "Meeting", "value": value, "unit": "count", "evidence": source},
+                context={"source": source},
+            )
