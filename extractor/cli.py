@@ -21,9 +21,10 @@ from .backends.llm import MODES, LLMSettings
 from .documents import discover, load_document
 from .errors import ExtractorError
 from .evaluate import evaluate as score
+from .evaluate import split_documents
 from .goldcheck import check_dir, load_result_file
 from .pipeline import DocumentOutcome, extract_documents, run_batch
-from .report import comparison_table, print_eval, run_table, usage_line
+from .report import comparison_table, print_eval, run_table, side_by_side, usage_line
 from .store import Store
 
 out = Console(soft_wrap=True)
@@ -219,6 +220,10 @@ def export(db_path: str, fmt: str, output: str | None) -> None:
               help="Folder holding the source documents the gold files name.")
 @click.option("--pred", "pred_dir", type=click.Path(exists=True, file_okay=False),
               help="Score these existing prediction files instead of extracting.")
+@click.option("--split", "split_csv", type=click.Path(exists=True, dir_okay=False),
+              help="A CSV with columns 'file' and 'half' (the dev corpus's split.csv); use with --half.")
+@click.option("--half", help="Score only the gold files of this half of --split (e.g. tune, check).")
+@click.option("--quiet", is_flag=True, help="Print only the headline table, not every miss and extra.")
 @click.option("--check-gold", "check_gold", type=click.Path(exists=True, file_okay=False),
               help="Only check that folder's files against records.md and their documents.")
 @_backend_option
@@ -230,9 +235,10 @@ def export(db_path: str, fmt: str, output: str | None) -> None:
               help="Database where the eval run is stored.")
 @click.option("--no-store", is_flag=True, help="Do not store this eval run.")
 @_llm_options
-def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, check_gold: str | None,
-                 backend: str | None, json_path: str | None, compare_path: str | None, db_path: str,
-                 no_store: bool, **options: Any) -> None:
+def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, split_csv: str | None,
+                 half: str | None, quiet: bool, check_gold: str | None, backend: str | None,
+                 json_path: str | None, compare_path: str | None, db_path: str, no_store: bool,
+                 **options: Any) -> None:
     """Score an extractor (or existing predictions) against gold files.
 
     \b
@@ -241,9 +247,12 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, chec
       kpi-extract eval --gold eval/gold --docs eval/corpus --pred my-tool-output/
       kpi-extract eval --check-gold eval/gold --docs eval/corpus
       kpi-extract eval --gold eval/gold --docs eval/corpus --backend openai --model gpt-4o-mini
+      kpi-extract eval --gold ../shared/corpus/dev/gold --docs ../shared/corpus/dev/docs \\
+          --split ../shared/corpus/dev/split.csv --half tune
 
     With --backend openai the model's answers are cached in --db, so scoring
-    the same prompt and model again makes no model calls.
+    the same prompt and model again makes no model calls. Develop against the
+    'tune' half; run 'check' only to measure (make eval-dev prints both).
     """
     docs = Path(docs_dir)
     if check_gold:
@@ -256,9 +265,14 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, chec
         return
     if not gold_dir:
         raise click.UsageError("give --gold DIR (or --check-gold DIR)")
+    if (split_csv is None) != (half is None):
+        raise click.UsageError("give --split and --half together")
     golds = [load_result_file(path) for path in sorted(Path(gold_dir).glob("*.json"))]
+    if half is not None:
+        chosen = split_documents(split_csv, half)
+        golds = [gold for gold in golds if gold.document in chosen]
     if not golds:
-        raise click.UsageError(f"{gold_dir} holds no *.json gold files")
+        raise click.UsageError(f"{gold_dir} holds no *.json gold files" + (f" in half {half!r}" if half else ""))
     texts = {g.document: load_document(docs / g.document).text for g in golds}
     model = prompt_version = None
     if pred_dir:
@@ -277,16 +291,30 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, chec
 
             model, prompt_version = settings.model, load_prompt(settings.prompt).label
     report, scores = score(golds, preds, texts)
-    print_eval(out, report, scores)
+    print_eval(out, report, scores, details=not quiet)
     if compare_path:
         out.print(comparison_table(json.loads(Path(compare_path).read_text("utf-8")), report))
     if json_path:
+        Path(json_path).parent.mkdir(parents=True, exist_ok=True)
         Path(json_path).write_text(json.dumps(report, indent=2) + "\n", "utf-8")
         err.print(f"wrote {json_path}")
     if not no_store:
         eval_id = Store(db_path).save_eval(report, backend=backend_name, model=model,
                                            prompt_version=prompt_version, gold=str(gold_dir))
         err.print(f"stored as eval run {eval_id} in {db_path} (list with 'kpi-extract eval-history')")
+
+
+@cli.command(name="eval-table")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def eval_table(reports: tuple[str, ...]) -> None:
+    """Print several eval reports (from eval --json) side by side, one column each.
+
+    \b
+    Example:
+      kpi-extract eval-table eval/reports/rules-dev-check.json eval/reports/rules-dev-tune.json
+    """
+    loaded = {Path(path).stem.removeprefix("rules-"): json.loads(Path(path).read_text("utf-8")) for path in reports}
+    out.print(side_by_side(loaded))
 
 
 @cli.command(name="eval-history")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
 
+from .errors import GoldError, fix_hint
 from .numbers import same_value, text_contains_value
 from .schema import DocumentResult, KPIRecord
 from .textnorm import normalise
@@ -222,3 +225,20 @@ def evaluate(
         for s in scores
     ]
     return report, scores
+
+
+def split_documents(split_csv: str | Path, half: str) -> set[str]:
+    """The document names a split file puts in one half (columns 'file' and 'half')."""
+    path = Path(split_csv)
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as exc:
+        raise GoldError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if not rows or not {"file", "half"} <= set(rows[0]):
+        raise GoldError(fix_hint(f"{path}: a split file needs the columns 'file' and 'half'",
+                                 "write a header line such as 'file,half'"))
+    halves = sorted({row["half"] for row in rows})
+    if half not in halves:
+        raise GoldError(fix_hint(f"{path}: no document is in half {half!r}", f"choose one of {', '.join(halves)}"))
+    return {row["file"] for row in rows if row["half"] == half}

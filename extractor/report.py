@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -56,8 +57,8 @@ def usage_line(summary: RunSummary) -> str:
     return line
 
 
-def print_eval(console: Console, report: dict[str, Any], scores: list[DocumentScore]) -> None:
-    """The human eval report: headline table, F1 per document, every miss and extra with evidence."""
+def print_eval(console: Console, report: dict[str, Any], scores: list[DocumentScore], *, details: bool = True) -> None:
+    """The human eval report: headline table and, with details, F1 per document and every miss and extra."""
     head = Table(title=(
         f"{report['documents']} documents, {report['gold_records']} gold records, "
         f"{report['predicted_records']} predicted, {report['pairs']} paired"
@@ -68,6 +69,8 @@ def print_eval(console: Console, report: dict[str, Any], scores: list[DocumentSc
         row = report[name]
         head.add_row(name, _fmt(row["precision"]), _fmt(row["recall"]), _fmt(row["f1"]))
     console.print(head)
+    if not details:
+        return
     fields = Table(title="fields (share of pairs), grounding, suspect, meta")
     fields.add_column("figure")
     fields.add_column("value", justify="right")
@@ -109,6 +112,29 @@ def _flatten(report: dict[str, Any], prefix: str = "") -> dict[str, float]:
         elif isinstance(value, int | float) and not isinstance(value, bool):
             flat[name] = value
     return flat
+
+
+def side_by_side(reports: dict[str, dict[str, Any]]) -> Table:
+    """Headline F1s, grounding, record counts and the mean false records per hard negative
+    ('false/negative'), a column per named report; twelve lines, to fit a terminal's tail."""
+    table = Table()
+    table.add_column("metric")
+    for name, report in reports.items():
+        table.add_column(f"{name} ({report['documents']} docs)", justify="right")
+    rows = [(f"{name} F1", [r[name]["f1"] for r in reports.values()]) for name in HEADLINE]
+    rows.append(("grounding_rate", [r["grounding_rate"] for r in reports.values()]))
+    rows.append(("gold/predicted", [f"{r['gold_records']}/{r['predicted_records']}" for r in reports.values()]))
+    rows.append(("false/negative", [_negative_noise(r) for r in reports.values()]))
+    for label, values in rows:
+        table.add_row(label, *[_fmt(v) for v in values])
+    return table
+
+
+def _negative_noise(report: dict[str, Any]) -> float | None:
+    """Mean unpaired predictions on the hard negatives (documents named '*_negative.*')."""
+    false = [d["predicted_records"] - d["pairs"] for d in report["per_document"]
+             if Path(d["document"]).stem.endswith("_negative")]
+    return sum(false) / len(false) if false else None
 
 
 def comparison_table(old: dict[str, Any], new: dict[str, Any]) -> Table:

@@ -123,3 +123,30 @@ def test_public_api_is_small_sorted_and_importable():
     assert extractor.__all__ == sorted(extractor.__all__)
     for name in extractor.__all__:
         assert getattr(extractor, name)
+
+
+def test_eval_scores_one_half_of_a_split_and_tables_reports_side_by_side(tmp_path, corpus, gold_dir):
+    split = tmp_path / "split.csv"
+    split.write_text("file,half\n000_c572b18e3f951390.txt,tune\n001_ad2c3098650f2ab7.txt,check\n"
+                     "002_db4118e4560db15c.txt,check\n")
+    reports = {}
+    for half in ("tune", "check"):
+        reports[half] = tmp_path / f"rules-{half}.json"
+        result = invoke("eval", "--gold", str(gold_dir), "--docs", str(corpus), "--split", str(split),
+                        "--half", half, "--quiet", "--no-store", "--json", str(reports[half]))
+        assert result.exit_code == 0 and "missed" not in result.output
+    assert json.loads(reports["tune"].read_text())["documents"] == 1
+    assert json.loads(reports["check"].read_text())["documents"] == 2
+    table = invoke("eval-table", str(reports["check"]), str(reports["tune"]))
+    assert table.exit_code == 0
+    assert "check (2 docs)" in table.output and "tune (1 docs)" in table.output and "false/negative" in table.output
+
+
+def test_eval_split_errors_name_the_file_and_the_fix(tmp_path, corpus, gold_dir):
+    split = tmp_path / "split.csv"
+    split.write_text("file,half\n000_c572b18e3f951390.txt,tune\n")
+    result = CliRunner().invoke(cli, ["eval", "--gold", str(gold_dir), "--docs", str(corpus), "--split", str(split),
+                                      "--half", "check", "--no-store"])
+    assert result.exit_code == 1 and "no document is in half 'check'" in result.output and "tune" in result.output
+    alone = CliRunner().invoke(cli, ["eval", "--gold", str(gold_dir), "--docs", str(corpus), "--half", "tune"])
+    assert alone.exit_code == 2 and "--split and --half together" in alone.output
