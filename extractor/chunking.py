@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .backends.cues import STATUS_WORDS
+from .backends.rules.status import STATUS_SPEC_WORDS as STATUS_WORDS
 from .documents import Document
 from .numbers import find_numbers
 from .passages import Passage, segment

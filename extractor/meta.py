@@ -7,6 +7,7 @@ from collections import Counter
 from functools import cache
 from importlib import resources
 
+from .passages import furniture_spans
 from .periods import find_periods
 from .schema import DocumentMeta
 
@@ -14,16 +15,32 @@ _COUNCIL = re.compile(
     r"\b((?:[A-Z][a-z]+(?:[ -](?:and|upon|on|with|of)?[ -]?[A-Z][a-z]+)*))[ \t]+"
     r"((?:Metropolitan[ \t]+)?(?:Borough[ \t]+|City[ \t]+|County[ \t]+|District[ \t]+)?)Council\b"
 )
+# A committee's name as printed: capitalised words joined by 'and', '&', 'of', commas, ending in its kind.
+_NAME_WORD = r"(?:[A-Z][A-Za-z'\u2019-]*|and|&|of|for|on)"
 _COMMITTEE = re.compile(
-    r"\b((?:(?:[A-Z][A-Za-z'\u2019&-]+|and|of|for|on)[ \t]+){0,7}"
+    rf"\b((?:{_NAME_WORD}(?:,[ \t]*|[ \t]+)){{0,9}}"
     r"(?:Sub-Committee|Committee|Panel|Board|Cabinet|Forum))\b"
-    r"|\b((?:(?:[A-Z][A-Z'\u2019&-]+|AND|OF|FOR|ON)[ \t]+){1,7}(?:SUB-COMMITTEE|COMMITTEE|PANEL|BOARD|CABINET))\b"
+    r"|\b((?:(?:[A-Z][A-Z'\u2019&-]+|AND|OF|FOR|ON|&)[ \t,]+){1,9}(?:SUB-COMMITTEE|COMMITTEE|PANEL|BOARD|CABINET))\b"
 )
-_ARTICLE = re.compile(r"^(?:(?:The|This|That|A|An|Each|Every|Our|Its|Their|Of|And|For|On)\s+)+")
-_PREVIOUS = re.compile(r"(previous|last|earlier|next|future)\s+(?:meeting|minutes)", re.I)
+_ARTICLE = re.compile(r"^(?:(?:The|This|That|A|An|Each|Every|Our|Its|Their|Of|And|For|On|View|Agenda|Minutes?|"
+                      r"Meeting|Report|Item|Joint|Members?|Chair|Chairman|Council|Councillors?|To|&)[ ,]+)+")
+# National bodies named like committees, never the meeting's own committee.
+_NOT_A_COMMITTEE = re.compile(r"^(?:Youth Justice Board|Local Government Board|Care Quality Commission)$", re.I)
+_PREVIOUS = re.compile(r"(?:previous|last|earlier|next|future)\s+(?:meeting|minutes)|\bminutes\s+of\b", re.I)
 _COMMITTEE_WINDOW = 1500
-_COMPARISON_LEAD = re.compile(r"compar|same period|previous|last|than|from|\(|\d", re.I)
-_DATE_WINDOW = 600
+_DATE_WINDOW = 800
+# 'performance ... as at the end of May 2012', 'data for 2020-21', 'Performance for the Year to the end of
+# November 2016', 'summary of quarter three': a report's own period, named with what it reports.
+_REPORTS = re.compile(
+    r"\b(?:performance|data|dataset|report|reporting|dashboard|scorecard|figures|update|summary|summaries|"
+    r"information|outturn|position|indicators|monitoring|progress)\b"
+    r"(?:[^.;]{0,110}?\b(?:for|as\s+at|as\s+of|at|to|by|covering|during|in|from|of)\s+(?:the\s+)?(?:year\s+)?"
+    r"(?:to\s+)?(?:the\s+)?(?:end\s+of\s+)?|[\s(:\u2013-]*)$",
+    re.I,
+)
+_COMPARISON_WORDS = re.compile(r"compar|same\s+period|previous|last\s+year|than|published|inspect", re.I)
+_TITLE_OF_PLAN = re.compile(r"\b(?:strategy|plan|budget|framework|programme|policy)\b", re.I)
+_REPORT_KINDS = ("quarter", "fy", "range", "month")
 
 
 @cache
@@ -37,16 +54,33 @@ def _authorities() -> tuple[tuple[str, bool], ...]:
     return tuple(names)
 
 
+def _content(text: str) -> str:
+    """The text with page furniture (venue, contact, e-mail lines) blanked: a council named only in an
+    address or an e-mail domain is not the authority (records.md: meta from the text's statements)."""
+    for start, end in furniture_spans(text):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 def detect_authority(text: str) -> str | None:
     """The council the minutes belong to: the most-named authority, 'X Council' first."""
+    text = _content(text)
     known = {name for name, _ in _authorities()}
     # 'X Council' names X only when X is a known authority or the council type is printed:
     # 'Children's Council' or 'Youth Council' are forums, not the authority.
-    named = Counter(
-        m.group(1).strip()
-        for m in _COUNCIL.finditer(text)
-        if m.group(1).strip() in known or (m.group(2) and not _ARTICLE.match(m.group(1) + " "))
-    )
+    named: Counter[str] = Counter()
+    for m in _COUNCIL.finditer(text):
+        words = m.group(1).split()
+        typed = bool(m.group(2))
+        while words and words[-1] in ("City", "Borough", "County", "District", "Metropolitan"):
+            words.pop()  # 'Nottingham City Council': the type was read as part of the name
+            typed = True
+        # 'Nottinghamshire Police and Nottingham City Council' names Nottingham: the longest known tail.
+        tail = next((" ".join(words[i:]) for i in range(len(words)) if " ".join(words[i:]) in known), None)
+        if tail:
+            named[tail] += 1
+        elif words and typed and not _ARTICLE.match(" ".join(words) + " "):
+            named[" ".join(words)] += 1
     councils = list(named)
     if councils:
         return max(councils, key=lambda name: named[name])
@@ -68,8 +102,14 @@ def detect_committee(text: str) -> str | None:
     """The committee's name as printed, from the opening of the document."""
     head = text[:_COMMITTEE_WINDOW]
     for m in _COMMITTEE.finditer(head):
-        name = " ".join((m.group(1) or m.group(2)).split())
-        name = _ARTICLE.sub("", name)
+        name = " ".join((m.group(1) or m.group(2)).split()).strip(" ,")
+        while True:  # 'Meeting of Overview & Scrutiny Committee' -> 'Overview & Scrutiny Committee'
+            shorter = _ARTICLE.sub("", re.sub(r"^(?:(?:and|&|of|for|on)[ ,]+)+", "", name))
+            if shorter == name:
+                break
+            name = shorter
+        if _NOT_A_COMMITTEE.match(name):
+            continue
         if len(name.split()) >= 2:
             return name
         if name in ("Cabinet", "CABINET"):
@@ -83,29 +123,53 @@ def detect_meeting_date(text: str) -> str | None:
     for period in find_periods(head):
         if period.kind != "date" or period.canonical is None:
             continue
-        if _PREVIOUS.search(head[max(0, period.start - 60):period.start]):
+        sentence_start = max(head.rfind(".", 0, period.start - 1), head.rfind("\n\n", 0, period.start))
+        if _PREVIOUS.search(head[max(0, period.start - 150, sentence_start):period.start]):
             continue
         return period.canonical
     return None
 
 
 def detect_report_period(text: str) -> str | None:
-    """The period a performance report covers: from a heading line, else its first quarter-with-year."""
-    periods = [p for p in find_periods(text) if p.canonical]
-    for period in periods:
-        if period.start >= _COMMITTEE_WINDOW:
-            break
-        line_start = text.rfind("\n", 0, period.start) + 1
-        line_end = text.find("\n", period.end)
-        line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
-        lead = text[line_start:period.start]
-        if period.kind in ("quarter", "fy") and len(line) <= 90 and not _COMPARISON_LEAD.search(lead):
-            return period.canonical
-    for period in periods:
-        before = text[max(0, period.start - 40):period.start]
-        if period.kind == "quarter" and not _COMPARISON_LEAD.search(before):
-            return period.canonical
+    """The period a performance report covers, the first of: a heading line naming one, a period named
+    with what it reports ('performance as at the end of May 2012', 'data for 2020-21'); else a quarter
+    named in a heading with the one financial year the text names; else the latest period it names."""
+    content = text[:3000]
+    periods = find_periods(content)
+    named = [p for p in periods if p.canonical and p.kind in _REPORT_KINDS]
+    for period in named:
+        line_lead = content[_line_start(content, period.start):period.start]
+        lead = content[max(0, period.start - 160):period.start]
+        if _TITLE_OF_PLAN.search(line_lead) or _COMPARISON_WORDS.search(lead[-50:]):
+            continue
+        heading = (period.start < _COMMITTEE_WINDOW and len(_line(content, period.start, period.end)) <= 120
+                   and not re.search(r"\d\s*%|\(\s*$", line_lead))
+        if heading or _REPORTS.search(lead):
+            return _with_quarter(period.canonical, periods, content)
+    years = {p.canonical for p in periods if p.kind == "fy"}
+    quarters = {p.part for p in periods if p.kind == "quarter_only" and p.part
+                and len(_line(content, p.start, p.end)) <= 160}
+    if len(years) == 1 and len(quarters) == 1:
+        return f"{years.pop()} Q{quarters.pop()}"
     return None
+
+
+def _line_start(text: str, at: int) -> int:
+    return text.rfind("\n", 0, at) + 1
+
+
+def _line(text: str, start: int, end: int) -> str:
+    line_end = text.find("\n", end)
+    return text[_line_start(text, start):line_end if line_end >= 0 else len(text)].strip()
+
+
+def _with_quarter(period: str, periods: list, text: str) -> str:
+    """A financial year whose report names one quarter of it in a heading ('- Quarter 4') is that quarter."""
+    if "/" not in period or " Q" in period:
+        return period
+    quarters = {p.part for p in periods if p.kind == "quarter_only" and p.part
+                and len(_line(text, p.start, p.end)) <= 160}
+    return f"{period} Q{quarters.pop()}" if len(quarters) == 1 else period
 
 
 def detect_meta(text: str) -> DocumentMeta:

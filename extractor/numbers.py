@@ -19,7 +19,7 @@ _ZERO_WORDS = ("no", "none", "nil")
 
 _WORD = r"(?:" + "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True)) + r")"
 _WORD_NUMBER = (
-    rf"(?:(?:{_WORD})(?:\s+hundred)?(?:\s+and\s+|\s+)?(?:{_WORD})?(?:[-\s]{_WORD})?"
+    rf"(?:(?:{_WORD})(?:\s+hundred)?(?:(?:\s+and\s+|\s+)?{_WORD})?(?:[-\s]{_WORD})?"
     rf"|(?:a|one)\s+hundred(?:\s+and\s+{_WORD}(?:-{_WORD})?)?)"
 )
 # A digit number: 1,554 / 1554 / 93.4 ; never part of a longer number. Letters may touch it:

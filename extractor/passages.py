@@ -20,7 +20,23 @@ _ABBREVIATION = re.compile(
     re.IGNORECASE,
 )
 _LONG_LINE = 160
-_NUMBER_LINE = re.compile(r"^\s*\(?[0-9]{1,3}[.,)]?\s*$")
+_NUMBER_LINE = re.compile(r"^\s*\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.,)]?\s*$")
+# Page furniture of committee web pages (ModernGov and the like): never statements of performance.
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+FURNITURE_LINE = re.compile(
+    r"^[ \t\u00a0]*(?:"
+    r"Meeting:\s.*"                                                    # Meeting: 03/11/2019 - Panel (Item 42)
+    r"|.*\bpdf\s+icon\b.*"                                              # 42 Performance Scorecard pdf icon PDF 2 MB
+    r"|.*\bPDF\s+\d+(?:\.\d+)?\s*[KM]B\b.*"                              # 7 Corporate Parenting Dataset PDF 5 MB
+    r"|(?:Venue|Contact|Contact\s+officer|Tel|Telephone|E-?mail|Phone|Fax|Address|Location|Directions)\s*:.*"
+    r"|.*\bView\s+directions\b.*"
+    r"|Page\s+\d+\s+of\s+\d+"
+    r"|.*\(Item\s+\d+(?:\.\d+)*\)\s*:?"                                  # - Meeting of Cabinet, ... (Item 4.1)
+    r"|View\s+the\s+(?:background|reasons)\s+to\s+item.*"
+    rf"|{_WEEKDAY},?\s+\d{{1,2}}(?:st|nd|rd|th)?\s+\w+,?\s+\d{{4}}.*"           # Monday, 20th November, 2017 2.30 pm
+    r")[ \t\u00a0]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _LEADER = re.compile(rf"[\s\u00a0]*(?:{_BULLET}|[-*?]\s|\(?[a-z0-9]{{1,2}}[.)]\s)?[\s\u00a0]*")
 
 
@@ -34,6 +50,7 @@ class Passage:
     block: int
     heading: str | None = None
     bullet: bool = False
+    furniture: bool = False
 
 
 def _raw_spans(text: str) -> list[tuple[int, int]]:
@@ -70,10 +87,30 @@ def _ends_short_paragraph(text: str, line: str, at: int, width: int) -> bool:
     )
 
 
+def furniture_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of every line that is page furniture: meeting headers, item and PDF lines, venue, contact."""
+    return [m.span() for m in FURNITURE_LINE.finditer(text)]
+
+
+def _apart(spans: list[tuple[int, int]], furniture: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each furniture line becomes a block of its own, so it never joins a paragraph of content."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        cursor = start
+        for f_start, f_end in furniture:
+            if f_end <= cursor or f_start >= end:
+                continue
+            out.append((cursor, max(cursor, f_start)))
+            out.append((max(cursor, f_start), min(end, f_end)))
+            cursor = min(end, f_end)
+        out.append((cursor, end))
+    return out
+
+
 def blocks(text: str) -> list[tuple[int, int, bool]]:
     """[start, end) spans of paragraphs and bullets, leading bullet glyphs trimmed, and is-bullet."""
     trimmed = []
-    for start, end in _raw_spans(text):
+    for start, end in _apart(_raw_spans(text), furniture_spans(text)):
         lead = _LEADER.match(text, start, end)
         bullet = bool(lead and lead.group(0).strip())
         start = lead.end() if lead else start
@@ -114,15 +151,17 @@ def _is_heading(chunk: str) -> bool:
 
 
 def segment(text: str) -> list[Passage]:
-    """Split a document into sentence passages; paragraph-number lines are dropped."""
+    """Split a document into sentence passages; paragraph-number lines are dropped, furniture is marked."""
     passages: list[Passage] = []
     heading: str | None = None
+    furniture = furniture_spans(text)
     for number, (start, end, bullet) in enumerate(blocks(text)):
         chunk = text[start:end]
         if _NUMBER_LINE.match(chunk):
             continue
-        if _is_heading(chunk):
+        is_furniture = any(f_start <= start and end <= f_end for f_start, f_end in furniture)
+        if _is_heading(chunk) and not is_furniture:
             heading = " ".join(chunk.split())
         for s, e in sentences(text, start, end):
-            passages.append(Passage(s, e, text[s:e], number, heading, bullet))
+            passages.append(Passage(s, e, text[s:e], number, heading, bullet, is_furniture))
     return passages

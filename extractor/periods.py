@@ -14,7 +14,8 @@ _MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _QUARTER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "first": 1, "second": 2,
                   "third": 3, "fourth": 4}
 _YEAR = r"(?:19|20)\d\d"
-_FY = rf"({_YEAR})\s*[/\-\u2013\u2014]\s*(\d{{4}}|\d{{2}})(?!\d)"
+# '2023/24', '2023-2024', and the gov.uk style '2023 to 2024'.
+_FY = rf"({_YEAR})\s*(?:[/\-\u2013\u2014]|\s+to\s+(?=\d{{4}}))\s*(\d{{4}}|\d{{2}})(?!\d)"
 _SHORT_FY = r"(?<![\d/])(\d{2})\s*/\s*(\d{2})(?![\d/])"
 _QNUM = r"([1-4]|one|two|three|four)"
 _QWORD = r"(first|second|third|fourth)"
@@ -31,7 +32,8 @@ class PeriodMention:
     start: int
     end: int
     canonical: str | None
-    kind: str  # quarter, fy, range, date, month, year, quarter_only, day_month, year_range
+    kind: str  # quarter, fy, range, date, month, year, quarter_only, month_only, day_month, year_range
+    part: int | None = None  # the quarter or month number of a quarter_only or month_only mention
 
 
 def _fy(first: str, second: str) -> str | None:
@@ -54,10 +56,16 @@ def _month_year(month: str, year: str) -> str:
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     flags = re.IGNORECASE
     return [
+        # UK numeric dates, day first: '17/11/2022', '07.02.22'.
+        ("numeric_date", re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})\2((?:19|20)\d\d|\d\d)(?![\d/]|\.\d)")),
+        ("quarter_pair", re.compile(
+            rf"\b(?:Q|Quarters?\s*){_QNUM}\s*(?:/|&|and|-|\u2013|to)\s*(?:Q|Quarter\s*)?{_QNUM}\s*(?:of\s+)?"
+            rf"(?:FY\s*)?{_FY}", flags)),
         ("quarter", re.compile(rf"\b(?:Q|Quarter\s*){_QNUM}\s*(?:of\s+)?(?:FY\s*)?{_FY}", flags)),
+        ("quarter_compact", re.compile(rf"\b(?:Q|Quarter\s*){_QNUM}\s*({_YEAR})(\d\d)(?!\d)", flags)),
         ("quarter_short", re.compile(rf"\bQ([1-4])\s*{_SHORT_FY}", flags)),
         ("quarter_word", re.compile(rf"\b{_QWORD}\s+quarter\s+(?:of\s+)?{_FY}", flags)),
-        ("quarter_rev", re.compile(rf"{_FY}\s*(?:Q|Quarter\s*){_QNUM}\b", flags)),
+        ("quarter_rev", re.compile(rf"{_FY}\s*[-\u2013:]?\s*(?:Q|Quarter\s*){_QNUM}\b", flags)),
         ("range", re.compile(
             rf"\b(?:between\s+)?({_MONTH})\s*({_YEAR})?\s*(?:and|to|until|-|\u2013|\u2014)\s*"
             rf"({_MONTH})\s*({_YEAR})", flags)),
@@ -65,7 +73,11 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("month", re.compile(rf"\b({_MONTH})\s*,?\s*({_YEAR})\b", flags)),
         ("fy", re.compile(rf"(?<![\d/]){_FY}", flags)),
         ("day_month", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b", flags)),
-        ("quarter_only", re.compile(rf"\b(?:Q[1-4]\b|Quarter\s*{_QNUM}\b|{_QWORD}\s+quarter\b)", flags)),
+        ("quarter_only", re.compile(rf"\b(?:Q([1-4])\b|Quarter\s*{_QNUM}\b|{_QWORD}\s+quarter\b)", flags)),
+        # A month named without its year ('at the end of November'): the year comes from context.
+        ("month_only", re.compile(
+            r"\b(?:(?:at\s+)?the\s+end\s+of|as\s+at|as\s+of|in|during|since|by|until|for|from|to|of)\s+"
+            rf"({'|'.join(name for name in calendar.month_name if name)}|Sept?)\b(?![\s,]*(?:19|20)\d\d)")),
         ("year", re.compile(rf"(?<![\d/.,£$]){_YEAR}(?![\d%])", flags)),
     ]
 
@@ -77,6 +89,22 @@ def _canonical(kind: str, m: re.Match[str]) -> tuple[str | None, str]:
     """Canonical form and final kind of one match."""
     g = m.groups()
     if kind in ("quarter", "quarter_word"):
+        fy = _fy(g[1], g[2])
+        return (f"{fy} Q{_quarter_number(g[0])}" if fy else None), "quarter"
+    if kind == "numeric_date":
+        day, month, year = int(g[0]), int(g[2]), int(g[3]) if len(g[3]) == 4 else 2000 + int(g[3])
+        try:
+            return date(year, month, day).isoformat(), "date"
+        except ValueError:
+            return None, "date"
+    if kind == "quarter_pair":
+        fy = _fy(g[2], g[3])
+        if fy is None:
+            return None, "range"
+        first, last = _quarter_number(g[0]), _quarter_number(g[1])
+        start, end = bounds(f"{fy} Q{first}")[0], bounds(f"{fy} Q{last}")[1]
+        return f"{start.year:04d}-{start.month:02d}..{end.year:04d}-{end.month:02d}", "range"
+    if kind == "quarter_compact":
         fy = _fy(g[1], g[2])
         return (f"{fy} Q{_quarter_number(g[0])}" if fy else None), "quarter"
     if kind == "quarter_rev":
@@ -110,6 +138,16 @@ def _canonical(kind: str, m: re.Match[str]) -> tuple[str | None, str]:
     return None, kind
 
 
+def _part(kind: str, m: re.Match[str]) -> int | None:
+    """The quarter or month a partial mention names: 'Quarter three' -> 3, 'the end of May' -> 5."""
+    if kind == "quarter_only":
+        number = next((x for x in m.groups() if x), None)
+        return _quarter_number(number) if number else None
+    if kind == "month_only":
+        return MONTHS[m.group(1).lower()]
+    return None
+
+
 def find_periods(text: str) -> list[PeriodMention]:
     """Every period printed in text, longest match first, without overlaps, in text order."""
     taken: list[tuple[int, int]] = []
@@ -120,7 +158,7 @@ def find_periods(text: str) -> list[PeriodMention]:
                 continue
             canonical, final_kind = _canonical(kind, m)
             taken.append((m.start(), m.end()))
-            found.append(PeriodMention(m.start(), m.end(), canonical, final_kind))
+            found.append(PeriodMention(m.start(), m.end(), canonical, final_kind, _part(kind, m)))
     return sorted(found, key=lambda p: p.start)
 
 

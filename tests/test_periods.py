@@ -29,6 +29,7 @@ def test_canonical_periods_from_records_md(text, canonical):
 def test_year_ranges_and_bare_quarters_are_not_periods():
     kinds = {p.kind: p.canonical for p in find_periods("Strategy 2024-2027, Quarter 2, two years")}
     assert kinds == {"year_range": None, "quarter_only": None}
+    assert [p.part for p in find_periods("Quarter 2")] == [2]
 
 
 @pytest.mark.parametrize("period", ["2023/24", "2023/24 Q2", "2024-03", "2024-03-31", "2023", "2023-04..2023-10", None])

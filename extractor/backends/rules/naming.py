@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..numbers import DIGIT_NUMBER, NumberToken
-from ..periods import find_periods
+from ...numbers import DIGIT_NUMBER, NumberToken
+from ...periods import find_periods
 
 _CLAUSE_BREAK = re.compile(
     r";|,\s|\s(?:which|while|whereas|but|although|however|this\s+was|this\s+is|compared|against|"

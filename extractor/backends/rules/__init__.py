@@ -1,0 +1,216 @@
+"""The offline rules backend: a deterministic reader of KPI statements in council minutes.
+
+Per document: sentences (passages.py, page furniture set aside) -> every number classified by
+the cue table (cues.py) as a value, a comparison or noise (sentence.py) -> comparisons, trends
+and target status attached to the values they qualify, in the sentence or else the paragraph
+(attach.py) -> periods resolved against the report's (timing.py) -> status-only statements from
+paragraphs that print no value (status.py) -> one record per measure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from ...documents import Document
+from ...meta import detect_meta
+from ...passages import Passage, segment
+from ...schema import DocumentMeta, DocumentResult, KPIRecord
+from .attach import (
+    apply_status,
+    as_number,
+    attach_comparisons,
+    finish_comparisons,
+    finish_trend,
+    record_period,
+)
+from .naming import indicator_name, status_indicator
+from .sentence import Comparison, Sentence, Value, current_period, read_sentence
+from .status import STATUS_SPEC_WORDS, Statement, rag_rating, statements, target_status, trend_word
+from .timing import Timeline
+
+BACKEND = "rules"
+_STATUS_SPEC = re.compile(r"^(?P<lead>[A-Z][^\n]{3,140}?)\s+[\u2013\u2014-]\s+(?P<rest>\S.*)$", re.S)
+_LIST_INTRO_MISSED = re.compile(r"\bnot\s+(?:been\s+)?(?:achieved|met)|below\s+target|off\s+target|red\b", re.I)
+_LIST_INTRO_MET = re.compile(r"\b(?:been\s+)?(?:achieved|met|exceeded|on\s+target)\b", re.I)
+_SAME_MEASURE = 70  # rapidfuzz token-set score at which two indicators in one document are one measure
+
+
+def _blocks(passages: list[Passage]) -> list[list[Passage]]:
+    grouped: dict[int, list[Passage]] = {}
+    for passage in passages:
+        if not passage.furniture:
+            grouped.setdefault(passage.block, []).append(passage)
+    return list(grouped.values())
+
+
+def _list_intro(block: list[Passage]) -> bool | None:
+    """A paragraph ending 'the indicators that had not been achieved were:' gives its bullets a status."""
+    last = block[-1].text.rstrip()
+    if not last.endswith((":", ": -", ":-")):
+        return None
+    if _LIST_INTRO_MISSED.search(last):
+        return False
+    return True if _LIST_INTRO_MET.search(last) else None
+
+
+def _status_raw(statement: Statement, passage: Passage, period: str | None,
+                comparisons: list[dict] | None = None, whole: bool = False) -> dict:
+    start = passage.start if whole else passage.start + statement.start
+    end = passage.end if whole else passage.start + statement.end
+    return {"indicator": status_indicator(statement.indicator), "value": None, "unit": None, "period": period,
+            "numerator": None, "denominator": None, "comparisons": comparisons or [],
+            "target_met": statement.target_met, "trend": statement.trend, "suspect": False,
+            "start": start, "end": end}
+
+
+def _orphan_comparisons(orphans: list[Comparison]) -> tuple[list[dict], str | None]:
+    """A change printed with no value to take it: kept as a comparison when it is in the measure's own
+    units ('a drop of 10 percentage points', 'an increase of 5 individuals'); its sign is the trend."""
+    out: list[dict] = []
+    trend = None
+    for comparison in orphans:
+        if comparison.change is None:
+            continue
+        trend = trend or ("up" if comparison.change > 0 else "down")
+        own_units = not comparison.percent or re.search(r"percentage\s+points?|\bpp\b", comparison.context, re.I)
+        if own_units and not comparison.relative:
+            basis = "previous_year" if re.search(r"\blast\s+year|previous\s+year", comparison.context, re.I) \
+                else "previous_period"
+            out.append({"basis": basis, "value": None, "change": as_number(comparison.change), "period": None})
+    return out, trend
+
+
+def _status_records(sentences: list[Sentence], orphans: list[list[Comparison]], intro_met: bool | None,
+                    period: str | None) -> list[dict]:
+    """Status-only records from a paragraph that prints no value of its own."""
+    found: list[dict] = []
+    first = sentences[0].passage
+    spec = _STATUS_SPEC.match(first.text) if first.bullet else None
+    spec = spec if spec and len(spec.group("lead").split()) <= 14 and (
+        STATUS_SPEC_WORDS.search(spec.group("rest")) or intro_met is not None) else None
+    if spec:
+        rest = spec.group("rest")
+        met = target_status(rest)
+        said = trend_word(rest)
+        trend = said[0] if said and said[0] in ("up", "down", "same") else None
+        statement = Statement(spec.group("lead"), trend, met if met is not None else intro_met, 0, len(first.text))
+        found.append(_status_raw(statement, first, period, whole=True))
+    for sentence, left in zip(sentences, orphans, strict=True):
+        passage = sentence.passage
+        changes, changed = _orphan_comparisons(left)
+        said = statements(passage.text)
+        for statement in said:
+            # A bullet 'Indicator - comment' opens with its lead indicator's comment; a statement that
+            # names the same measure again is the same record.
+            into = found[0] if spec and (passage is first or _similar(found[0], statement)) else \
+                found[-1] if found and _similar(found[-1], statement, 90) else None
+            if into is not None:
+                into["trend"] = into["trend"] or statement.trend
+                continue
+            whole = statement.start == 0 and statement.end == len(passage.text)
+            found.append(_status_raw(statement, passage, period, changes if len(said) == 1 else [], whole))
+        if said or not changed:
+            continue
+        if found:  # 'an increase in first-time entrants. However, the data represented an increase of 5'
+            found[-1]["comparisons"] = found[-1]["comparisons"] or changes
+            found[-1]["trend"] = found[-1]["trend"] or changed
+        elif rag_rating(passage.text) is None:
+            name = passage.heading or passage.text
+            found.append(_status_raw(Statement(name, changed, None, 0, len(passage.text)), passage, period,
+                                     changes, whole=True))
+    return found
+
+
+def _similar(record: dict, statement: Statement, threshold: int = 70) -> bool:
+    return fuzz.token_set_ratio(record["indicator"].lower(), statement.indicator.lower()) >= threshold
+
+
+def _value_raw(value: Value, sentence: Sentence) -> dict:
+    comparisons = finish_comparisons(value)
+    indicator = indicator_name(value.passage.text, value.token, [v.token for v in sentence.values])
+    return {
+        "indicator": indicator, "value": as_number(value.value), "unit": value.unit, "period": value.period,
+        "numerator": None if value.numerator is None else as_number(value.numerator),
+        "denominator": None if value.denominator is None else as_number(value.denominator),
+        "comparisons": comparisons, "target_met": value.target_met,
+        "trend": finish_trend(value, comparisons, indicator),
+        "suspect": False, "start": value.passage.start, "end": value.passage.end,
+    }
+
+
+def extract_records(document: Document, meta: DocumentMeta | None = None) -> list[KPIRecord]:
+    """Read a document's KPI statements into records, each with evidence and character offsets."""
+    text = document.text
+    meta = meta or detect_meta(text)
+    timeline = Timeline(meta.report_period, meta.meeting_date)
+    report = meta.report_period
+    raw: list[dict] = []
+    intro_met: bool | None = None
+    for block in _blocks(segment(text)):
+        sentence_periods = [timeline.periods(passage.text) for passage in block]
+        current = current_period([p for periods in sentence_periods for p in periods], report)
+        sentences: list[Sentence] = []
+        orphans: list[list[Comparison]] = []
+        previous: list[Value] = []
+        pending: list[str] = []
+        before = ""
+        for passage, periods in zip(block, sentence_periods, strict=True):
+            sentence = read_sentence(passage, periods, current)
+            for comparison in sentence.comparisons:
+                # 'the same period last year. 78 entered, a reduction of 13': the basis may be
+                # named in the sentence before.
+                comparison.context = before + " " + comparison.context
+            before = passage.text
+            orphans.append(attach_comparisons(sentence, previous))
+            if sentence.values and pending:
+                sentence.values[0].trend = pending.pop()
+            apply_status(sentence, previous, pending)
+            if sentence.values:
+                previous = sentence.values
+            sentences.append(sentence)
+        values = [(v, s) for s in sentences for v in s.values]
+        if not block[0].bullet:
+            intro_met = _list_intro(block)
+        if not values:
+            block_period = next((p.canonical for periods in sentence_periods for p in periods
+                                 if p.canonical and p.kind != "year"), report)
+            raw += _status_records(sentences, orphans, intro_met if block[0].bullet else None, block_period)
+            continue
+        for value, sentence in values:
+            value.period = record_period(value, sentence, sentences, current, report)
+            raw.append(_value_raw(value, sentence))
+    return _one_per_measure([_to_record(text, r) for r in raw])
+
+
+def _to_record(text: str, raw: dict) -> KPIRecord:
+    start, end = raw.pop("start"), raw.pop("end")
+    return KPIRecord(**raw, evidence=" ".join(text[start:end].split()), start=start, end=end)
+
+
+def _one_per_measure(records: list[KPIRecord]) -> list[KPIRecord]:
+    """The same measure stated twice in one document is one record: keep its first statement.
+
+    Records are grouped by (value, unit, period), so the fuzzy comparison runs only within a group.
+    """
+    kept: list[KPIRecord] = []
+    groups: dict[tuple, list[KPIRecord]] = {}
+    for record in records:
+        if record.value is None:
+            kept.append(record)
+            continue
+        group = groups.setdefault((record.value, record.unit, record.period), [])
+        if any(other.evidence != record.evidence
+               and fuzz.token_set_ratio(other.indicator.lower(), record.indicator.lower()) >= _SAME_MEASURE
+               for other in group):
+            continue
+        group.append(record)
+        kept.append(record)
+    return kept
+
+
+def extract(document: Document) -> DocumentResult:
+    """Run the rules backend over one document and return its kpi-records/1 result."""
+    meta = detect_meta(document.text)
+    return DocumentResult(document=document.name, meta=meta, records=extract_records(document, meta))

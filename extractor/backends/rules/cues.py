@@ -1,0 +1,440 @@
+"""The cue table: what marks a number in council minutes as noise, a comparison, or a value.
+
+Each cue declares what it marks (its role), which side of the number it reads (`before`,
+`after`, the number's own `token`, its `clause`, the whole `sentence`, or the `context` of
+periods around it), how many characters it reads, and worked examples in which `[[...]]`
+brackets the number it decides. The rules backend walks `CUES` in order and the first cue
+that fires decides; a number no cue claims is a record's value. Every cue describes how
+committee reports word things in general; none names a particular document's phrases.
+A new rule is a new row here, with its examples (tests/test_cues.py checks each one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from ...numbers import NumberToken, find_numbers
+from ...periods import PeriodMention, bounds, find_periods
+from .lexicon import RAG_LABEL, REPORT_NOUN, SERVICE_NOUN
+
+_I = re.IGNORECASE
+Role = Literal[
+    "noise", "value", "target", "earlier", "national", "statistical_neighbours", "regional", "change",
+    "relative_change",
+]
+BENCHMARKS = ("national", "statistical_neighbours", "regional")
+NEGATIVE_CHANGE = {"reduction", "decrease", "fall", "drop", "decline", "reduced", "decreased", "fell",
+                   "dropped", "declined", "down", "lower", "fewer", "less", "worse", "below", "dip", "dipped"}
+
+PERCENT_AFTER = re.compile(r"^\s*(?:%|per\s?cent\b|percent\b|pc\b)", _I)
+CLAUSE_END = re.compile(r"[.;]|\s(?:while|whereas|but|although|however)\s", _I)
+_CLAUSE_START = re.compile(r"[;:,(]|\s[-\u2013]\s|\b(?:but|while|whereas|although|however|which|and|with)\b", _I)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One number in its sentence, as the cues see it."""
+
+    text: str
+    token: NumberToken
+    percent: bool
+    periods: tuple[PeriodMention, ...] = ()
+    current: tuple[date, date] | None = None  # the latest period the number's paragraph reports
+    frame: PeriodMention | None = None  # 'In comparison with 2022/23, ...' opens the sentence
+
+    @property
+    def before(self) -> str:
+        """The sentence before the number."""
+        return self.text[: self.token.start]
+
+    @property
+    def after(self) -> str:
+        """The sentence after the number."""
+        return self.text[self.token.end:]
+
+    @property
+    def clause_before(self) -> str:
+        """The sentence from the start of the number's clause up to the number."""
+        cut = 0
+        for m in _CLAUSE_START.finditer(self.before):
+            cut = m.end()
+        return self.before[cut:]
+
+    def is_earlier(self, period: PeriodMention) -> bool:
+        """Whether a period ends before the paragraph's current period begins."""
+        return bool(self.current and period.canonical and bounds(period.canonical)[1] < self.current[0])
+
+
+Match = re.Match[str] | bool | None
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One row of the table: a pattern (or a test of the context) and what it marks."""
+
+    name: str
+    marks: Role
+    side: Literal["before", "after", "token", "clause", "sentence", "context"]
+    window: int
+    examples: tuple[str, ...]
+    pattern: re.Pattern[str] | None = None
+    test: Callable[[Reading], Match] | None = None
+    counts_only: bool = False  # never decides a percentage
+
+    def fires(self, reading: Reading) -> Match:
+        """The match (or True) when this cue claims the number, else None/False."""
+        if self.counts_only and reading.percent:
+            return None
+        if self.test is not None:
+            return self.test(reading)
+        assert self.pattern is not None
+        if self.side == "before":
+            return self.pattern.search(reading.before[-self.window:])
+        if self.side == "after":
+            return self.pattern.match(reading.after[: self.window])
+        if self.side == "clause":
+            return self.pattern.search(reading.clause_before[-self.window:])
+        return self.pattern.search(reading.text)
+
+
+def _re(pattern: str, flags: int = _I) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+# --- structural tests: what the number's own characters and the periods around it say ------------
+
+def _code(r: Reading) -> bool:
+    """Digits inside a code or reference: 'NG2 3NG', 'S17', '12A', 'CS/11/97', 'Q2'."""
+    before, after = r.token.letters_before, r.token.letters_after
+    ocr_before = len(before) >= 2 and before.islower()
+    if before and not ocr_before:
+        return True
+    if after and (after.isupper() or len(after) == 1) and after.lower() not in ("k", "m"):
+        return True
+    return bool(re.search(r"[A-Za-z]{1,4}/(?:\d+/)?$", r.before) or re.match(r"/[A-Za-z]", r.after))
+
+
+def _ordinal(r: Reading) -> bool:
+    return r.token.letters_after.lower() in ("st", "nd", "rd", "th")
+
+
+def _item_number(r: Reading) -> bool:
+    """A number opening a line before a title: '43 Performance Reporting', '3.1- 15% gap', '108. Minutes'."""
+    if r.before.strip() or r.percent:
+        return False
+    if (re.match(r"\s*[-\u2013.)]", r.after) and "." in r.token.text) or re.match(r"[.)]\s+[A-Z]", r.after):
+        return True
+    title = re.match(r"\s+([A-Z][\w'\u2019-]*)\s+(?:(?:and|of|&|-)\s+)?[A-Z]", r.after)
+    return bool(title) and r.token.is_integer and not re.fullmatch(SERVICE_NOUN, title.group(1), _I)
+
+
+def _attached_earlier(r: Reading) -> bool:
+    """A period printed right beside the number, earlier than the one reported: '84.1% in 2022/23'."""
+    period = attached_period(r.text, r.token, r.periods)
+    return period is not None and r.is_earlier(period)
+
+
+def _from_to(r: Reading) -> bool:
+    """'from 93.1% to 95%', 'rose from 210 in March 2019 to 245', 'reduced from 449': the first is earlier."""
+    if not re.search(r"\bfrom\s+(?:the\s+|a\s+|an\s+)?(?:(?:high|low|peak|figure|level|rate)\s+of\s+)?"
+                     r"(?:nearly\s+|around\s+|about\s+|approximately\s+|just\s+(?:over|under)\s+)?$", r.before, _I):
+        return False
+    clause = r.before[max(r.before.rfind(","), r.before.rfind(";"), 0):]
+    return bool(re.match(r"\s*%?\s*to\s+", r.after, _I) or attached_period(r.text, r.token, r.periods)
+                or CHANGE_VERB.search(clause))
+
+
+def _compared(r: Reading) -> bool:
+    """'compared with 84.1%', 'a reduction on the 18', 'against 52%': a cue earlier in the clause."""
+    cue = None
+    for cue in COMPARE_CUE.finditer(r.before):  # noqa: B007 - the loop keeps the last match
+        pass
+    return cue is not None and not CLAUSE_END.search(r.before[cue.end():])
+
+
+def _earlier_parenthesis(r: Reading) -> bool:
+    """Inside brackets that name only earlier periods: '(2022/23, 84.6% ... with 59.1% ...)'."""
+    open_at = r.text.rfind("(", 0, r.token.start)
+    if open_at < 0 or ")" in r.text[open_at:r.token.start]:
+        return False
+    close_at = r.text.find(")", r.token.end)
+    close_at = len(r.text) if close_at < 0 else close_at
+    inside = [p for p in r.periods if open_at < p.start < close_at and p.canonical]
+    return bool(inside) and all(r.is_earlier(p) for p in inside)
+
+
+def _earlier_when(r: Reading) -> bool:
+    """'from 2016 when this rate was around 47%': a figure of an earlier period named before it."""
+    if not re.search(r"\b(?:when|where)\s+(?:[\w'-]+\s+){0,5}?(?:was|were|had\s+been|stood\s+at)\s+"
+                     r"(?:at\s+|around\s+|about\s+|approximately\s+|nearly\s+|just\s+(?:over|under)\s+)?$", r.before, _I):
+        return False
+    return any(p.end <= r.token.start and r.is_earlier(p) for p in r.periods)
+
+
+def _framed(r: Reading) -> bool:
+    """The sentence opens 'In comparison with 2022/23,': its figures are that period's."""
+    return r.frame is not None and not re.search(r"\bto\s*$", r.before)
+
+
+def attached_period(text: str, token: NumberToken, periods: tuple[PeriodMention, ...] | list[PeriodMention]
+                    ) -> PeriodMention | None:
+    """A period printed right beside a number: '84.1% in 2022/23', '2022/23 (1,461)', '2021/22, 75.8%'."""
+    for period in periods:
+        if period.canonical is None:
+            continue
+        gap_after = text[token.end:period.start]
+        gap_before = text[period.end:token.start]
+        if period.start >= token.end and re.fullmatch(
+            r"\s*%?\s*(?:\w+\s+){0,3}?(?:in|at|during|for|as\s+at|by)\s+(?:the\s+end\s+of\s+)?", gap_after, _I
+        ):
+            return period
+        if period.end <= token.start and re.fullmatch(
+            r"\s*[(,:]\s*|\s+(?:which\s+|when\s+)?(?:saw|was|had|were)\s+", gap_before
+        ):
+            return period
+    return None
+
+
+# --- shared vocabularies ---------------------------------------------------------------------------
+
+CHANGE_VERB = _re(r"\b(?:increas|decreas|ris|rose|fell|fall|reduc|dropp|declin|improv|went|moved|up|down)\w*\b")
+COMPARE_CUE = _re(
+    r"\b(?:compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|comparison\s+(?:with|to)|"
+    r"against|versus|vs\.?|(?:reduction|decrease|increase|rise|fall|drop|decline|change)\s+(?:on|from)|"
+    r"(?:down|up|fallen|risen|rose|fell|dropped|increased|decreased|reduced|improved|declined)\s+from)\b"
+)
+_TIME_UNIT = (r"(?:working\s+|calendar\s+|school\s+|clear\s+)?(?:days?|hours?|hrs|weeks?|wks|months?|years?|yrs|"
+              r"minutes?|mins)")
+TIME_AFTER = _re(rf"^\s*{_TIME_UNIT}\b")
+DURATION_MEASURE = _re(r"\b(?:averag\w*|median|mean|typically|duration|length\s+of|time\s+(?:taken|to)|took)\b")
+RATE_NEAR = _re(r"per\s+10,?000|per\s+10k\b|per\s+ten\s+thousand")
+_REFERENCE = (
+    r"(?:minutes?|items?|paragraphs?|paras?|pages?|pp?\.|appendix|appendices|annex(?:es)?|sections?|"
+    r"tables?|figures?|fig\.?|charts?|graphs?|indicators?|kpis?|pis?|nis?|measures?|refs?\.?|reference|"
+    r"nos?\.|points?|parts?|schedules?|clauses?|regulations?|articles?|chapters?|versions?|phases?|tiers?|"
+    r"levels?|stages?|key\s+stage|ks|grades?|steps?|options?|priorit(?:y|ies)|rooms?|wards?|extension|"
+    r"ext\.?|tel\.?|telephone|phone|agenda|recommendations?|actions?|objectives?|questions?|slides?|"
+    r"boxes|box|rows?|columns?|lines?|categor(?:y|ies)|bands?|rounds?|number(?!\s+of)|section|"
+    r"s\.|rule|standards?|principles?|domains?|criteri(?:on|a)|ofsted\s+grade|top|except(?:\s+for)?)"
+)
+_RANGE_TAIL = r"\s*(?:\d+[a-z]?(?:\.\d+)*\s*(?:to|-|\u2013|and|&|/|of)\s*)*$"
+
+
+def _percent_wrapped(pattern: str) -> str:
+    """Allow '%' and a closing bracket between the number and what follows it."""
+    return r"^\s*%?\s*\)?\s*" + pattern
+
+
+# --- the table ---------------------------------------------------------------------------------------
+
+CUES: tuple[Cue, ...] = (
+    # Noise the number's own characters and neighbours give away.
+    Cue("file_size", "noise", "after", 12, (
+        "Performance Scorecard pdf icon PDF [[2]] MB", "Minutes PDF [[70]] KB", "the 5MB pack is [[5]]mb",
+    ), pattern=_re(r"^\s*(?:kb|mb|gb|bytes|pages?|pp)\b")),
+    Cue("time_of_day", "noise", "after", 12, (
+        "The meeting started at [[7.30]] pm.", "Monday, 17th December, 2018 [[6.30]] p.m.", "by [[4]] p.m. today",
+    ), pattern=_re(r"^\s*(?:am|pm|a\.m\.?|p\.m\.?|o'?clock)(?![a-z])")),
+    Cue("code", "noise", "token", 0, (
+        "Loxley House, Nottingham, NG[[2]] 3NG.", "Part 1 of Schedule [[12]]A", "S[[17]] Crime and Disorder",
+        "subject to an amendment to CS/[[11]]/97", "Sandbach, CW11 [[1]]HZ",
+    ), test=_code),
+    Cue("ordinal", "noise", "token", 0, (
+        "in the [[21]]st century", "ranked [[40]]th of 151 councils", "after their [[16]]th birthday",
+        "Monday, [[20]]th November",
+    ), test=_ordinal),
+    Cue("rank", "noise", "before", 40, (
+        "ranked 40th of [[151]] councils", "we are now placed [[3]] in the region", "a league table position of [[12]]",
+    ), pattern=_re(r"(?:\b(?:ranked|ranking|position(?:\s+of)?|placed|league\s+table\s+\w+(?:\s+of)?)\s+"
+                   r"(?:\w+\s+){0,2}?|\d+(?:st|nd|rd|th)\s+(?:out\s+)?of\s+)$")),
+    Cue("reference", "noise", "before", 40, (
+        "as resolved in Minute [[118]]", "Indicator [[18]]: Number of In-House Foster Carers",
+        "point [[5.7]] of the report", "(pages 15 to [[20]])", "Page 1 of [[2]]", "Part [[1]] of Schedule 12A",
+        "Key Indicator [[4]] shows", "table [[2.3]] where", "see paragraphs 3.1 to [[3.4]]",
+    ), counts_only=True, pattern=_re(rf"\b{_REFERENCE}{_RANGE_TAIL}")),
+    Cue("school_year", "noise", "before", 12, ("pupils in Year [[11]] who were looked after",),
+        pattern=re.compile(r"\bYear\s*$")),
+    Cue("label", "noise", "after", 6, (
+        "Indictors 25/[[26]]: Average Caseloads", "Priority Two [[3]]: Children",
+    ), pattern=re.compile(r"^\s*:\s*[A-Z]")),
+    Cue("item_number", "noise", "token", 0, (
+        "[[43]] Performance Reporting - Children's Scrutiny Dataset", "[[3.1]]- 15% gap discussed",
+        "[[108]]. Minutes of the last meeting",
+    ), test=_item_number),
+    Cue("named_number", "noise", "before", 20, (
+        "the impact of COVID-[[19]] on visits", "during the Covid [[19]] pandemic",
+    ), pattern=_re(r"(?:[A-Za-z]-|\b(?:covid|sars|wave|version|v)\s*-?\s*)$")),
+    Cue("age_in_brackets", "noise", "before", 12, (
+        "the children K ([[15]]), T (17) and M (9)", "siblings aged A ([[4]])",
+    ), pattern=re.compile(r"\b[A-Z]{1,2}\s*\(\s*$")),
+    Cue("age_band", "noise", "after", 24, (
+        "[[15]]/16 year olds in the cohort", "15/[[16]] year olds", "the [[17]]-year-old", "[[18]] year olds",
+    ), pattern=_re(r"^(?:\s*(?:/|-|\u2013|to|and)\s*\d+)?[\s-]*(?:years?|yrs?)[\s-]*olds?\b")),
+    # Thresholds and timescales define an indicator ('within 10 days'); they are never values or comparisons.
+    Cue("threshold", "noise", "before", 40, (
+        "plans updated within [[10]] days of the review", "placed more than [[20]] miles away",
+        "care leavers between 18-[[25]]", "once a young person reaches [[15]]", "aged [[16]] and over",
+    ), counts_only=True, pattern=_re(
+        r"\b(?:within|under|over|after|at\s+least|atleast|more\s+than|less\s+than|fewer\s+than|up\s+to|no\s+later\s+than|"
+        r"aged|age|ages|age\s+of|under\s+the\s+age\s+of|over\s+the\s+age\s+of|between|"
+        r"(?:person|child|they|he|she)\s+(?:reaches|reached|turns|turned))"
+        r"\s*(?:\d+\s*(?:-|\u2013|to|and)\s*)?$")),
+    Cue("threshold_after", "noise", "after", 24, (
+        "three or more placement moves ([[3]] or more)", "[[20]] miles from home", "[[16]]+ age category",
+    ), counts_only=True, pattern=_re(r"^\s*(?:or\s+(?:more|over|above|fewer|less|under|below)|\+|plus\b|miles?\b|km\b)")),
+    Cue("timescale", "noise", "after", 24, (
+        "57% of assessments were completed within [[20]] days", "A maximum of [[15]] minutes will be allocated",
+        "the [[10]]- and 35- working day targets", "the 10- and [[35]]- working day targets",
+    ), counts_only=True, test=lambda r: bool(
+        re.match(rf"^\s*-?\s*(?:(?:and|or|to)\s+\d+\s*-?\s*)?{_TIME_UNIT}\b", r.after, _I)
+        and not DURATION_MEASURE.search(r.text))),
+    # Comparisons that the text marks as targets, benchmarks, earlier values and changes.
+    Cue("value_beside_target", "value", "before", 60, (
+        "the figure for this indicator was just above target at [[77.6]]%",
+        "below target at [[63]]% this quarter",
+    ), pattern=_re(r"\b(?:above|below|under|over|on|off|exceeding|exceeded|meeting|met|missed|beat|beating|"
+                   r"short\s+of|against)\s+(?:the\s+|our\s+|its\s+)?(?:\w+\s+)?target\s*(?:at|with|,)\s*$")),
+    # Plans and forecasts are not measured levels, whatever comparison words they use.
+    Cue("forecast", "noise", "clause", 80, (
+        "numbers are expected to reach [[80]]", "the service aims to recruit [[20]] more carers",
+        "this would rise to [[60]]", "to be achieved within 300 days over the next [[3]] years",
+    ), pattern=_re(
+        r"\b(?:expected|anticipated|forecast(?:ed)?|projected|predicted|planned|planning|likely\s+to|aims?\s+to|"
+        r"aiming\s+to|will|would|could|should|shall|needs?\s+to|need(?:ed)?\s+to|due\s+to\s+(?:join|start|open|retire|"
+        r"leave|be|complete|begin|close)|intends?\s+to|hopes?\s+to|set\s+to|next)\b")),
+    Cue("forecast_after", "noise", "after", 70, (
+        "with a cohort of [[ten]] international social workers due to join in March",
+        "[[80]] children are expected to leave care",
+    ), pattern=_re(r"^\s*(?:[\w'-]+\s+){0,4}?(?:(?:is|are)\s+)?(?:due\s+to\s+(?:join|start|open|retire|leave|be|complete|"
+                   r"begin|close)|expected\s+to|anticipated\s+to|forecast\s+to|planned\s+to|to\s+be\s+(?:recruited|appointed))\b")),
+    Cue("relative_change", "relative_change", "after", 30, (
+        "a [[9.5]]% increase in the number of children in need", "a [[16.5]]% increase (from 2,553 to 2,973 visits)",
+    ), pattern=_re(r"^\s*%\s*(?:increase|decrease|rise|fall|reduction|drop|improvement|decline)\b")),
+    Cue("change_in_brackets", "relative_change", "before", 40, (
+        "there was a small fall ([[2.3]]%) in the number", "an increase ([[12]]%) on last year",
+    ), pattern=_re(r"\b(?:increase|decrease|rise|fall|reduction|drop|dip|decline|improvement)\s*\(\s*$")),
+    Cue("change_before", "change", "before", 40, (
+        "78 children entered, which was a reduction of [[13]]", "fostering numbers had reduced by [[2]]",
+        "a drop of [[10]] percentage points", "an increase of [[5]] individuals",
+    ), pattern=_re(r"\b(?:(?:a|an)\s+(?:\w+\s+)?)?(?P<word>reduction|decrease|increase|rise|fall|drop|decline|dip|"
+                   r"improvement|reduced|increased|decreased|rose|fell|dropped|declined|improved|up|down)\s+"
+                   r"(?:of|by)\s*$")),
+    Cue("change_after", "change", "after", 60, (
+        "This was [[1.5]]% higher than last year.", "There were 108 families, [[12]] lower than this time last year",
+        "[[3.9]]% better than the last quarter",
+    ), pattern=_re(r"^\s*(?:%|percentage\s+points?|pp|points?)?\s*(?:\w+\s+)?(?P<word>higher|lower|more|fewer|less|"
+                   r"better|worse|up|down|above|below|increase|decrease|rise|fall|reduction)\b"
+                   r"(?:\s+(?:than|on|compared|from|against|when))")),
+    Cue("more_or_fewer", "change", "after", 60, (
+        "There were [[31]] more children in care than in March", "[[four]] fewer adoption orders were granted",
+    ), pattern=_re(rf"^\s*(?P<word>more|fewer|less)\s+(?:[\w'-]+\s+){{0,2}}?{SERVICE_NOUN}\b")),
+    Cue("target_before", "target", "before", 45, (
+        "The aim was to be at [[70]]%.", "against a target of [[95]]%",
+        "the average wait was 24 weeks; the national target is [[20]] weeks",
+    ), pattern=_re(r"\b(?:target|targets|aim|ambition|goal|threshold|standard|expectation)"
+                   r"(?:\s+(?:set|was|is|of|being|at|to\s+be|to\s+be\s+at|for|which\s+is|level|figure|rate|"
+                   r"has\s+been|had\s+been|remains|this\s+year))*\s*(?::|\(|\s)\s*$")),
+    Cue("target_after", "target", "after", 40, (
+        "and does not meet our [[90]]% target", "against the [[85]]% local target",
+    ), pattern=_re(r"^\s*%?\s*\)?\s*(?:internal\s+|local\s+|national\s+|annual\s+|agreed\s+|stretch\s+)?target\b")),
+    Cue("national_before", "national", "before", 45, (
+        "compared with a national average of [[70]]", "the England average was [[71]] per 10,000",
+        "below the national average ([[465]])",
+    ), pattern=_re(r"\b(?:national(?:ly)?|england|english)\b(?:\s+(?:average|figure|rate|level|benchmark|"
+                   r"performance|comparator|data))?(?:\s+(?:of|is|was|at|which\s+is|stood\s+at))?\s*[:(]?\s*$")),
+    Cue("national_after", "national", "after", 30, (
+        "compared to [[62]]% nationally", "against [[58]]% in England",
+    ), pattern=_re(_percent_wrapped(r"(?:nationally|in\s+england|national(?:ly)?\b)"))),
+    Cue("neighbours_before", "statistical_neighbours", "before", 60, (
+        "our statistical neighbours' rate is [[98]]", "statistical neighbours at [[85.2]]",
+    ), pattern=_re(r"\bstatistical\s+neighbou?rs?(?:'|\u2019)?(?:\s+(?:average|figure|rate|level))?"
+                   r"(?:\s+(?:of|is|was|at))?\s*[:(]?\s*$")),
+    Cue("neighbours_after", "statistical_neighbours", "after", 40, (
+        "compared with [[64]]% for our statistical neighbours",
+    ), pattern=_re(_percent_wrapped(r"(?:for\s+|among\s+|amongst\s+)?(?:our\s+)?statistical\s+neighbou?rs?"))),
+    Cue("regional_before", "regional", "before", 60, (
+        "above the London ([[51]]) and national average", "the regional average of [[66]]%",
+    ), pattern=_re(r"\b(?:regional(?:ly)?|region|north\s+east|north\s+west|yorkshire\s+and\s+(?:the\s+)?humber|"
+                   r"east\s+midlands|west\s+midlands|east\s+of\s+england|south\s+east|south\s+west|london)\b"
+                   r"(?:\s+(?:average|figure|rate|level))?(?:\s+(?:of|is|was|at))?\s*[:(]?\s*$")),
+    Cue("regional_after", "regional", "after", 30, (
+        "against [[61]]% regionally", "compared to [[70]]% in the region",
+    ), pattern=_re(_percent_wrapped(r"(?:regionally|in\s+the\s+region)"))),
+    Cue("earlier_beside_period", "earlier", "context", 0, (
+        "81.4% in 2023/24, a decrease compared with [[84.1]]% in 2022/23",
+        "In 2023/24 the figure was 79%; 2021/22, [[75.8]]%",
+    ), test=_attached_earlier),
+    Cue("from_to", "earlier", "context", 0, (
+        "Missing episodes increased to 212 from [[180]] in the previous quarter",
+        "rose from [[210]] in March 2019 to 245 in January 2020", "improved from [[11]]% to 16%",
+        "children in care which had reduced from [[449]] to 442",
+    ), test=_from_to),
+    Cue("compared_with", "earlier", "context", 0, (
+        "131 occasions compared with [[132]] in the previous year", "48, compared to [[10]] in October 2021",
+    ), test=_compared),
+    Cue("earlier_near", "earlier", "before", 30, (
+        "rising to 84%, previously [[80]]%", "higher than [[12]]", "last year's figure of [[73]]%",
+    ), pattern=_re(r"\b(?:previously|the\s+previous\s+figure\s+(?:of|was)|last\s+year(?:'s)?(?:\s+(?:figure|rate|level))?"
+                   r"(?:\s+(?:of|was))?|than|(?:up|down)\s+on)\s*(?:the\s+)?$")),
+    Cue("earlier_in_brackets", "earlier", "context", 0, (
+        "In 2023/24 84% were seen (2022/23, [[80.1]]%)",
+    ), test=_earlier_parenthesis),
+    Cue("earlier_when", "earlier", "context", 0, (
+        "In 2018/19 it was at 94%, a rise since 2016 when this rate was around [[47]]%",
+    ), test=_earlier_when),
+    Cue("comparison_frame", "earlier", "context", 0, (
+        "In comparison with 2022/23, [[84]]% of plans were up to date",
+    ), test=_framed),
+    # Noise the meaning of the clause gives away.
+    Cue("report_count", "noise", "after", 80, (
+        "nine of the [[twelve]] indicators were on track", "[[five]] (42%) of the measures are rated green",
+        "five ([[42]]%) of the measures are rated green", "There were [[two]] 'Red' marked performance indicators",
+        "a total of [[4]] out of 17 targets were off target", "and [[11]] 'On Target'",
+        "The update report was in [[three]] parts", "[[four]] indicator groups",
+    ), pattern=_re(
+        r"^\s*%?\s*\)?\s*(?:\([^)]{0,20}\)\s*)?(?:(?:out\s+)?of\s+(?:the\s+|our\s+|its\s+|these\s+|those\s+|all\s+)?"
+        r"(?:[\w-]+\s+)?)?(?:['\u2018\u2019\"]?[\w-]+['\u2018\u2019\"]?\s+){0,3}?"
+        rf"(?:{REPORT_NOUN}\b|{RAG_LABEL}(?!\w))")),
+    Cue("offer", "noise", "sentence", 0, (
+        "free gym memberships for [[50]] boys", "capacity for [[12]] children in the new home",
+    ), counts_only=True, pattern=_re(r"\b(?:free|offered\s+to|memberships?|places?\s+for|funding\s+for|capacity)\b")),
+    Cue("money", "noise", "before", 3, ("an overspend of \u00a3[[1.2]]m was reported",),
+        test=lambda r: bool(re.search(r"\u00a3\s*$", r.before)) and not MONEY_MEASURE.search(r.text)),
+)
+
+MONEY_MEASURE = _re(r"\b(?:average|unit\s+cost|cost\s+per|per\s+(?:child|placement|week|night|head))\b")
+BY_NAME = {cue.name: cue for cue in CUES}
+
+
+def classify(reading: Reading) -> tuple[Cue | None, Match]:
+    """The first cue of the table that claims the number, with its match; (None, None) for a value."""
+    for cue in CUES:
+        hit = cue.fires(reading)
+        if hit:
+            return cue, hit
+    return None, None
+
+
+def change_sign(match: Match) -> int:
+    """-1 when a change cue's word says the number went down, else +1."""
+    if isinstance(match, re.Match) and "word" in match.re.groupindex and match.group("word"):
+        return -1 if match.group("word").lower() in NEGATIVE_CHANGE else 1
+    return 1
+
+
+def example_reading(example: str) -> Reading:
+    """The Reading of the number that '[[...]]' brackets in a worked example."""
+    at = example.index("[[")
+    text = example.replace("[[", "").replace("]]", "")
+    end = example.index("]]") - 2
+    token = next(t for t in find_numbers(text) if t.start == at and t.end == end)
+    periods = tuple(find_periods(text))
+    ends = [bounds(p.canonical) for p in periods if p.canonical]
+    current = max(ends, key=lambda b: b[1]) if ends else None
+    frame_match = re.match(r"^\s*(?:in\s+)?comparison\s+(?:with|to)\s+", text, _I)
+    frame = next((p for p in periods if frame_match and p.start <= frame_match.end() + 2 and p.canonical), None)
+    return Reading(text, token, bool(PERCENT_AFTER.match(text[token.end:])), periods, current, frame)

@@ -1,0 +1,245 @@
+"""Direction and target status in words: trends, 'met'/'missed', RAG ratings, and status-only statements.
+
+A status-only statement names an indicator and says how it moved or how it stands against
+its target, without a number (records.md include 4): 'Child protection plans had increased',
+'there has been a decline in the number of missing incidents', 'Indicator 18: Number of
+In-House Foster Carers Recruited' rated Red.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import SERVICE_NOUN, lower_is_better
+
+_I = re.IGNORECASE
+
+# Direction stated against an earlier figure.
+TREND_WORDS = [
+    ("same", re.compile(
+        r"\b(?:similar\s+(?:to|as)|same\s+as|(?:remained|remains|remaining|is|was|been)\s+(?:stable|level|static|steady)|"
+        r"unchanged|maintained|consistent\s+with|remained\s+(?:the\s+same|similar|at|high|low)|no\s+change|"
+        r"in\s+line\s+with\s+last|stabilised|plateaued)\b", _I)),
+    ("up", re.compile(
+        r"(?:\b|(?<=an))(?:increase[sd]?|increasing|rise|risen|rising|rose|higher|grown|grew|growth|"
+        r"doubled|tripled|upturn|up\s+from|jump(?:ed)?)\b", _I)),
+    ("down", re.compile(
+        r"(?:\b|(?<=a))(?:decrease[sd]?|decreasing|reduction|reduced|reducing|reduce|lower|fall|fallen|falling|fell|"
+        r"declined?|declining|dip|dipped|drop|dropped|halved|down\s+from|fewer)\b", _I)),
+]
+EVALUATIVE = [
+    ("better", re.compile(r"(?:\b|(?<=an))(?:improved|improvement|improving|improve|better\s+than)\b", _I)),
+    ("worse", re.compile(r"\b(?:worsened|deteriorat\w*|worse\s+than)\b", _I)),
+]
+PERFORMANCE_CHANGE = re.compile(r"\b(?:increase|decrease|reduction|decline|improvement)\s+in\s+performance\b", _I)
+NOT_A_TREND = re.compile(
+    r"\bup\s+to\s+date\b|\bto\s+(?:increase|reduce|lower|improve|decrease)\b|"
+    r"\b(?:anticipated|expected|planned|projected|forecast|hoped|aim\w*)\b[^.]{0,20}$",
+    _I,
+)
+_NOT_TREND_PHRASES = re.compile(r"\bup\s+to\s+date\b|\bto\s+(?:increase|reduce|lower|improve|decrease)\b", _I)
+
+# Target status in words. Above or below a target depends on which way the indicator is better.
+TARGET_MET = re.compile(
+    r"\bpositively\s+(?:below|above|under|over)\b|\b(?:met|achieved|exceeded|exceeding|meeting|meets|"
+    r"surpassed|beat)\s+(?:our|the|its|their)?\s*(?:\w+\s+)?target|\bon\s+target\b|\bwithin\s+(?:the\s+)?target\b|"
+    r"\bbetter\s+than\s+(?:the\s+|our\s+)?target|\btarget\s+(?:was|has\s+been|had\s+been)\s+(?:met|achieved|exceeded)",
+    _I,
+)
+TARGET_MISSED = re.compile(
+    r"\bnegatively\s+(?:below|above|under|over)\b|\b(?:does|did|do)\s+not\s+meet\b|\bnot\s+(?:been\s+)?"
+    r"(?:met|achieved|reached)\b|\b(?:short\s+of|missed|off|outside|behind)\s+(?:the\s+|our\s+|its\s+)?"
+    r"(?:\w+\s+)?target\b|\bworse\s+than\s+(?:the\s+|our\s+)?target",
+    _I,
+)
+_AGAINST_TARGET = re.compile(
+    r"\b(?P<side>above|over|higher\s+than|below|under|lower\s+than)\s+(?:the\s+|our\s+|its\s+)?(?:\w+\s+)?target\b", _I)
+RAG = re.compile(
+    r"\b(?:rated|rating|marked|flagged|as|is|was|were|remains?|remained)\s+(?:as\s+)?['\u2018\"](?P<a>red|amber|green)['\u2019\"]"
+    r"|['\u2018\"](?P<b>red|amber|green)['\u2019\"]\s+(?:rated|marked|rating)"
+    r"|\b(?:rated|rag\s+rated)\s+(?P<c>red|amber|green)\b",
+    _I,
+)
+_BULK = re.compile(r"\b(?:majority|most|all|many|several|number)\s+of\s+(?:the\s+|our\s+)?(?:key\s+)?"
+                   r"(?:performance\s+)?(?:indicators|measures|targets|kpis)\b|\b(?:indicators|measures)\s+were\b", _I)
+
+
+def trend_word(text: str) -> tuple[str, int] | None:
+    """The direction a clause states ('up', 'down', 'same', or 'better'/'worse' for evaluative words)."""
+    cleaned = _NOT_TREND_PHRASES.sub(lambda m: " " * len(m.group(0)), text)
+    if NOT_A_TREND.search(text) and not re.search(r"\b(?:reduc|increas|decreas|lower|higher)", cleaned, _I):
+        return None
+    for trend, pattern in TREND_WORDS:
+        m = pattern.search(cleaned)
+        if m and not PERFORMANCE_CHANGE.search(cleaned[max(0, m.start() - 2): m.end() + 20]):
+            return trend, m.start()
+    for trend, pattern in EVALUATIVE:
+        m = pattern.search(cleaned)
+        if m:
+            return trend, m.start()
+    m = PERFORMANCE_CHANGE.search(cleaned)
+    if m:
+        better = not m.group(0).lower().startswith(("decrease", "reduction", "decline"))
+        return ("better" if better else "worse"), m.start()
+    return None
+
+
+def evaluative_direction(word: str, indicator: str) -> str | None:
+    """'better'/'worse' as up or down, when the indicator says which way is better; else None."""
+    lower = lower_is_better(indicator)
+    if lower is None:
+        return None
+    return "up" if (word == "better") != lower else "down"
+
+
+def target_status(text: str, indicator: str = "") -> bool | None:
+    """True/False when the text says the target was met or missed (RAG ratings included), else None."""
+    if TARGET_MISSED.search(text):
+        return False
+    if TARGET_MET.search(text):
+        return True
+    against = _AGAINST_TARGET.search(text)
+    if against:
+        above = against.group("side").lower().startswith(("above", "over", "higher"))
+        lower = lower_is_better(indicator or text)
+        return above != bool(lower)
+    rating = rag_rating(text)
+    return rating
+
+
+def rag_rating(text: str) -> bool | None:
+    """A Red rating is a missed target, Green a met one; Amber says neither (records.md)."""
+    m = RAG.search(text)
+    if not m:
+        return None
+    colour = (m.group("a") or m.group("b") or m.group("c")).lower()
+    return {"red": False, "green": True}.get(colour)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A status-only statement found in a sentence: what it names, and where."""
+
+    indicator: str
+    trend: str | None
+    target_met: bool | None
+    start: int
+    end: int
+
+
+_CLAUSE_LEAD = (r"(?:^|(?<=[,;:(])\s*|\b(?:that|and|but|while|whereas|although|however|though|where|with|"
+                r"showed|noted|reported|highlighted|explained|confirmed|said|stated)\s+(?:that\s+)?)")
+_ADVERBS = (r"(?:(?:also|now|further|slightly|significantly|greatly|considerably|gradually|steadily|overall|"
+            r"generally|been|continually|consistently|again)\s+)*")
+_MOVE = (r"(?P<verb>increas(?!ingly)\w*|ris(?:en|ing|e)|rose|reduc\w*|decreas\w*|fall(?:en|ing)?|fell|declin\w*|"
+         r"dropp\w*|dipp\w*|improv\w*|deteriorat\w*|worsen\w*|stabilis\w*|plateau\w*|"
+         r"remain(?:ed|s|ing)?\s+(?:stable|level|the\s+same|similar|static|steady|high|low|unchanged))")
+_SUBJECT_MOVES = re.compile(
+    _CLAUSE_LEAD + r"(?P<np>[\w'\u2018\u2019-]+(?:,?\s+[\w'\u2018\u2019-]+){0,8}?)\s+"
+    r"(?:had|has|have|was|were|is|are)?\s*" + _ADVERBS
+    + r"(?:(?:continued|started|begun|began|beginning|continuing)\s+to\s+)?" + _ADVERBS + _MOVE + r"\b",
+    _I,
+)
+_VERB_IN_NP = re.compile(r"\b(?:was|were|had|has|have|is|are|been|which|who|that)\b", _I)
+_TREND_NOUN = (r"(?P<noun>increase|rise|decrease|decline|reduction|fall|dip|drop|improvement|deterioration|upturn|"
+               r"downturn)")
+_CHANGE_IN = re.compile(
+    rf"\b(?:a|an)\s+(?:\d+(?:\.\d+)?\s*%\s+)?(?:(?:small|slight|significant|large|further|continued|sharp|marked|notable|"
+    rf"considerable|steady|modest|overall|general)\s+)*{_TREND_NOUN}\s+in\s+(?:the\s+)?"
+    r"(?:(?:number|numbers|proportion|percentage|rate|level|levels)\s+of\s+)?(?P<np>[^,;.()]+?)"
+    r"(?=\s+(?:alongside|and\s+(?:a|an)\b|but|while|whereas|which|as\s+|due|because|following|compared|since|"
+    r"in\s+comparison|from|over\s+the|during|this|last|in\s+the\s+(?:last|past|previous))\b|[,;.()]|$)",
+    _I,
+)
+_NUMBER_OF_MOVES = re.compile(
+    r"\bthe\s+(?:number|numbers|proportion|percentage|rate|level)\s+of\s+(?P<np>[^;.]+?)\s+"
+    r"(?:which\s+)?(?:had\s+|has\s+|have\s+)?(?:been\s+)?" + _ADVERBS
+    + r"(?:(?:continued|started|begun)\s+to\s+)?(?P<verb>fallen|fell|falling|risen|rose|rising|increased|increasing|"
+    r"decreased|decreasing|declined|declining|dropped|reduced|reducing|improved|was\s+(?:lower|higher)|were\s+(?:lower|higher)|"
+    r"remained\s+(?:stable|the\s+same|level|similar|static|steady|high|low))\b",
+    _I,
+)
+_PROGRESS_IN = re.compile(
+    r"\b(?:progress|success|succeeded)\s+in\s+(?P<verb>reducing|increasing|improving|lowering|raising)\s+"
+    r"(?:the\s+(?:number|numbers|proportion|percentage|rate|level)\s+of\s+)?(?P<np>[^,;.]+)",
+    _I,
+)
+_INDICATOR_TITLE = re.compile(
+    r"\b(?:indicators?|kpis?|pis?|measures?)\s+\d+[a-z]?(?:/\d+)?\s*:\s*(?P<np>[^;]+?)"
+    r"(?=\s+(?:which|that|where|for\s+which|was|were|is|are|had|has|continued|remained)\b|,\s+and\b|;|\.(?:\s|$)|$)",
+    _I,
+)
+_RATED_IN_RELATION = re.compile(
+    r"\brated\s+(?:as\s+)?['\u2018\"]?(?:red|green)['\u2019\"]?\s+(?:in\s+relation\s+to|for|on|against)\s+"
+    r"(?:the\s+)?(?P<np>[^.;()]+?)(?=\s*\(|[.;,]|$)",
+    _I,
+)
+NOT_STATUS = re.compile(
+    r"\b(?:available|capacity|places|vacanc\w*|budget|spend\w*|cost\w*|overspend|funding|demand|anticipated|expected|"
+    r"planned|projected|forecast|hoped|aim\w*|ambition|will|would|could|should|need\s+to|nationally|national|"
+    r"across\s+the\s+country|in\s+england|statistical\s+neighbou?rs?|regionally|other\s+authorities)\b",
+    _I,
+)
+_COORDINATED = re.compile(r"^(?P<items>(?:[\w'-]+(?:\s+[\w'-]+)?,\s+)*[\w'-]+(?:\s+[\w'-]+)?\s+and\s+[\w'-]+)\s+"
+                          r"(?P<head>rates?|numbers?|figures?|levels?)$", _I)
+
+
+def _verb_trend(verb: str, indicator: str) -> str | None:
+    found = trend_word(verb)
+    if found is None:
+        return None
+    trend = found[0]
+    if trend in ("better", "worse"):
+        return evaluative_direction(trend, indicator) or ("up" if trend == "better" else "down")
+    return trend
+
+
+def _clean_np(np: str) -> str:
+    np = re.sub(r"^(?:(?:although|though|but|and|while|whereas|however|that|the|our|overall),?\s+)+", "",
+                np.strip(" ,"), flags=_I)
+    return np[:1].upper() + np[1:] if np else np
+
+
+def _split_coordinated(np: str) -> list[str]:
+    """'contacts, referrals and assessments rates' names three indicators: one record each."""
+    m = _COORDINATED.match(np)
+    if not m:
+        return [np]
+    items = re.split(r",\s+|\s+and\s+", m.group("items"))
+    return [f"{item} {m.group('head')}" for item in items if item]
+
+
+def statements(text: str) -> list[Statement]:
+    """Status-only statements in one sentence (for a clause that prints no number of its own)."""
+    found: list[Statement] = []
+    if _BULK.search(text) and not _INDICATOR_TITLE.search(text):
+        return found
+    rating = rag_rating(text)
+    if rating is not None:
+        for m in [*_INDICATOR_TITLE.finditer(text), *_RATED_IN_RELATION.finditer(text)]:
+            found.append(Statement(_clean_np(m.group("np")), None, rating, 0, len(text)))
+        if found:
+            return found
+    for pattern in (_NUMBER_OF_MOVES, _SUBJECT_MOVES, _CHANGE_IN, _PROGRESS_IN):
+        for m in pattern.finditer(text):
+            if any(m.start() < s.end and s.start < m.end() for s in found):
+                continue
+            window = text[max(0, m.start() - 40): m.end() + 25]
+            np = m.group("np")
+            if NOT_STATUS.search(window) or re.match(r"\s*(?:performance|it|this|that|there)\b", np, _I):
+                continue
+            if pattern is _SUBJECT_MOVES and (not re.search(SERVICE_NOUN, np, _I) or _VERB_IN_NP.search(np)):
+                continue
+            word = m.group("noun") if "noun" in m.re.groupindex else m.group("verb")
+            for name in _split_coordinated(_clean_np(np)):
+                found.append(Statement(name, _verb_trend(word, name), target_status(text, name), m.start(), m.end()))
+    return found
+
+# Words that make a bullet's 'Indicator - comment' a status statement.
+STATUS_SPEC_WORDS = re.compile(
+    r"\b(?:improved|improvement|declined?|dip|dipped|reduction|reduced|increased?|decreased?|"
+    r"fallen|risen|worsened|deteriorat\w*|(?:below|under|above|on|off)\s+target|not\s+(?:been\s+)?"
+    r"(?:met|achieved)|met|achieved|exceeded|stable|maintained)\b",
+    _I,
+)
