@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 from ...documents import Document
 from ...meta import detect_meta
 from ...passages import Passage, segment
+from ...periods import bounds
 from ...schema import DocumentMeta, DocumentResult, KPIRecord
 from .attach import (
     apply_status,
@@ -27,7 +28,8 @@ from .attach import (
 )
 from .naming import indicator_name, status_indicator
 from .sentence import Comparison, Sentence, Value, current_period, read_sentence
-from .status import STATUS_SPEC_WORDS, Statement, rag_rating, statements, target_status, trend_word
+from .lexicon import SERVICE_NOUN
+from .status import NOT_STATUS, STATUS_SPEC_WORDS, Statement, rag_rating, statements, target_status, trend_word
 from .timing import Timeline
 
 BACKEND = "rules"
@@ -35,6 +37,8 @@ _STATUS_SPEC = re.compile(r"^(?P<lead>[A-Z][^\n]{3,140}?)\s+[\u2013\u2014-]\s+(?
 _LIST_INTRO_MISSED = re.compile(r"\bnot\s+(?:been\s+)?(?:achieved|met)|below\s+target|off\s+target|red\b", re.I)
 _LIST_INTRO_MET = re.compile(r"\b(?:been\s+)?(?:achieved|met|exceeded|on\s+target)\b", re.I)
 _SAME_MEASURE = 70  # rapidfuzz token-set score at which two indicators in one document are one measure
+_OTHER_MEASURE = 50  # below this score a status in a paragraph of values names a measure of its own
+_SAME_STATUS = 60  # the same, for two status-only statements of the same direction
 
 
 def _blocks(passages: list[Passage]) -> list[list[Passage]]:
@@ -104,8 +108,10 @@ def _status_records(sentences: list[Sentence], orphans: list[list[Comparison]], 
         for statement in said:
             # A bullet 'Indicator - comment' opens with its lead indicator's comment; a statement that
             # names the same measure again is the same record.
-            into = found[0] if spec and (passage is first or _similar(found[0], statement)) else \
-                found[-1] if found and _similar(found[-1], statement, 90) else None
+            # 'a decrease in timely completion of return interviews ... the decrease in timely returns'
+            into = found[0] if spec and (passage is first or _similar(found[0], statement)) else next(
+                (f for f in found if f["start"] < passage.start and f["trend"] == statement.trend
+                 and _similar(f, statement, 60)), found[-1] if found and _similar(found[-1], statement, 90) else None)
             if into is not None:
                 into["trend"] = into["trend"] or statement.trend
                 continue
@@ -116,7 +122,7 @@ def _status_records(sentences: list[Sentence], orphans: list[list[Comparison]], 
         if found:  # 'an increase in first-time entrants. However, the data represented an increase of 5'
             found[-1]["comparisons"] = found[-1]["comparisons"] or changes
             found[-1]["trend"] = found[-1]["trend"] or changed
-        elif rag_rating(passage.text) is None:
+        elif rag_rating(passage.text) is None and _names_a_service(passage.text):
             name = passage.heading or passage.text
             found.append(_status_raw(Statement(name, changed, None, 0, len(passage.text)), passage, period,
                                      changes, whole=True))
@@ -125,6 +131,37 @@ def _status_records(sentences: list[Sentence], orphans: list[list[Comparison]], 
 
 def _similar(record: dict, statement: Statement, threshold: int = 70) -> bool:
     return fuzz.token_set_ratio(record["indicator"].lower(), statement.indicator.lower()) >= threshold
+
+
+def _block_period(sentence_periods: list[list], report: str | None) -> str | None:
+    """The latest period a paragraph names (not a bare year), else the report's."""
+    named = [p for periods in sentence_periods for p in periods if p.canonical and p.kind != "year"]
+    return max(named, key=lambda p: bounds(p.canonical)[1]).canonical if named else report
+
+
+def _other_statuses(sentences: list[Sentence], values: list[dict], period: str | None) -> list[dict]:
+    """Status-only statements in a paragraph that also prints values, where they name another measure:
+    'Children in care numbers was increasing, largely due to ... asylum seeking children, now 48'."""
+    found: list[dict] = []
+    for sentence in sentences:
+        text = sentence.passage.text
+        numbers = [v.token.start for v in sentence.values] + [c.start for c in sentence.comparisons]
+        for statement in statements(text):
+            clause_end = re.search(r"[,;.]|\s(?:and|but|while|with)\s|$", text[statement.end:])
+            stop = statement.end + (clause_end.start() if clause_end else 0)
+            if any(statement.start <= at < stop for at in numbers):
+                continue  # 'fostering numbers had reduced by 2, with 111 ...': the numbers own the clause
+            if any(fuzz.token_set_ratio(v["indicator"].lower(), statement.indicator.lower()) >= _OTHER_MEASURE
+                   for v in values + found):
+                continue  # the same measure: its direction went to the value as a trend
+            found.append(_status_raw(statement, sentence.passage, period))
+    return found
+
+
+def _names_a_service(text: str) -> bool:
+    """A change printed on its own is a status of a service measure only where the sentence names one
+    and is not about money, capacity or plans."""
+    return bool(re.search(rf"\b{SERVICE_NOUN}\b", text, re.I)) and not NOT_STATUS.search(text)
 
 
 def _value_raw(value: Value, sentence: Sentence) -> dict:
@@ -137,6 +174,7 @@ def _value_raw(value: Value, sentence: Sentence) -> dict:
         "comparisons": comparisons, "target_met": value.target_met,
         "trend": finish_trend(value, comparisons, indicator),
         "suspect": False, "start": value.passage.start, "end": value.passage.end,
+        "said_at": value.passage.start + value.token.end,
     }
 
 
@@ -150,7 +188,7 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
     intro_met: bool | None = None
     for block in _blocks(segment(text)):
         sentence_periods = [timeline.periods(passage.text) for passage in block]
-        current = current_period([p for periods in sentence_periods for p in periods], report)
+        current = current_period(block, sentence_periods, report)
         sentences: list[Sentence] = []
         orphans: list[list[Comparison]] = []
         previous: list[Value] = []
@@ -164,9 +202,9 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
                 comparison.context = before + " " + comparison.context
             before = passage.text
             orphans.append(attach_comparisons(sentence, previous))
-            if sentence.values and pending:
-                sentence.values[0].trend = pending.pop()
             apply_status(sentence, previous, pending)
+            if sentence.values and pending:  # a direction stated before its number: 'X was lower. 78 ...'
+                sentence.values[0].trend = sentence.values[0].trend or pending.pop()
             if sentence.values:
                 previous = sentence.values
             sentences.append(sentence)
@@ -174,17 +212,32 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
         if not block[0].bullet:
             intro_met = _list_intro(block)
         if not values:
-            block_period = next((p.canonical for periods in sentence_periods for p in periods
-                                 if p.canonical and p.kind != "year"), report)
-            raw += _status_records(sentences, orphans, intro_met if block[0].bullet else None, block_period)
+            raw += _status_records(sentences, orphans, intro_met if block[0].bullet else None,
+                                   _block_period(sentence_periods, report))
             continue
+        named_values = []
         for value, sentence in values:
             value.period = record_period(value, sentence, sentences, current, report)
-            raw.append(_value_raw(value, sentence))
-    return _one_per_measure([_to_record(text, r) for r in raw])
+            named_values.append(_value_raw(value, sentence))
+        raw += named_values
+        raw += _other_statuses(sentences, named_values, _block_period(sentence_periods, report))
+    return _one_per_measure([_to_record(text, r) for r in raw if not _cut_off(text, r)])
+
+
+def _cut_off(text: str, raw: dict) -> bool:
+    """A statement the excerpt cuts off ('... and 13 childr'): the document stops mid-sentence within a
+    few words of it, before saying what was counted."""
+    tail = text.rstrip()
+    if not tail or tail[-1] in ".!?;:)\"'\u2019\u201d":
+        return False
+    if raw["end"] < len(tail):
+        return False
+    said_at = raw.pop("said_at", raw["start"])
+    return raw["value"] is None or len(tail[said_at:].split()) < 3
 
 
 def _to_record(text: str, raw: dict) -> KPIRecord:
+    raw.pop("said_at", None)
     start, end = raw.pop("start"), raw.pop("end")
     return KPIRecord(**raw, evidence=" ".join(text[start:end].split()), start=start, end=end)
 
@@ -197,12 +250,14 @@ def _one_per_measure(records: list[KPIRecord]) -> list[KPIRecord]:
     kept: list[KPIRecord] = []
     groups: dict[tuple, list[KPIRecord]] = {}
     for record in records:
-        if record.value is None:
-            kept.append(record)
-            continue
-        group = groups.setdefault((record.value, record.unit, record.period), [])
+        # A status restated later ('the decrease in timely returns') is the same record; two statuses
+        # of one sentence ('contacts, referrals and assessments rates') are not.
+        key = (record.value, record.unit, record.period) if record.value is not None else (
+            None, record.trend, record.target_met, record.trend or id(record))
+        threshold = _SAME_MEASURE if record.value is not None else _SAME_STATUS
+        group = groups.setdefault(key, [])
         if any(other.evidence != record.evidence
-               and fuzz.token_set_ratio(other.indicator.lower(), record.indicator.lower()) >= _SAME_MEASURE
+               and fuzz.token_set_ratio(other.indicator.lower(), record.indicator.lower()) >= threshold
                for other in group):
             continue
         group.append(record)

@@ -22,6 +22,10 @@ PREVIOUS_PERIOD = re.compile(
 )
 
 
+REPORT_RELATIVE = re.compile(
+    r"\b(?:this\s+(?:quarter|year|month|period|reporting\s+year|reporting\s+period)|year\s+to\s+date|ytd)\b", _I)
+
+
 def _compatible(comparison: Comparison, value: Value) -> bool:
     if comparison.relative:
         return value.unit == "percent"
@@ -80,18 +84,40 @@ def apply_status(sentence: Sentence, previous: list[Value], pending: list[str]) 
         for value in targets or own or previous:
             if value.target_met is None:
                 value.target_met = met
+    for value in own:  # each value's own clause first: 'X had increased to 37.9%, and Y had reduced to 17'
+        start, end = _clause_of(text, value.token.start)
+        said = trend_word(text[start:end])
+        if said and value.trend is None:
+            value.trend = said[0]
     found = trend_word(text)
     if found is None:
         return
     trend, at = found
     if own:
+        if any(v.trend for v in own):
+            return
         nearest = min(own, key=lambda v: min(abs(v.token.start - at), abs(at - v.token.end)))
-        nearest.trend = nearest.trend or trend
+        nearest.trend = trend
     elif previous:
         for value in previous:
             value.trend = value.trend or trend
     else:
         pending.append(trend)
+
+
+_CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas|although|however)\s|\s(?:but|while|whereas|although)\s", _I)
+
+
+def _clause_of(text: str, at: int) -> tuple[int, int]:
+    """[start, end) of the clause of text holding position at."""
+    start, end = 0, len(text)
+    for m in _CLAUSE_SPLIT.finditer(text):
+        if m.end() <= at:
+            start = m.end()
+        elif m.start() >= at:
+            end = m.start()
+            break
+    return start, end
 
 
 def finish_trend(value: Value, comparisons: list[dict], indicator: str) -> str | None:
@@ -148,15 +174,17 @@ def record_period(value: Value, sentence: Sentence, block: list[Sentence], curre
     def is_earlier(period: PeriodMention) -> bool:
         return bool(current and period.canonical and bounds(period.canonical)[1] < current[0])
 
-    own = [p for p in sentence.periods if p.canonical and not is_earlier(p)]
-    claimed = {c.period for c in value.comparisons}
-    own = [p for p in own if p.canonical not in claimed or p.kind in ("month", "date")]
+    # A period that dates a comparison in the paragraph ('compared to 23 in March 2022') is not the value's.
+    claimed = {c.period for s in block for v in s.values for c in v.comparisons if c.period}
+    own = [p for p in sentence.periods if p.canonical and not is_earlier(p) and p.canonical not in claimed]
     if own:
         nearest = min(own, key=lambda p: min(abs(p.start - value.token.end), abs(value.token.start - p.end)))
         return nearest.canonical
+    if report and REPORT_RELATIVE.search(sentence.passage.text):
+        return report  # 'this quarter', 'year to date': the report's own period (records.md)
     for other in block:
         for period in other.periods:
-            if period.canonical and not is_earlier(period) and period.kind != "year":
+            if period.canonical and not is_earlier(period) and period.kind != "year" and period.canonical not in claimed:
                 return period.canonical
     return report
 

@@ -19,7 +19,7 @@ from typing import Literal
 
 from ...numbers import NumberToken, find_numbers
 from ...periods import PeriodMention, bounds, find_periods
-from .lexicon import RAG_LABEL, REPORT_NOUN, SERVICE_NOUN
+from .lexicon import PERSON_NOUN, RAG_LABEL, REPORT_NOUN, SERVICE_NOUN
 
 _I = re.IGNORECASE
 Role = Literal[
@@ -132,6 +132,23 @@ def _item_number(r: Reading) -> bool:
     return bool(title) and r.token.is_integer and not re.fullmatch(SERVICE_NOUN, title.group(1), _I)
 
 
+_REPORT_COUNT = _re(
+    r"^\s*%?\s*\)?\s*(?:\([^)]{0,20}\)\s*)?(?:(?:out\s+)?of\s+(?:the\s+|our\s+|its\s+|these\s+|those\s+|all\s+)?"
+    r"(?:[\w-]+\s+)?)?(?:['\u2018\u2019\"]?[\w-]+['\u2018\u2019\"]?\s+){0,3}?"
+    rf"(?:{REPORT_NOUN}\b|{RAG_LABEL}(?!\w))")
+
+
+def _report_count(r: Reading) -> bool:
+    """What the number counts is the report's or the meeting's own ('nine of the twelve indicators',
+    'three parts', "11 'On Target'"), not a service's: no service noun comes first."""
+    m = _REPORT_COUNT.match(r.after[:80])
+    if not m:
+        return False
+    counted = m.group(0)
+    head = re.search(rf"(?:{REPORT_NOUN}\b|{RAG_LABEL}(?!\w))\s*$", counted, _I)
+    return not re.search(rf"\b{PERSON_NOUN}\b", counted[: head.start() if head else len(counted)], _I)
+
+
 def _attached_earlier(r: Reading) -> bool:
     """A period printed right beside the number, earlier than the one reported: '84.1% in 2022/23'."""
     period = attached_period(r.text, r.token, r.periods)
@@ -139,7 +156,10 @@ def _attached_earlier(r: Reading) -> bool:
 
 
 def _from_to(r: Reading) -> bool:
-    """'from 93.1% to 95%', 'rose from 210 in March 2019 to 245', 'reduced from 449': the first is earlier."""
+    """'from 93.1% to 95%', 'rose from 210 in March 2019 to 245', 'reduced from 449': the first is earlier.
+    A range ('ranging from 65.5% to 44.7%', 'between') states two levels, not a change."""
+    if re.search(r"\b(?:rang\w*|vari\w*|between)\b[^.;]{0,30}$", r.before, _I):
+        return False
     if not re.search(r"\bfrom\s+(?:the\s+|a\s+|an\s+)?(?:(?:high|low|peak|figure|level|rate)\s+of\s+)?"
                      r"(?:nearly\s+|around\s+|about\s+|approximately\s+|just\s+(?:over|under)\s+)?$", r.before, _I):
         return False
@@ -148,8 +168,15 @@ def _from_to(r: Reading) -> bool:
                 or CHANGE_VERB.search(clause))
 
 
+_TO_NOW = re.compile(r"(?<!compared\s)(?<!comparison\s)(?<!relative\s)(?<!equivalent\s)\bto\s+(?:an?\s+(?:average|total|rate|figure|level)\s+of\s+|around\s+|about\s+|nearly\s+|"
+                     r"approximately\s+|just\s+(?:over|under)\s+)?$", _I)
+
+
 def _compared(r: Reading) -> bool:
-    """'compared with 84.1%', 'a reduction on the 18', 'against 52%': a cue earlier in the clause."""
+    """'compared with 84.1%', 'a reduction on the 18', 'against 52%': a cue earlier in the clause.
+    The figure after 'to' in 'rose from 210 to 245' is the value itself."""
+    if _TO_NOW.search(r.before):
+        return False
     cue = None
     for cue in COMPARE_CUE.finditer(r.before):  # noqa: B007 - the loop keeps the last match
         pass
@@ -177,7 +204,7 @@ def _earlier_when(r: Reading) -> bool:
 
 def _framed(r: Reading) -> bool:
     """The sentence opens 'In comparison with 2022/23,': its figures are that period's."""
-    return r.frame is not None and not re.search(r"\bto\s*$", r.before)
+    return r.frame is not None and not _TO_NOW.search(r.before)
 
 
 def attached_period(text: str, token: NumberToken, periods: tuple[PeriodMention, ...] | list[PeriodMention]
@@ -193,7 +220,9 @@ def attached_period(text: str, token: NumberToken, periods: tuple[PeriodMention,
         ):
             return period
         if period.end <= token.start and re.fullmatch(
-            r"\s*[(,:]\s*|\s+(?:which\s+|when\s+)?(?:saw|was|had|were)\s+", gap_before
+            r"\s*[(,:]\s*|\s+(?:which\s+|when\s+)?(?:saw|was|had|were)\s+"
+            r"|\s*,?\s+(?:when|where)\s+(?:[\w'-]+\s+){0,4}?(?:was|were|had\s+been|stood\s+at)\s+"
+            r"(?:at\s+|around\s+|about\s+|approximately\s+|nearly\s+)?", gap_before
         ):
             return period
     return None
@@ -204,7 +233,7 @@ def attached_period(text: str, token: NumberToken, periods: tuple[PeriodMention,
 CHANGE_VERB = _re(r"\b(?:increas|decreas|ris|rose|fell|fall|reduc|dropp|declin|improv|went|moved|up|down)\w*\b")
 COMPARE_CUE = _re(
     r"\b(?:compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|comparison\s+(?:with|to)|"
-    r"against|versus|vs\.?|(?:reduction|decrease|increase|rise|fall|drop|decline|change)\s+(?:on|from)|"
+    r"against|versus|vs\.?|(?:reduction|decrease|increase|rise|fall|drop|decline|change|improvement)\s+(?:on|from)|"
     r"(?:down|up|fallen|risen|rose|fell|dropped|increased|decreased|reduced|improved|declined)\s+from)\b"
 )
 _TIME_UNIT = (r"(?:working\s+|calendar\s+|school\s+|clear\s+)?(?:days?|hours?|hrs|weeks?|wks|months?|years?|yrs|"
@@ -217,7 +246,7 @@ _REFERENCE = (
     r"tables?|figures?|fig\.?|charts?|graphs?|indicators?|kpis?|pis?|nis?|measures?|refs?\.?|reference|"
     r"nos?\.|points?|parts?|schedules?|clauses?|regulations?|articles?|chapters?|versions?|phases?|tiers?|"
     r"levels?|stages?|key\s+stage|ks|grades?|steps?|options?|priorit(?:y|ies)|rooms?|wards?|extension|"
-    r"ext\.?|tel\.?|telephone|phone|agenda|recommendations?|actions?|objectives?|questions?|slides?|"
+    r"ext\.?|tel\.?|telephone|phone|agenda|recommendations?|actions?|objectives?|questions?|slides?|orders?|"
     r"boxes|box|rows?|columns?|lines?|categor(?:y|ies)|bands?|rounds?|number(?!\s+of)|section|"
     r"s\.|rule|standards?|principles?|domains?|criteri(?:on|a)|ofsted\s+grade|top|except(?:\s+for)?)"
 )
@@ -255,19 +284,35 @@ CUES: tuple[Cue, ...] = (
         "as resolved in Minute [[118]]", "Indicator [[18]]: Number of In-House Foster Carers",
         "point [[5.7]] of the report", "(pages 15 to [[20]])", "Page 1 of [[2]]", "Part [[1]] of Schedule 12A",
         "Key Indicator [[4]] shows", "table [[2.3]] where", "see paragraphs 3.1 to [[3.4]]",
+        "in accordance with Standing Order [[29]]",
     ), counts_only=True, pattern=_re(rf"\b{_REFERENCE}{_RANGE_TAIL}")),
     Cue("school_year", "noise", "before", 12, ("pupils in Year [[11]] who were looked after",),
         pattern=re.compile(r"\bYear\s*$")),
-    Cue("label", "noise", "after", 6, (
-        "Indictors 25/[[26]]: Average Caseloads", "Priority Two [[3]]: Children",
-    ), pattern=re.compile(r"^\s*:\s*[A-Z]")),
+    Cue("label", "noise", "after", 12, (
+        "Indictors 25/[[26]]: Average Caseloads", "Indictors [[25]]/26: Average Caseloads", "Priority Two [[3]]: Children",
+    ), pattern=re.compile(r"^(?:\s*/\s*\d+)?\s*:\s*[A-Z]")),
+    Cue("figure_talk", "noise", "before", 40, (
+        "the Chairman requested a reference to [[4]]% in the commentary be clarified",
+        "Members queried the figure of [[90]]% in the report",
+    ), pattern=_re(r"\b(?:references?\s+to|mention\s+of|the\s+figure\s+of|quoted|queried|query\s+about|"
+                   r"asked\s+about|asked\s+why)\s+(?:the\s+)?$")),
+    Cue("topic_clause", "noise", "token", 0, (
+        "In relation to initial plans that were updated every three months for [[three]] cycles, 76% were up to date",
+    ), counts_only=True, test=lambda r: bool(
+        re.match(r"\s*(?:in\s+relation\s+to|with\s+regards?\s+to|regarding|in\s+respect\s+of|in\s+terms\s+of)\b"
+                 r"[^,;]*$", r.before, _I) and re.search(r"[,;][^.]*\d", r.after))),
     Cue("item_number", "noise", "token", 0, (
         "[[43]] Performance Reporting - Children's Scrutiny Dataset", "[[3.1]]- 15% gap discussed",
         "[[108]]. Minutes of the last meeting",
     ), test=_item_number),
-    Cue("named_number", "noise", "before", 20, (
+    Cue("named_number", "noise", "before", 40, (
         "the impact of COVID-[[19]] on visits", "during the Covid [[19]] pandemic",
-    ), pattern=_re(r"(?:[A-Za-z]-|\b(?:covid|sars|wave|version|v)\s*-?\s*)$")),
+        "the Healthy Child Programme [[0]]-19", "the Healthy Child Programme 0-[[19]] service",
+        "the Family Hubs Phase [[2]] roll-out",
+    ), counts_only=True, pattern=_re(
+        r"(?:[A-Za-z]-|\b(?:covid|sars|wave|version|v|programme|project|scheme|strategy|service|hubs?|unit|centre|"
+        r"pathway|model|framework|initiative|partnership|network|act|policy|bill|phase)\s*-?\s*"
+        r"(?:\d+\s*(?:-|\u2013|to)\s*)?)$")),
     Cue("age_in_brackets", "noise", "before", 12, (
         "the children K ([[15]]), T (17) and M (9)", "siblings aged A ([[4]])",
     ), pattern=re.compile(r"\b[A-Z]{1,2}\s*\(\s*$")),
@@ -278,10 +323,11 @@ CUES: tuple[Cue, ...] = (
     Cue("threshold", "noise", "before", 40, (
         "plans updated within [[10]] days of the review", "placed more than [[20]] miles away",
         "care leavers between 18-[[25]]", "once a young person reaches [[15]]", "aged [[16]] and over",
+        "13 (37%) attained [[5]] GCSEs A*-C", "plans updated every [[three]] months",
     ), counts_only=True, pattern=_re(
         r"\b(?:within|under|over|after|at\s+least|atleast|more\s+than|less\s+than|fewer\s+than|up\s+to|no\s+later\s+than|"
-        r"aged|age|ages|age\s+of|under\s+the\s+age\s+of|over\s+the\s+age\s+of|between|"
-        r"(?:person|child|they|he|she)\s+(?:reaches|reached|turns|turned))"
+        r"aged|age|ages|age\s+of|under\s+the\s+age\s+of|over\s+the\s+age\s+of|between|every|"
+        r"(?:attain|achiev|gain|obtain)\w*|(?:person|child|they|he|she)\s+(?:reaches|reached|turns|turned))"
         r"\s*(?:\d+\s*(?:-|\u2013|to|and)\s*)?$")),
     Cue("threshold_after", "noise", "after", 24, (
         "three or more placement moves ([[3]] or more)", "[[20]] miles from home", "[[16]]+ age category",
@@ -302,21 +348,22 @@ CUES: tuple[Cue, ...] = (
     Cue("forecast", "noise", "clause", 80, (
         "numbers are expected to reach [[80]]", "the service aims to recruit [[20]] more carers",
         "this would rise to [[60]]", "to be achieved within 300 days over the next [[3]] years",
+        "it could not be a stretch target if the upper limit was [[95]]%",
     ), pattern=_re(
         r"\b(?:expected|anticipated|forecast(?:ed)?|projected|predicted|planned|planning|likely\s+to|aims?\s+to|"
         r"aiming\s+to|will|would|could|should|shall|needs?\s+to|need(?:ed)?\s+to|due\s+to\s+(?:join|start|open|retire|"
-        r"leave|be|complete|begin|close)|intends?\s+to|hopes?\s+to|set\s+to|next)\b")),
+        r"leave|be|complete|begin|close)|intends?\s+to|hopes?\s+to|set\s+to|next|if|unless)\b")),
     Cue("forecast_after", "noise", "after", 70, (
         "with a cohort of [[ten]] international social workers due to join in March",
-        "[[80]] children are expected to leave care",
-    ), pattern=_re(r"^\s*(?:[\w'-]+\s+){0,4}?(?:(?:is|are)\s+)?(?:due\s+to\s+(?:join|start|open|retire|leave|be|complete|"
+        "[[80]] children are expected to leave care", "the concern that [[10]]/15% due to retire in 5 years",
+    ), pattern=_re(r"^\s*(?:[\w'%/-]+\s+){0,4}?(?:(?:is|are)\s+)?(?:due\s+to\s+(?:join|start|open|retire|leave|be|complete|"
                    r"begin|close)|expected\s+to|anticipated\s+to|forecast\s+to|planned\s+to|to\s+be\s+(?:recruited|appointed))\b")),
     Cue("relative_change", "relative_change", "after", 30, (
         "a [[9.5]]% increase in the number of children in need", "a [[16.5]]% increase (from 2,553 to 2,973 visits)",
-    ), pattern=_re(r"^\s*%\s*(?:increase|decrease|rise|fall|reduction|drop|improvement|decline)\b")),
+    ), pattern=_re(r"^\s*%\s*(?P<word>increase|decrease|rise|fall|reduction|drop|improvement|decline)\b")),
     Cue("change_in_brackets", "relative_change", "before", 40, (
         "there was a small fall ([[2.3]]%) in the number", "an increase ([[12]]%) on last year",
-    ), pattern=_re(r"\b(?:increase|decrease|rise|fall|reduction|drop|dip|decline|improvement)\s*\(\s*$")),
+    ), pattern=_re(r"\b(?P<word>increase|decrease|rise|fall|reduction|drop|dip|decline|improvement)\s*\(\s*$")),
     Cue("change_before", "change", "before", 40, (
         "78 children entered, which was a reduction of [[13]]", "fostering numbers had reduced by [[2]]",
         "a drop of [[10]] percentage points", "an increase of [[5]] individuals",
@@ -333,11 +380,11 @@ CUES: tuple[Cue, ...] = (
         "There were [[31]] more children in care than in March", "[[four]] fewer adoption orders were granted",
     ), pattern=_re(rf"^\s*(?P<word>more|fewer|less)\s+(?:[\w'-]+\s+){{0,2}}?{SERVICE_NOUN}\b")),
     Cue("target_before", "target", "before", 45, (
-        "The aim was to be at [[70]]%.", "against a target of [[95]]%",
+        "The aim was to be at [[70]]%.", "against a target of [[95]]%", "within the target range of [[18]]-22%",
         "the average wait was 24 weeks; the national target is [[20]] weeks",
     ), pattern=_re(r"\b(?:target|targets|aim|ambition|goal|threshold|standard|expectation)"
-                   r"(?:\s+(?:set|was|is|of|being|at|to\s+be|to\s+be\s+at|for|which\s+is|level|figure|rate|"
-                   r"has\s+been|had\s+been|remains|this\s+year))*\s*(?::|\(|\s)\s*$")),
+                   r"(?:\s+(?:set|was|is|of|being|at|to\s+be|to\s+be\s+at|for|which\s+is|level|figure|rate|range|"
+                   r"band|has\s+been|had\s+been|remains|this\s+year))*\s*(?::|\(|\s)\s*$")),
     Cue("target_after", "target", "after", 40, (
         "and does not meet our [[90]]% target", "against the [[85]]% local target",
     ), pattern=_re(r"^\s*%?\s*\)?\s*(?:internal\s+|local\s+|national\s+|annual\s+|agreed\s+|stretch\s+)?target\b")),
@@ -395,18 +442,38 @@ CUES: tuple[Cue, ...] = (
         "five ([[42]]%) of the measures are rated green", "There were [[two]] 'Red' marked performance indicators",
         "a total of [[4]] out of 17 targets were off target", "and [[11]] 'On Target'",
         "The update report was in [[three]] parts", "[[four]] indicator groups",
-    ), pattern=_re(
-        r"^\s*%?\s*\)?\s*(?:\([^)]{0,20}\)\s*)?(?:(?:out\s+)?of\s+(?:the\s+|our\s+|its\s+|these\s+|those\s+|all\s+)?"
-        r"(?:[\w-]+\s+)?)?(?:['\u2018\u2019\"]?[\w-]+['\u2018\u2019\"]?\s+){0,3}?"
-        rf"(?:{REPORT_NOUN}\b|{RAG_LABEL}(?!\w))")),
+    ), test=_report_count),
+    Cue("votes_and_meetings", "noise", "before", 40, (
+        "Councillor Smith was elected, having received 7 votes to [[4]]", "The Fostering Panel met on [[12]] occasions",
+        "the panel has met [[11]] times",
+    ), counts_only=True, pattern=_re(r"(?:\bvot(?:es?|ed|ing)\b[^.;\d]{0,15}|\b(?:met|meets|convened|sat)\s+(?:on\s+)?)$")),
+    Cue("tally", "noise", "after", 30, (
+        "18 of the 24 measures on track, [[4]] at risk and 2 off track", "the panel has met [[11]] times",
+    ), counts_only=True, pattern=_re(r"^\s*(?:were\s+|are\s+|was\s+|is\s+)?(?:at\s+risk|on\s+track|off\s+track|on\s+target|"
+                                     r"off\s+target|times\b|['\u2018\"]?(?:red|amber|green)['\u2019\"]?(?!\w))")),
+    Cue("staffing", "noise", "after", 60, (
+        "the team comprises [[12]] social workers and 3 support workers", "[[15]] newly qualified social workers joined",
+        "The fostering conference was attended by [[60]] people", "the team comprises 12 social workers and [[3]] support workers",
+    ), counts_only=True, test=lambda r: bool(
+        re.match(r"^\s*(?:[\w-]+\s+){0,2}?(?:social\s+workers?|staff|support\s+workers?|practitioners?|managers?|officers?|"
+                 r"posts?|FTEs?|attendees|delegates)\b", r.after, _I)
+        or re.search(r"\b(?:attended\s+by|comprises|comprising|consists\s+of|staffed\s+by)\s+$", r.before, _I))),
+    Cue("population", "noise", "sentence", 0, (
+        "Shropshire has a population of [[323,600]], of whom 62,000 are children",
+        "Shropshire has a population of 323,600, of whom [[62,000]] are children",
+    ), counts_only=True, pattern=_re(r"\bpopulation\s+(?:of|is|was|stands|stood|totals?|numbers?)\b|"
+                                     r"\b(?:residents|inhabitants)\b")),
     Cue("offer", "noise", "sentence", 0, (
         "free gym memberships for [[50]] boys", "capacity for [[12]] children in the new home",
     ), counts_only=True, pattern=_re(r"\b(?:free|offered\s+to|memberships?|places?\s+for|funding\s+for|capacity)\b")),
-    Cue("money", "noise", "before", 3, ("an overspend of \u00a3[[1.2]]m was reported",),
+    Cue("money", "noise", "before", 3, (
+        "an overspend of \u00a3[[1.2]]m was reported", "a weekly allowance of \u00a3[[285]] per child",
+    ),
         test=lambda r: bool(re.search(r"\u00a3\s*$", r.before)) and not MONEY_MEASURE.search(r.text)),
 )
 
-MONEY_MEASURE = _re(r"\b(?:average|unit\s+cost|cost\s+per|per\s+(?:child|placement|week|night|head))\b")
+# Money counts only as a measure of cost; allowances, fees, budgets and grants are not performance.
+MONEY_MEASURE = _re(r"\b(?:average\s+(?:weekly\s+)?cost|unit\s+costs?|costs?\s+per|spend\s+per|average\s+spend)\b")
 BY_NAME = {cue.name: cue for cue in CUES}
 
 

@@ -30,7 +30,7 @@ REPORT_NOUN = words(
     r"stages?", r"schemes?", r"projects?", r"programmes?", r"initiatives?", r"contracts?", r"slides?",
     r"charts?", r"graphs?", r"tables?", r"votes?", r"abstentions?", r"seats?", r"sites?", r"buildings?",
     r"offices?", r"wards?", r"hubs?", r"providers?", r"partners?", r"agencies", r"organisations?",
-    r"services?", r"steps?", r"levels?", r"criteria", r"principles?", r"commitments?", r"ambitions?",
+    r"services?", r"steps?", r"criteria", r"principles?", r"commitments?", r"ambitions?",
     r"aims?", r"goals?", r"outcomes?", r"pledges?", r"strategies", r"strategy",
 )
 
@@ -48,6 +48,13 @@ SERVICE_NOUN = words(
     r"checks?", r"conferences?", r"notifications?", r"missing", r"numbers?", r"rates?", r"figures?",
     r"timeliness", r"stability", r"social\s+workers?", r"staff", r"workers?", r"leavers?", r"UASC",
     r"CiC", r"LAC", r"CLA", r"CIN", r"CP", r"EHCPs?", r"PEPs?", r"IHAs?", r"RHIs?", r"NEET", r"EET",
+)
+
+# The people a children's service counts: a report noun after one of these ('children achieving a good
+# level') is not what is counted.
+PERSON_NOUN = words(
+    r"child(?:ren)?", r"young\s+(?:people|persons?)", r"care\s+leavers?", r"pupils?", r"learners?", r"babies",
+    r"infants?", r"families", r"households?", r"(?:foster\s+)?carers?", r"adopters?", r"boys", r"girls",
 )
 
 # Indicators where a smaller number is the better performance: above target means missed.

@@ -85,10 +85,17 @@ class Sentence:
     periods: list[PeriodMention]
 
 
-def current_period(periods: list[PeriodMention], report: str | None) -> tuple[date, date] | None:
-    """The latest period a paragraph (or the report) speaks of: earlier ones hold comparisons."""
-    ends = [bounds(p.canonical) for p in periods if p.canonical]
-    if report:
+def current_period(passages: list[Passage], periods: list[list[PeriodMention]], report: str | None
+                   ) -> tuple[date, date] | None:
+    """The latest period a paragraph reports (else the report's): figures of earlier periods are comparisons.
+
+    The paragraph's own periods come first ('reduced from 20% in 2006 to 5.4% in 2016' in a 2017 report
+    states 5.4 for 2016), but not those that date its comparisons ('compared to 23 in March 2022'),
+    found by reading the paragraph once without any current period."""
+    dated = {c.period for passage, found in zip(passages, periods, strict=True)
+             for c in read_sentence(passage, found, None).comparisons if c.period}
+    ends = [bounds(p.canonical) for found in periods for p in found if p.canonical and p.canonical not in dated]
+    if not ends and report:
         ends.append(bounds(report))
     return max(ends, key=lambda b: b[1]) if ends else None
 
@@ -125,7 +132,7 @@ def unit_of(text: str, token: NumberToken, percent: bool) -> str:
             if unit in word:
                 return unit + "s"
         return "other"
-    if RATE_NEAR.search(after[:30]):
+    if re.match(r"\s*(?:[a-z]+\s+){0,2}?(?:per\s+10,?000|per\s+10k\b|per\s+ten\s+thousand)", after, _I):
         return "rate_per_10000"
     if re.match(r"\s*per\s+(?:\d|hundred|thousand)", after, _I):
         return "other"
@@ -164,7 +171,7 @@ def _fractions(text: str) -> tuple[dict[int, tuple[float, float]], dict[int, flo
 def _earlier_period(reading: Reading) -> str | None:
     """The period an earlier figure belongs to: beside it, else in its clause, else the sentence's frame."""
     attached = attached_period(reading.text, reading.token, reading.periods)
-    if attached is not None and reading.is_earlier(attached):
+    if attached is not None and (reading.current is None or reading.is_earlier(attached)):
         return attached.canonical
     text, token = reading.text, reading.token
     end = _CLAUSE_STOP.search(text, token.end)
@@ -182,7 +189,7 @@ def _earlier_period(reading: Reading) -> str | None:
 def _comparison(reading: Reading, role: str, match: cues.Match) -> Comparison:
     token, percent = reading.token, reading.percent
     if role == "relative_change":
-        return Comparison(token.start, None, change=token.value, percent=True, relative=True)
+        return Comparison(token.start, None, change=cues.change_sign(match) * token.value, percent=True, relative=True)
     if role == "change":
         return Comparison(token.start, None, change=cues.change_sign(match) * token.value, percent=percent)
     if role == "earlier":
@@ -204,6 +211,7 @@ def read_sentence(passage: Passage, periods: list[PeriodMention], current: tuple
     zeros = [NumberToken(m.start(), m.start() + len(m.group("word") or m.group("word2")), "no", 0.0, True)
              for m in _NONE_OF.finditer(text)]
     zeros = [NumberToken(z.start, z.end, text[z.start:z.end], 0.0, True) for z in zeros]
+    partner: tuple[NumberToken, str, cues.Match] | None = None
     for token in sorted(find_numbers(text) + zeros, key=lambda t: t.start):
         if token in zeros:
             values.append(Value(token, passage, "count", 0.0))
@@ -214,6 +222,11 @@ def read_sentence(passage: Passage, periods: list[PeriodMention], current: tuple
         reading = Reading(text, token, percent, tuple(periods), current, frame)
         cue, match = cues.classify(reading)
         role = cue.marks if cue else "value"
+        joint = text[partner[0].end:token.start] if partner is not None else ""
+        if partner is not None and (re.fullmatch(r"\s*%?\s*[-\u2013]\s*", joint)
+                                    or (partner[1] == "noise" and re.fullmatch(r"\s*%?\s*to\s+", joint))):
+            role, match = partner[1], partner[2]  # '18-22%': the second end of a range is what the first is
+        partner = (token, role, match)
         if role == "noise":
             continue
         if role != "value":

@@ -19,14 +19,17 @@ _I = re.IGNORECASE
 TREND_WORDS = [
     ("same", re.compile(
         r"\b(?:similar\s+(?:to|as)|same\s+as|(?:remained|remains|remaining|is|was|been)\s+(?:stable|level|static|steady)|"
-        r"unchanged|maintained|consistent\s+with|remained\s+(?:the\s+same|similar|at|high|low)|no\s+change|"
+        r"unchanged|maintained|consistent\s+with|remain(?:ed|s)\s+(?:the\s+same|similar|at|high|low|good|strong|positive|"
+        r"consistent|steady|static|broadly\s+(?:the\s+same|similar|stable))|no\s+change|"
         r"in\s+line\s+with\s+last|stabilised|plateaued)\b", _I)),
     ("up", re.compile(
         r"(?:\b|(?<=an))(?:increase[sd]?|increasing|rise|risen|rising|rose|higher|grown|grew|growth|"
-        r"doubled|tripled|upturn|up\s+from|jump(?:ed)?)\b", _I)),
+        r"doubled|tripled|upturn|up\s+from|jump(?:ed)?|(?:gone|went|going|go|come|came)\s+up|upward\s+(?:trend|trajectory))\b",
+        _I)),
     ("down", re.compile(
         r"(?:\b|(?<=a))(?:decrease[sd]?|decreasing|reduction|reduced|reducing|reduce|lower|fall|fallen|falling|fell|"
-        r"declined?|declining|dip|dipped|drop|dropped|halved|down\s+from|fewer)\b", _I)),
+        r"declined?|declining|dip|dipped|drop|dropped|halved|down\s+from|fewer|(?:gone|went|going|go|come|came)\s+down|"
+        r"downward\s+(?:trend|trajectory))\b", _I)),
 ]
 EVALUATIVE = [
     ("better", re.compile(r"(?:\b|(?<=an))(?:improved|improvement|improving|improve|better\s+than)\b", _I)),
@@ -44,13 +47,15 @@ _NOT_TREND_PHRASES = re.compile(r"\bup\s+to\s+date\b|\bto\s+(?:increase|reduce|l
 TARGET_MET = re.compile(
     r"\bpositively\s+(?:below|above|under|over)\b|\b(?:met|achieved|exceeded|exceeding|meeting|meets|"
     r"surpassed|beat)\s+(?:our|the|its|their)?\s*(?:\w+\s+)?target|\bon\s+target\b|\bwithin\s+(?:the\s+)?target\b|"
-    r"\bbetter\s+than\s+(?:the\s+|our\s+)?target|\btarget\s+(?:was|has\s+been|had\s+been)\s+(?:met|achieved|exceeded)",
+    r"\bbetter\s+than\s+(?:the\s+|our\s+)?target|\btarget\s+(?:was|has\s+been|had\s+been)\s+(?:met|achieved|exceeded)|"
+    r"\bon\s+track\b",
     _I,
 )
 TARGET_MISSED = re.compile(
     r"\bnegatively\s+(?:below|above|under|over)\b|\b(?:does|did|do)\s+not\s+meet\b|\bnot\s+(?:been\s+)?"
     r"(?:met|achieved|reached)\b|\b(?:short\s+of|missed|off|outside|behind)\s+(?:the\s+|our\s+|its\s+)?"
-    r"(?:\w+\s+)?target\b|\bworse\s+than\s+(?:the\s+|our\s+)?target",
+    r"(?:\w+\s+)?target\b|\bworse\s+than\s+(?:the\s+|our\s+)?target|\boff\s+track\b|"
+    r"\bclos(?:e|ing)\s+the\s+gap\s+(?:with|to|on)\s+(?:the\s+|our\s+)?(?:[\d.]+\s*%\s*)?target",
     _I,
 )
 _AGAINST_TARGET = re.compile(
@@ -128,30 +133,55 @@ class Statement:
     end: int
 
 
-_CLAUSE_LEAD = (r"(?:^|(?<=[,;:(])\s*|\b(?:that|and|but|while|whereas|although|however|though|where|with|"
+_CLAUSE_LEAD = (r"(?:^|(?<=[,;:(])\s*|(?<=\s[-\u2013\u2014])\s+|\b(?:that|and|but|while|whereas|although|however|though|where|with|"
                 r"showed|noted|reported|highlighted|explained|confirmed|said|stated)\s+(?:that\s+)?)")
+# A subject's words: never a verb, an auxiliary or a clause word, so a subject starts at its own clause.
+_NP_WORD = (r"(?!(?:had|has|have|was|were|is|are|been|be|being|but|that|which|who|while|there|it|this|will|would|"
+            r"could|should|saw|seen|showed|noted|reported|said)\b)[\w'\u2018\u2019&/-]+")
+_NP = rf"(?P<np>{_NP_WORD}(?:,?\s+{_NP_WORD}){{0,8}}?)"
+_AUX = r"(?:(?:had|has|have|was|were|is|are)\s+(?:been\s+)?)?"
 _ADVERBS = (r"(?:(?:also|now|further|slightly|significantly|greatly|considerably|gradually|steadily|overall|"
-            r"generally|been|continually|consistently|again)\s+)*")
-_MOVE = (r"(?P<verb>increas(?!ingly)\w*|ris(?:en|ing|e)|rose|reduc\w*|decreas\w*|fall(?:en|ing)?|fell|declin\w*|"
-         r"dropp\w*|dipp\w*|improv\w*|deteriorat\w*|worsen\w*|stabilis\w*|plateau\w*|"
-         r"remain(?:ed|s|ing)?\s+(?:stable|level|the\s+same|similar|static|steady|high|low|unchanged))")
-_SUBJECT_MOVES = re.compile(
-    _CLAUSE_LEAD + r"(?P<np>[\w'\u2018\u2019-]+(?:,?\s+[\w'\u2018\u2019-]+){0,8}?)\s+"
-    r"(?:had|has|have|was|were|is|are)?\s*" + _ADVERBS
-    + r"(?:(?:continued|started|begun|began|beginning|continuing)\s+to\s+)?" + _ADVERBS + _MOVE + r"\b",
-    _I,
+            r"generally|continually|consistently|again|marginally|broadly|still)\s+)*")
+_CONTINUE = r"(?:(?:continued|continues|continue|continuing|started|starts|begun|began|beginning)\s+to\s+)?"
+_MOVE = (r"(?P<verb>increas(?:e|es|ed|ing)|ris(?:en|ing|e|es)|rose|reduc(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|"
+         r"fall(?:en|ing|s)?|fell|declin(?:e|es|ed|ing)|dropp(?:ed|ing)|drops?|dipp(?:ed|ing)|dips?|improv(?:e|es|ed|ing)|"
+         r"deteriorat(?:e|es|ed|ing)|worsen(?:s|ed|ing)?|stabilis(?:e|es|ed|ing)|plateau(?:s|ed|ing)?|grow(?:n|ing|s)?|grew|"
+         r"(?:gone|went|going|go|come|came|coming)\s+(?:up|down))")
+_PREDICATE = (
+    r"(?:" + _MOVE
+    + r"|(?P<cmp>higher|lower|better|worse|up|down)\s+(?:than|on|compared|from|against|when\s+compared)\b"
+    r"|(?:remain(?:ed|s|ing)?\s+)?(?P<stable>stable|steady|static|level|unchanged|maintained|the\s+same|similar|"
+    r"(?:high|low|good|strong|consistent)(?=\s*(?:[,;.]|$|and|but|at\b)))"
+    r"|(?:remain(?:ed|s|ing)?\s+)?(?P<target>(?:on|off)\s+(?:target|track)|(?:above|below|under|over|within|outside)\s+"
+    r"(?:the\s+|its\s+|our\s+)?(?:\w+\s+)?target|(?:met|achieved|exceeded|missed|beat)\s+(?:the|its|our|their)\s+"
+    r"(?:\w+\s+)?target|(?:rated|showing)\s+(?:as\s+)?['\u2018\"]?(?:red|green)['\u2019\"]?))"
 )
-_VERB_IN_NP = re.compile(r"\b(?:was|were|had|has|have|is|are|been|which|who|that)\b", _I)
-_TREND_NOUN = (r"(?P<noun>increase|rise|decrease|decline|reduction|fall|dip|drop|improvement|deterioration|upturn|"
-               r"downturn)")
+_SUBJECT_STATES = re.compile(
+    _CLAUSE_LEAD + _NP + r"\s+" + _AUX + _ADVERBS + _CONTINUE + _ADVERBS + _PREDICATE + r"\b", _I)
+_TARGET_OF = re.compile(
+    r"\bthe\s+target\s+(?:for|on|of)\s+(?P<np>[^,;.]+?)\s+(?:was|were|has\s+been|had\s+been|is)\s+"
+    r"(?P<target>met|achieved|exceeded|missed|not\s+(?:been\s+)?(?:met|achieved))\b", _I)
+_VERB_IN_NP = re.compile(r"\b(?:was|were|had|has|have|is|are|been|which|who|that|saw|seen|showed|shows|will|would)\b",
+                         _I)
+_TREND_NOUN = (r"(?P<noun>increases?|rises?|decreases?|declines?|reductions?|falls?|dips?|drops?|improvements?|"
+               r"deterioration|upturn|downturn|growth|spike|surge|upward\s+trend|downward\s+trend|"
+               r"upward\s+trajectory|downward\s+trajectory)")
+_TREND_ADJ = (r"(?:(?:small|slight|significant|large|further|continued|sharp|marked|notable|considerable|steady|modest|"
+              r"overall|general|positive|welcome|pleasing|encouraging|concerning|worrying|good|big|substantial|"
+              r"gradual|continuing|sustained|real)\s+)*")
 _CHANGE_IN = re.compile(
-    rf"\b(?:a|an)\s+(?:\d+(?:\.\d+)?\s*%\s+)?(?:(?:small|slight|significant|large|further|continued|sharp|marked|notable|"
-    rf"considerable|steady|modest|overall|general)\s+)*{_TREND_NOUN}\s+in\s+(?:the\s+)?"
+    rf"\b(?:a|an|the)\s+(?:\d+(?:\.\d+)?\s*%\s+)?{_TREND_ADJ}{_TREND_NOUN}\s*(?:\([^)]{{0,20}}\)\s*)?in\s+(?:the\s+)?"
     r"(?:(?:number|numbers|proportion|percentage|rate|level|levels)\s+of\s+)?(?P<np>[^,;.()]+?)"
     r"(?=\s+(?:alongside|and\s+(?:a|an)\b|but|while|whereas|which|as\s+|due|because|following|compared|since|"
-    r"in\s+comparison|from|over\s+the|during|this|last|in\s+the\s+(?:last|past|previous))\b|[,;.()]|$)",
+    r"in\s+comparison|from|over\s+the|during|this|last|in\s+the\s+(?:last|past|previous)|was|were|has|had)\b|[,;.()]|$)",
     _I,
 )
+_SAW_CHANGE = re.compile(
+    _CLAUSE_LEAD + _NP + r"\s+(?:saw|has\s+seen|have\s+seen|had\s+seen|experienced|showed|shows|has\s+shown|recorded)\s+"
+    rf"(?:a|an)\s+{_TREND_ADJ}{_TREND_NOUN}\b(?!\s+(?:in|of)\b)", _I)
+_FEWER_MORE = re.compile(
+    r"\b(?P<cmp>fewer|more)\s+(?P<np>[^,;.\d]{3,80}?)\s+than\s+"
+    r"(?:last|the\s+previous|previously|before|the\s+same|in\s+(?:the\s+)?(?:last|previous))", _I)
 _NUMBER_OF_MOVES = re.compile(
     r"\bthe\s+(?:number|numbers|proportion|percentage|rate|level)\s+of\s+(?P<np>[^;.]+?)\s+"
     r"(?:which\s+)?(?:had\s+|has\s+|have\s+)?(?:been\s+)?" + _ADVERBS
@@ -181,6 +211,10 @@ NOT_STATUS = re.compile(
     r"across\s+the\s+country|in\s+england|statistical\s+neighbou?rs?|regionally|other\s+authorities)\b",
     _I,
 )
+# A trend named as the cause or context of something else is not a statement of its own.
+_CONTEXT_LEAD = re.compile(
+    r"\b(?:comparable\s+to|in\s+line\s+with|reflect\w*|due\s+to|because\s+of|result\s+of|following|linked\s+to|"
+    r"driven\s+by|owing\s+to|caused\s+by|attributed\s+to|consistent\s+with|despite|given)\s+(?:the\s+|an?\s+)?\S*$", _I)
 _COORDINATED = re.compile(r"^(?P<items>(?:[\w'-]+(?:\s+[\w'-]+)?,\s+)*[\w'-]+(?:\s+[\w'-]+)?\s+and\s+[\w'-]+)\s+"
                           r"(?P<head>rates?|numbers?|figures?|levels?)$", _I)
 
@@ -210,6 +244,38 @@ def _split_coordinated(np: str) -> list[str]:
     return [f"{item} {m.group('head')}" for item in items if item]
 
 
+def _trend_of(m: re.Match[str], name: str) -> tuple[str | None, bool | None]:
+    """The trend and target status a matched statement states."""
+    groups = m.re.groupindex
+    get = lambda key: m.group(key) if key in groups else None  # noqa: E731
+    if get("target"):
+        return None, target_status(get("target"), name) if not get("target").lower().startswith(("met", "achieved",
+                                                                                                  "exceeded", "beat")) \
+            else True
+    if get("stable"):
+        return "same", None
+    if get("cmp"):
+        word = get("cmp").lower()
+        if word in ("better", "worse"):
+            return evaluative_direction(word, name) or ("up" if word == "better" else "down"), None
+        return ("up" if word in ("higher", "up", "more") else "down"), None
+    word = get("noun") or get("verb")
+    return (_verb_trend(word, name) if word else None), None
+
+
+def _subject(np: str) -> str | None:
+    """The indicator a subject names, or None when it names no service measure: 'Performance on initial
+    health assessments' names the assessments; 'Demand' or 'The budget' names none."""
+    np = re.sub(r"^(?:(?:although|though|but|and|while|whereas|however|that|the|our|overall|also),?\s+)+", "", np.strip(" ,"),
+                flags=_I)
+    lead = re.match(r"(?:performance|timeliness)\s+(?:on|in|for|against|around|of|with)\s+(?:the\s+)?(?P<rest>.+)", np, _I)
+    if lead and re.search(SERVICE_NOUN, lead.group("rest"), _I):
+        return _clean_np(lead.group("rest"))
+    if _VERB_IN_NP.search(np) or re.match(r"(?:performance|it|this|that|there|these|they|we)\b", np, _I):
+        return None
+    return _clean_np(np) if re.search(rf"\b{SERVICE_NOUN}", np, _I) else None
+
+
 def statements(text: str) -> list[Statement]:
     """Status-only statements in one sentence (for a clause that prints no number of its own)."""
     found: list[Statement] = []
@@ -221,20 +287,25 @@ def statements(text: str) -> list[Statement]:
             found.append(Statement(_clean_np(m.group("np")), None, rating, 0, len(text)))
         if found:
             return found
-    for pattern in (_NUMBER_OF_MOVES, _SUBJECT_MOVES, _CHANGE_IN, _PROGRESS_IN):
+    patterns = (_TARGET_OF, _NUMBER_OF_MOVES, _SAW_CHANGE, _SUBJECT_STATES, _CHANGE_IN, _PROGRESS_IN, _FEWER_MORE)
+    for pattern in patterns:
         for m in pattern.finditer(text):
             if any(m.start() < s.end and s.start < m.end() for s in found):
                 continue
             window = text[max(0, m.start() - 40): m.end() + 25]
+            if NOT_STATUS.search(window) or _CONTEXT_LEAD.search(text[max(0, m.start() - 30):m.start() + 4]):
+                continue
             np = m.group("np")
-            if NOT_STATUS.search(window) or re.match(r"\s*(?:performance|it|this|that|there)\b", np, _I):
+            name = _subject(np) if pattern in (_SUBJECT_STATES, _SAW_CHANGE) else _clean_np(np)
+            if not name or re.match(r"\s*(?:performance|it|this|that|there)\b", np, _I) and name == _clean_np(np):
                 continue
-            if pattern is _SUBJECT_MOVES and (not re.search(SERVICE_NOUN, np, _I) or _VERB_IN_NP.search(np)):
-                continue
-            word = m.group("noun") if "noun" in m.re.groupindex else m.group("verb")
-            for name in _split_coordinated(_clean_np(np)):
-                found.append(Statement(name, _verb_trend(word, name), target_status(text, name), m.start(), m.end()))
+            for part in _split_coordinated(name):
+                trend, met = _trend_of(m, part)
+                if met is None:
+                    met = target_status(text, part)
+                found.append(Statement(part, trend, met, m.start(), m.end()))
     return found
+
 
 # Words that make a bullet's 'Indicator - comment' a status statement.
 STATUS_SPEC_WORDS = re.compile(
