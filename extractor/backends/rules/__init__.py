@@ -26,9 +26,9 @@ from .attach import (
     finish_trend,
     record_period,
 )
+from .lexicon import SERVICE_NOUN
 from .naming import indicator_name, status_indicator
 from .sentence import Comparison, Sentence, Value, current_period, read_sentence
-from .lexicon import SERVICE_NOUN
 from .status import NOT_STATUS, STATUS_SPEC_WORDS, Statement, rag_rating, statements, target_status, trend_word
 from .timing import Timeline
 

@@ -182,11 +182,8 @@ def record_period(value: Value, sentence: Sentence, block: list[Sentence], curre
         return nearest.canonical
     if report and REPORT_RELATIVE.search(sentence.passage.text):
         return report  # 'this quarter', 'year to date': the report's own period (records.md)
-    for other in block:
-        for period in other.periods:
-            if period.canonical and not is_earlier(period) and period.kind != "year" and period.canonical not in claimed:
-                return period.canonical
-    return report
+    named = [p for other in block for p in other.periods if p.canonical and p.kind != "year"]
+    return next((p.canonical for p in named if not is_earlier(p) and p.canonical not in claimed), report)
 
 
 def as_number(value: float) -> int | float:
