@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 from functools import cache
 from importlib import resources
 
 from .passages import furniture_spans
-from .periods import find_periods
+from .periods import bounds, financial_year, find_periods, quarter_of_range
 from .schema import DocumentMeta
 
 _COUNCIL = re.compile(
@@ -34,7 +35,8 @@ _DATE_WINDOW = 800
 _REPORTS = re.compile(
     r"\b(?:performance|data|dataset|report|reporting|dashboard|scorecard|figures|update|summary|summaries|"
     r"information|outturn|position|indicators|monitoring|progress)\b"
-    r"(?:[^.;]{0,110}?\b(?:for|as\s+at|as\s+of|at|to|by|covering|during|in|from|of)\s+(?:the\s+)?(?:year\s+)?"
+    r"(?:[^.;]{0,110}?\b(?:for|as\s+at|as\s+of|at|to|by|covering|covered|covers|during|in|from|of|ending|ended)\s+"
+    r"(?:the\s+)?(?:period\s+)?(?:year\s+)?"
     r"(?:to\s+)?(?:the\s+)?(?:end\s+of\s+)?|[\s(:\u2013-]*)$",
     re.I,
 )
@@ -136,7 +138,8 @@ def detect_report_period(text: str) -> str | None:
     named in a heading with the one financial year the text names; else the latest period it names."""
     content = text[:3000]
     periods = find_periods(content)
-    named = [p for p in periods if p.canonical and p.kind in _REPORT_KINDS]
+    named = [p for p in periods if p.canonical and (p.kind in _REPORT_KINDS or p.kind == "date" and re.search(
+        r"\b(?:ending|ended|as\s+at|as\s+of|up\s+to|to\s+the\s+end\s+of)\s+$", content[:p.start], re.I))]
     for period in named:
         line_lead = content[_line_start(content, period.start):period.start]
         lead = content[max(0, period.start - 160):period.start]
@@ -151,6 +154,14 @@ def detect_report_period(text: str) -> str | None:
                 and len(_line(content, p.start, p.end)) <= 160}
     if len(years) == 1 and len(quarters) == 1:
         return f"{years.pop()} Q{quarters.pop()}"
+    meeting = detect_meeting_date(text)
+    if not years and len(quarters) == 1 and meeting:
+        # 'Children in Care Performance Q3' presented on 13/02/2020: the latest third quarter by then.
+        day = date.fromisoformat(meeting)
+        fy = financial_year(day)
+        quarter = quarters.pop()
+        label = f"{fy}/{(fy + 1) % 100:02d} Q{quarter}"
+        return label if bounds(label)[1] <= day else f"{fy - 1}/{fy % 100:02d} Q{quarter}"
     return None
 
 
@@ -164,7 +175,13 @@ def _line(text: str, start: int, end: int) -> str:
 
 
 def _with_quarter(period: str, periods: list, text: str) -> str:
-    """A financial year whose report names one quarter of it in a heading ('- Quarter 4') is that quarter."""
+    """A financial year whose report names one quarter of it in a heading ('- Quarter 4') is that quarter;
+    so is a span of that quarter's months where the report names the quarter ('Quarter 2 ... 1 July to
+    30 September 2022')."""
+    named_quarters = {p.part for p in periods if p.kind == "quarter_only" and p.part}
+    exact = quarter_of_range(period)
+    if exact and int(exact[-1]) in named_quarters:
+        return exact
     if "/" not in period or " Q" in period:
         return period
     quarters = {p.part for p in periods if p.kind == "quarter_only" and p.part

@@ -16,7 +16,8 @@ _QUARTER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "first": 1, "second
 _YEAR = r"(?:19|20)\d\d"
 # '2023/24', '2023-2024', and the gov.uk style '2023 to 2024'.
 _FY = rf"({_YEAR})\s*(?:[/\-\u2013\u2014]|\s+to\s+(?=\d{{4}}))\s*(\d{{4}}|\d{{2}})(?!\d)"
-_SHORT_FY = r"(?<![\d/])(\d{2})\s*/\s*(\d{2})(?![\d/])"
+_SHORT_FY = r"(?<![\d/])(\d{2})\s*[/-]\s*(\d{2})(?![\d/])"
+_FULL_MONTH = "|".join(name for name in calendar.month_name if name)
 _QNUM = r"([1-4]|one|two|three|four)"
 _QWORD = r"(first|second|third|fourth)"
 
@@ -62,22 +63,36 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             rf"\b(?:Q|Quarters?\s*){_QNUM}\s*(?:/|&|and|-|\u2013|to)\s*(?:Q|Quarter\s*)?{_QNUM}\s*(?:of\s+)?"
             rf"(?:FY\s*)?{_FY}", flags)),
         ("quarter", re.compile(rf"\b(?:Q|Quarter\s*){_QNUM}\s*(?:of\s+)?(?:FY\s*)?{_FY}", flags)),
+        ("quarter_rev", re.compile(rf"{_FY}\s*[-\u2013:]?\s*(?:Q|Quarter\s*){_QNUM}\b", flags)),
+        # 'Quarter 2 (September 2022)', 'Q1 (April - June 2022)': the quarter of the year its months name.
+        ("quarter_month", re.compile(
+            rf"\b(?:Q|Quarter\s*){_QNUM}\s*\(\s*(?:{_MONTH}\s*(?:-|\u2013|to)\s*)?({_MONTH})\s*,?\s*({_YEAR})\s*\)", flags)),
+        # 'the year ending 31 March 2022', '12 months to March 2023': the financial year.
+        ("year_ending", re.compile(
+            rf"\b(?:year|12\s+months|twelve\s+months)\s+(?:ending|ended|to)\s+(?:(?:the\s+)?31(?:st)?\s+)?March\s*,?\s*({_YEAR})",
+            flags)),
+        ("date_range", re.compile(
+            rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s*({_YEAR})?\s*(?:-|\u2013|to|until)\s*"
+            rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s*({_YEAR})", flags)),
         ("quarter_compact", re.compile(rf"\b(?:Q|Quarter\s*){_QNUM}\s*({_YEAR})(\d\d)(?!\d)", flags)),
         ("quarter_short", re.compile(rf"\bQ([1-4])\s*{_SHORT_FY}", flags)),
         ("quarter_word", re.compile(rf"\b{_QWORD}\s+quarter\s+(?:of\s+)?{_FY}", flags)),
-        ("quarter_rev", re.compile(rf"{_FY}\s*[-\u2013:]?\s*(?:Q|Quarter\s*){_QNUM}\b", flags)),
         ("range", re.compile(
             rf"\b(?:between\s+)?({_MONTH})\s*({_YEAR})?\s*(?:and|to|until|-|\u2013|\u2014)\s*"
             rf"({_MONTH})\s*({_YEAR})", flags)),
         ("date", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s*({_YEAR})\b", flags)),
         ("month", re.compile(rf"\b({_MONTH})\s*,?\s*({_YEAR})\b", flags)),
+        # 'March 22', 'Mar-22' (a month and a two-digit year, as scorecards print them).
+        ("month_short", re.compile(rf"\b({_FULL_MONTH}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[\s-]'?(\d{{2}})\b(?![\d/:.,]\d)")),
         ("fy", re.compile(rf"(?<![\d/]){_FY}", flags)),
+        # '22/23' standing alone: a financial year only where a period is expected ('in 22/23', 'FY 22/23').
+        ("fy_short", re.compile(r"\b(?:in|for|during|of|FY|year|to|from|since|by)\s+(\d{2})\s*/\s*(\d{2})(?![\d/%])", flags)),
         ("day_month", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b", flags)),
         ("quarter_only", re.compile(rf"\b(?:Q([1-4])\b|Quarter\s*{_QNUM}\b|{_QWORD}\s+quarter\b)", flags)),
         # A month named without its year ('at the end of November'): the year comes from context.
         ("month_only", re.compile(
             r"\b(?:(?:at\s+)?the\s+end\s+of|as\s+at|as\s+of|in|during|since|by|until|for|from|to|of)\s+"
-            rf"({'|'.join(name for name in calendar.month_name if name)}|Sept?)\b(?![\s,]*(?:19|20)\d\d)")),
+            rf"({_FULL_MONTH}|Sept?)\b(?![\s,]*(?:19|20)\d\d)(?![\s-]'?\d\d\b)")),
         ("year", re.compile(rf"(?<![\d/.,£$]){_YEAR}(?![\d%])", flags)),
     ]
 
@@ -97,6 +112,24 @@ def _canonical(kind: str, m: re.Match[str]) -> tuple[str | None, str]:
             return date(year, month, day).isoformat(), "date"
         except ValueError:
             return None, "date"
+    if kind == "quarter_month":
+        month, year = MONTHS[g[1].lower().rstrip(".")], int(g[2])
+        fy = financial_year(date(year, month, 1))
+        return f"{fy}/{(fy + 1) % 100:02d} Q{_quarter_number(g[0])}", "quarter"
+    if kind == "year_ending":
+        end = int(g[0])
+        return f"{end - 1}/{end % 100:02d}", "fy"
+    if kind == "date_range":
+        first = date(int(g[2] or g[5]), MONTHS[g[1].lower().rstrip(".")], 1)
+        last = date(int(g[5]), MONTHS[g[4].lower().rstrip(".")], 1)
+        if (first.month, last.month) == (4, 3) and last.year == first.year + 1:
+            return f"{first.year}/{last.year % 100:02d}", "range"
+        return f"{first.year:04d}-{first.month:02d}..{last.year:04d}-{last.month:02d}", "range"
+    if kind == "month_short":
+        return f"{2000 + int(g[1]):04d}-{MONTHS[g[0].lower().rstrip('.')]:02d}", "month"
+    if kind == "fy_short":
+        fy = _fy("20" + g[0], g[1])
+        return (fy, "fy") if fy else (None, "year_range")
     if kind == "quarter_pair":
         fy = _fy(g[2], g[3])
         if fy is None:
@@ -206,6 +239,19 @@ def bounds(period: str) -> tuple[date, date]:
 def financial_year(day: date) -> int:
     """The starting calendar year of the UK financial year holding a day."""
     return day.year if day.month >= 4 else day.year - 1
+
+
+def quarter_of_range(period: str) -> str | None:
+    """The financial quarter a range spans exactly ('2022-07..2022-09' -> '2022/23 Q2'), else None."""
+    if ".." not in period:
+        return None
+    start, end = bounds(period)
+    quarter = {4: 1, 7: 2, 10: 3, 1: 4}.get(start.month)
+    if quarter is None or start.day != 1:
+        return None
+    fy = financial_year(start)
+    label = f"{fy}/{(fy + 1) % 100:02d} Q{quarter}"
+    return label if bounds(label) == (start, end) else None
 
 
 def comparison_basis(earlier: str, current: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ...periods import PeriodMention, bounds, comparison_basis
+from ...periods import PeriodMention, bounds, comparison_basis, quarter_of_range
 from .sentence import Comparison, Sentence, Value
 from .status import evaluative_direction, target_status, trend_word
 
@@ -23,7 +23,8 @@ PREVIOUS_PERIOD = re.compile(
 
 
 REPORT_RELATIVE = re.compile(
-    r"\b(?:this\s+(?:quarter|year|month|period|reporting\s+year|reporting\s+period)|year\s+to\s+date|ytd)\b", _I)
+    r"\b(?:this\s+(?:quarter|year|month|period|reporting\s+year|reporting\s+period)|year\s+to\s+date|ytd|"
+    r"(?:in|during|at\s+the\s+end\s+of|for|over|within)\s+the\s+(?:quarter|reporting\s+period))\b", _I)
 
 
 def _compatible(comparison: Comparison, value: Value) -> bool:
@@ -179,11 +180,17 @@ def record_period(value: Value, sentence: Sentence, block: list[Sentence], curre
     own = [p for p in sentence.periods if p.canonical and not is_earlier(p) and p.canonical not in claimed]
     if own:
         nearest = min(own, key=lambda p: min(abs(p.start - value.token.end), abs(value.token.start - p.end)))
-        return nearest.canonical
+        return _in_report_terms(nearest.canonical, report)
     if report and REPORT_RELATIVE.search(sentence.passage.text):
         return report  # 'this quarter', 'year to date': the report's own period (records.md)
     named = [p for other in block for p in other.periods if p.canonical and p.kind != "year"]
-    return next((p.canonical for p in named if not is_earlier(p) and p.canonical not in claimed), report)
+    return _in_report_terms(next((p.canonical for p in named if not is_earlier(p) and p.canonical not in claimed),
+                                 report), report)
+
+
+def _in_report_terms(period: str | None, report: str | None) -> str | None:
+    """The months of the report's quarter, spelt out, are the report's quarter."""
+    return report if period and report and quarter_of_range(period) == report else period
 
 
 def as_number(value: float) -> int | float:
