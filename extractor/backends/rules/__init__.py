@@ -29,12 +29,21 @@ from .attach import (
 from .lexicon import SERVICE_NOUN
 from .naming import indicator_name, status_indicator
 from .sentence import Comparison, Sentence, Value, current_period, read_sentence
-from .status import NOT_STATUS, STATUS_SPEC_WORDS, Statement, rag_rating, statements, target_status, trend_word
+from .status import (
+    NOT_STATUS,
+    STATUS_SPEC_WORDS,
+    Statement,
+    listed_status,
+    rag_rating,
+    statements,
+    target_status,
+    trend_word,
+)
 from .timing import Timeline
 
 BACKEND = "rules"
 _STATUS_SPEC = re.compile(r"^(?P<lead>[A-Z][^\n]{3,140}?)\s+[\u2013\u2014-]\s+(?P<rest>\S.*)$", re.S)
-_LIST_INTRO_MISSED = re.compile(r"\bnot\s+(?:been\s+)?(?:achieved|met)|below\s+target|off\s+target|red\b", re.I)
+_LIST_INTRO_MISSED = re.compile(r"\bnot\s+(?:been\s+)?(?:achieved|met)|below\s+target|off\s+target|\bred\b", re.I)
 _LIST_INTRO_MET = re.compile(r"\b(?:been\s+)?(?:achieved|met|exceeded|on\s+target)\b", re.I)
 _SAME_MEASURE = 70  # rapidfuzz token-set score at which two indicators in one document are one measure
 _OTHER_MEASURE = 50  # below this score a status in a paragraph of values names a measure of its own
@@ -49,14 +58,17 @@ def _blocks(passages: list[Passage]) -> list[list[Passage]]:
     return list(grouped.values())
 
 
-def _list_intro(block: list[Passage]) -> bool | None:
-    """A paragraph ending 'the indicators that had not been achieved were:' gives its bullets a status."""
+def _list_intro(block: list[Passage]) -> tuple[bool | None, str | None] | None:
+    """A paragraph ending 'the indicators that had not been achieved were:' or 'The following areas had
+    improved:' gives the bullets after it a status: (target_met, trend)."""
     last = block[-1].text.rstrip()
     if not last.endswith((":", ": -", ":-")):
         return None
     if _LIST_INTRO_MISSED.search(last):
-        return False
-    return True if _LIST_INTRO_MET.search(last) else None
+        return False, None
+    if _LIST_INTRO_MET.search(last):
+        return True, None
+    return listed_status(last)
 
 
 def _status_raw(statement: Statement, passage: Passage, period: str | None,
@@ -86,21 +98,27 @@ def _orphan_comparisons(orphans: list[Comparison]) -> tuple[list[dict], str | No
     return out, trend
 
 
-def _status_records(sentences: list[Sentence], orphans: list[list[Comparison]], intro_met: bool | None,
-                    period: str | None) -> list[dict]:
+def _status_records(sentences: list[Sentence], orphans: list[list[Comparison]],
+                    intro: tuple[bool | None, str | None] | None, period: str | None) -> list[dict]:
     """Status-only records from a paragraph that prints no value of its own."""
     found: list[dict] = []
     first = sentences[0].passage
+    intro_met, intro_trend = intro or (None, None)
     spec = _STATUS_SPEC.match(first.text) if first.bullet else None
     spec = spec if spec and len(spec.group("lead").split()) <= 14 and (
-        STATUS_SPEC_WORDS.search(spec.group("rest")) or intro_met is not None) else None
+        STATUS_SPEC_WORDS.search(spec.group("rest")) or intro is not None) else None
     if spec:
         rest = spec.group("rest")
         met = target_status(rest)
         said = trend_word(rest)
-        trend = said[0] if said and said[0] in ("up", "down", "same") else None
+        trend = said[0] if said and said[0] in ("up", "down", "same") else intro_trend
         statement = Statement(spec.group("lead"), trend, met if met is not None else intro_met, 0, len(first.text))
         found.append(_status_raw(statement, first, period, whole=True))
+    elif intro is not None and first.bullet and len(sentences) == 1 and len(first.text.split()) <= 16:
+        # A bare item under 'The following areas had improved:' names an indicator with that status.
+        found.append(_status_raw(Statement(first.text.rstrip(" .;"), intro_trend, intro_met, 0, len(first.text)),
+                                 first, period, whole=True))
+        return found
     for sentence, left in zip(sentences, orphans, strict=True):
         passage = sentence.passage
         changes, changed = _orphan_comparisons(left)
@@ -185,7 +203,7 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
     timeline = Timeline(meta.report_period, meta.meeting_date)
     report = meta.report_period
     raw: list[dict] = []
-    intro_met: bool | None = None
+    intro: tuple[bool | None, str | None] | None = None
     for block in _blocks(segment(text)):
         sentence_periods = [timeline.periods(passage.text) for passage in block]
         current = current_period(block, sentence_periods, report)
@@ -210,9 +228,9 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
             sentences.append(sentence)
         values = [(v, s) for s in sentences for v in s.values]
         if not block[0].bullet:
-            intro_met = _list_intro(block)
+            intro = _list_intro(block)
         if not values:
-            raw += _status_records(sentences, orphans, intro_met if block[0].bullet else None,
+            raw += _status_records(sentences, orphans, intro if block[0].bullet else None,
                                    _block_period(sentence_periods, report))
             continue
         named_values = []

@@ -134,8 +134,21 @@ def _item_number(r: Reading) -> bool:
 
 _REPORT_COUNT = _re(
     r"^\s*%?\s*\)?\s*(?:\([^)]{0,20}\)\s*)?(?:(?:out\s+)?of\s+(?:the\s+|our\s+|its\s+|these\s+|those\s+|all\s+)?"
-    r"(?:[\w-]+\s+)?)?(?:['\u2018\u2019\"]?[\w-]+['\u2018\u2019\"]?\s+){0,3}?"
+    r"(?:[\w-]+\s+)?)?(?:['\u2018\u2019\"]?[\w'\u2019-]+['\u2018\u2019\"]?\s+){0,3}?"
     rf"(?:{REPORT_NOUN}\b|{RAG_LABEL}(?!\w))")
+
+
+def _about_money(r: Reading) -> bool:
+    """A figure in a clause about money (a budget, a pay award, inflation, '\u00a32.1m (3.9%)'), unless the
+    sentence measures a cost."""
+    if MONEY_MEASURE.search(r.text):
+        return False
+    if _FINANCE.match(r.after[:40]):
+        return True
+    money = None
+    for money in _FINANCE.finditer(r.before[-60:]):  # noqa: B007 - the loop keeps the last match
+        pass
+    return money is not None and not re.search(rf"\b{PERSON_NOUN}\b|[.;]", r.before[-60:][money.end():], _I)
 
 
 def _report_count(r: Reading) -> bool:
@@ -146,7 +159,7 @@ def _report_count(r: Reading) -> bool:
         return False
     counted = m.group(0)
     head = re.search(rf"(?:{REPORT_NOUN}\b|{RAG_LABEL}(?!\w))\s*$", counted, _I)
-    return not re.search(rf"\b{PERSON_NOUN}\b", counted[: head.start() if head else len(counted)], _I)
+    return not re.search(rf"\b{PERSON_NOUN}\b(?!['\u2019]s)", counted[: head.start() if head else len(counted)], _I)
 
 
 def _attached_earlier(r: Reading) -> bool:
@@ -358,6 +371,11 @@ CUES: tuple[Cue, ...] = (
         "[[80]] children are expected to leave care", "the concern that [[10]]/15% due to retire in 5 years",
     ), pattern=_re(r"^\s*(?:[\w'%/-]+\s+){0,4}?(?:(?:is|are)\s+)?(?:due\s+to\s+(?:join|start|open|retire|leave|be|complete|"
                    r"begin|close)|expected\s+to|anticipated\s+to|forecast\s+to|planned\s+to|to\s+be\s+(?:recruited|appointed))\b")),
+    Cue("finance", "noise", "context", 0, (
+        "The council tax rise of [[4.99]]% was agreed", "alongside a [[3]]% pay award for staff",
+        "Inflation had increased the cost of placements by [[15]]%", "The savings target represents [[4]]% of the budget",
+        "The budget is \u00a356.3 million, an increase of \u00a32.1m ([[3.9]]%) on last year",
+    ), test=lambda r: _about_money(r)),
     Cue("relative_change", "relative_change", "after", 30, (
         "a [[9.5]]% increase in the number of children in need", "a [[16.5]]% increase (from 2,553 to 2,973 visits)",
     ), pattern=_re(r"^\s*%\s*(?P<word>increase|decrease|rise|fall|reduction|drop|improvement|decline)\b")),
@@ -441,7 +459,7 @@ CUES: tuple[Cue, ...] = (
         "nine of the [[twelve]] indicators were on track", "[[five]] (42%) of the measures are rated green",
         "five ([[42]]%) of the measures are rated green", "There were [[two]] 'Red' marked performance indicators",
         "a total of [[4]] out of 17 targets were off target", "and [[11]] 'On Target'",
-        "The update report was in [[three]] parts", "[[four]] indicator groups",
+        "The update report was in [[three]] parts", "[[four]] indicator groups", "The service runs [[3]] children's homes",
     ), test=_report_count),
     Cue("votes_and_meetings", "noise", "before", 40, (
         "Councillor Smith was elected, having received 7 votes to [[4]]", "The Fostering Panel met on [[12]] occasions",
@@ -449,8 +467,15 @@ CUES: tuple[Cue, ...] = (
     ), counts_only=True, pattern=_re(r"(?:\bvot(?:es?|ed|ing)\b[^.;\d]{0,15}|\b(?:met|meets|convened|sat)\s+(?:on\s+)?)$")),
     Cue("tally", "noise", "after", 30, (
         "18 of the 24 measures on track, [[4]] at risk and 2 off track", "the panel has met [[11]] times",
+        "The motion was carried with [[10]] in favour and 2 against",
     ), counts_only=True, pattern=_re(r"^\s*(?:were\s+|are\s+|was\s+|is\s+)?(?:at\s+risk|on\s+track|off\s+track|on\s+target|"
-                                     r"off\s+target|times\b|['\u2018\"]?(?:red|amber|green)['\u2019\"]?(?!\w))")),
+                                     r"off\s+target|times\b|in\s+favour|against\b|abstain\w*|"
+                                     r"['\u2018\"]?(?:red|amber|green)['\u2019\"]?(?!\w))")),
+    Cue("enumeration", "noise", "context", 0, (
+        "RESOLVED - That ([[1]]) the report be noted; (2) the actions be agreed",
+        "RESOLVED - That (1) the report be noted; ([[2]]) the actions be agreed",
+    ), counts_only=True, test=lambda r: r.token.is_integer and r.token.value <= 20 and bool(
+        re.search(r"(?:^|[:;.\-\u2013]|\bthat|\band|\bor)\s*\(\s*$", r.before, _I) and re.match(r"\s*\)\s+[A-Za-z]", r.after))),
     Cue("staffing", "noise", "after", 60, (
         "the team comprises [[12]] social workers and 3 support workers", "[[15]] newly qualified social workers joined",
         "The fostering conference was attended by [[60]] people", "the team comprises 12 social workers and [[3]] support workers",
@@ -458,6 +483,11 @@ CUES: tuple[Cue, ...] = (
         re.match(r"^\s*(?:[\w-]+\s+){0,2}?(?:social\s+workers?|staff|support\s+workers?|practitioners?|managers?|officers?|"
                  r"posts?|FTEs?|attendees|delegates)\b", r.after, _I)
         or re.search(r"\b(?:attended\s+by|comprises|comprising|consists\s+of|staffed\s+by)\s+$", r.before, _I))),
+    Cue("ratio", "noise", "context", 0, ("This equates to [[1]] in 5 children", "This equates to 1 in [[5]] children"),
+        counts_only=True, test=lambda r: bool(re.match(r"\s+in\s+\d+\b", r.after) or re.search(r"\b\d+\s+in\s+$", r.before))),
+    Cue("guests", "noise", "before", 40, (
+        "The Panel welcomed the [[4]] young people from the Children in Care Council",
+    ), counts_only=True, pattern=_re(r"\b(?:welcomed|thanked|introduced|joined\s+by|present(?:ed)?\s+by)\s+(?:the\s+|all\s+)?$")),
     Cue("population", "noise", "sentence", 0, (
         "Shropshire has a population of [[323,600]], of whom 62,000 are children",
         "Shropshire has a population of 323,600, of whom [[62,000]] are children",
@@ -473,6 +503,10 @@ CUES: tuple[Cue, ...] = (
 )
 
 # Money counts only as a measure of cost; allowances, fees, budgets and grants are not performance.
+_FINANCE = _re(
+    r"\b(?:budgets?|spend(?:ing)?|costs?|funding|grants?|pay\s+awards?|inflation|council\s+tax|savings?|overspend|"
+    r"underspend|allocation|precept|fees?|income|salar(?:y|ies)|wages?|prices?)\b|\u00a3\s*[\d.,]+\s*(?:m|k|bn|million|billion)?|"
+    r"^\s*%?\s*(?:[\w-]+\s+){0,2}?(?:of\s+(?:the\s+)?)?(?:budgets?|pay\s+awards?|council\s+tax|savings?|inflation|uplift|fees?)\b")
 MONEY_MEASURE = _re(r"\b(?:average\s+(?:weekly\s+)?cost|unit\s+costs?|costs?\s+per|spend\s+per|average\s+spend)\b")
 BY_NAME = {cue.name: cue for cue in CUES}
 

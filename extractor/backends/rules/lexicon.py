@@ -31,7 +31,9 @@ REPORT_NOUN = words(
     r"charts?", r"graphs?", r"tables?", r"votes?", r"abstentions?", r"seats?", r"sites?", r"buildings?",
     r"offices?", r"wards?", r"hubs?", r"providers?", r"partners?", r"agencies", r"organisations?",
     r"services?", r"steps?", r"criteria", r"principles?", r"commitments?", r"ambitions?",
-    r"aims?", r"goals?", r"outcomes?", r"pledges?", r"strategies", r"strategy",
+    r"aims?", r"goals?", r"outcomes?", r"pledges?", r"strategies", r"strategy", r"homes?", r"settings?",
+    r"pilots?", r"units?", r"aldermen", r"alderman", r"representatives?", r"co-opted", r"nominees?", r"governors?",
+    r"trustees?", r"observers?", r"deputies", r"chairs?", r"vice-chairs?", r"speakers?",
 )
 
 # Ratings a report gives its indicators in bulk: "11 'On Target'", "rated green".

@@ -32,6 +32,21 @@ _STATUS_LEAD = re.compile(
     re.I,
 )
 _MIN_WORDS = 1
+# Who said it is not what was measured: 'It was noted that', 'Members were pleased to note that'.
+_FRAME = re.compile(
+    r"^\s*(?:(?:it|members|the\s+(?:panel|committee|board|cabinet|director|report)|officers?|councillors?|we)\s+"
+    r"(?:was|were|had\s+been|has\s+been)?\s*(?:also\s+)?(?:noted|reported|advised|informed|told|pleased\s+to\s+note|"
+    r"highlighted|explained|confirmed|heard|stated|said|welcomed)\s+(?:that\s+)?|(?:noting|reporting)\s+that\s+)",
+    re.I,
+)
+# A name made only of these words says nothing of what was measured ('210 to', 'Compared to').
+_EMPTY_WORDS = {"to", "from", "in", "of", "at", "compared", "with", "the", "a", "an", "by", "on", "and", "than",
+                "up", "down", "around", "about", "nearly", "over", "under", "this", "it", "which", "that"}
+_MOVE_VERB = re.compile(
+    r"\s+(?:(?:had|has|have|was|were|is|are)\s+)?(?:\w+ly\s+)?(?:continued\s+to\s+)?(?:reduced|increased|decreased|"
+    r"rose|risen|fell|fallen|dropped|improved|declined|grown|grew|stood|stands|remained|was|were|is|are)\b.*$",
+    re.I,
+)
 
 
 def _clause(text: str, token: NumberToken, others: list[NumberToken]) -> tuple[int, int]:
@@ -74,10 +89,23 @@ def _sentence_case(name: str) -> str:
     return name[:1].upper() + name[1:] if name else name
 
 
+def _says_nothing(name: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", name.lower())
+    return not words or all(word in _EMPTY_WORDS for word in words)
+
+
 def indicator_name(sentence: str, token: NumberToken, others: list[NumberToken]) -> str:
     """A short noun phrase naming what the number at token measures."""
+    framed = _FRAME.match(sentence)
+    if framed:  # blank the reporting frame, keeping offsets
+        sentence = " " * framed.end() + sentence[framed.end():]
     start, end = _clause(sentence, token, others)
-    name = _clean(sentence[start: token.start] + " " + sentence[token.end: end])
+    after = re.sub(r"^\s*(?:%|per\s?cent\b)\s*(?:of\s+)?", " ", sentence[token.end: end], flags=re.I)
+    name = _clean(sentence[start: token.start] + " " + after)
+    if _says_nothing(name):
+        # 'Missing episodes reduced from 145 in Q1 to 98': name it from the clause's subject.
+        subject = _clean(_MOVE_VERB.sub("", _STATUS_LEAD.sub("", sentence[:start]).strip()))
+        name = subject if not _says_nothing(subject) else name
     if len(name.split()) < _MIN_WORDS:
         # Values in brackets or bare clauses: name them from what the sentence says before them.
         head = sentence[: start if start else token.start]

@@ -37,7 +37,7 @@ _AGE_SPAN = re.compile(
     _I,
 )
 _RATE_BASE = re.compile(r"\bper\s+(?:\d{1,3}(?:,\d{3})+|\d+)\b|\bper\s+10k\b", _I)
-_PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)")
+_PHONE = re.compile(r"(?<!\d)(?:\+44\s?(?:\(0\))?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 _WORD_NUMBER_SKIP = {"one", "a", "zero"}
 _COMPARISON_FRAME = re.compile(r"^\s*(?:in\s+)?comparison\s+(?:with|to)\s+", _I)
@@ -112,10 +112,12 @@ def _inside(token: NumberToken, spans: list[tuple[int, int]]) -> bool:
 
 
 def _word_is_noise(text: str, token: NumberToken) -> bool:
-    """Number words that are articles or pronouns: 'one of the', 'a', 'One Council'."""
-    after = text[token.end:]
-    return (token.text.lower() in _WORD_NUMBER_SKIP or after.lstrip()[:1].isupper()
-            or after.lstrip().startswith("of "))
+    """Number words that are articles or pronouns: 'one of the', 'a', 'One Council'. 'One child' and
+    'zero children' still count people."""
+    after = text[token.end:].lstrip()
+    if after[:1].isupper() or after.startswith("of "):
+        return True
+    return token.text.lower() in _WORD_NUMBER_SKIP and not re.match(rf"(?:[\w-]+\s+){{0,2}}?{_PERSON}\b", after, _I)
 
 
 def unit_of(text: str, token: NumberToken, percent: bool) -> str:

@@ -154,7 +154,9 @@ _PREDICATE = (
     r"(?:high|low|good|strong|consistent)(?=\s*(?:[,;.]|$|and|but|at\b)))"
     r"|(?:remain(?:ed|s|ing)?\s+)?(?P<target>(?:on|off)\s+(?:target|track)|(?:above|below|under|over|within|outside)\s+"
     r"(?:the\s+|its\s+|our\s+)?(?:\w+\s+)?target|(?:met|achieved|exceeded|missed|beat)\s+(?:the|its|our|their)\s+"
-    r"(?:\w+\s+)?target|(?:rated|showing)\s+(?:as\s+)?['\u2018\"]?(?:red|green)['\u2019\"]?))"
+    r"(?:\w+\s+)?target|(?:rated|showing)\s+(?:as\s+)?['\u2018\"]?(?:red|green)['\u2019\"]?"
+    r"|(?:now\s+|moved\s+(?:from\s+\w+\s+)?to\s+|rag\s+rated\s+)?['\u2018\"]?(?:red|green)['\u2019\"]?(?=\s*(?:[,;.]|$|and\b|but\b|while\b))"
+    r"|performing\s+(?:well\s+|strongly\s+|poorly\s+)?(?:above|below|under|over|on|against)\s+(?:the\s+|its\s+)?target))"
 )
 _SUBJECT_STATES = re.compile(
     _CLAUSE_LEAD + _NP + r"\s+" + _AUX + _ADVERBS + _CONTINUE + _ADVERBS + _PREDICATE + r"\b", _I)
@@ -170,7 +172,8 @@ _TREND_ADJ = (r"(?:(?:small|slight|significant|large|further|continued|sharp|mar
               r"overall|general|positive|welcome|pleasing|encouraging|concerning|worrying|good|big|substantial|"
               r"gradual|continuing|sustained|real)\s+)*")
 _CHANGE_IN = re.compile(
-    rf"\b(?:a|an|the)\s+(?:\d+(?:\.\d+)?\s*%\s+)?{_TREND_ADJ}{_TREND_NOUN}\s*(?:\([^)]{{0,20}}\)\s*)?in\s+(?:the\s+)?"
+    rf"(?:\b(?:a|an|the)\s+|\b(?:noted|reported|highlighted|saw|seen|showed|shown|welcomed)\s+)(?:\d+(?:\.\d+)?\s*%\s+)?"
+    rf"{_TREND_ADJ}{_TREND_NOUN}\s*(?:\([^)]{{0,20}}\)\s*)?in\s+(?:the\s+)?"
     r"(?:(?:number|numbers|proportion|percentage|rate|level|levels)\s+of\s+)?(?P<np>[^,;.()]+?)"
     r"(?=\s+(?:alongside|and\s+(?:a|an)\b|but|while|whereas|which|as\s+|due|because|following|compared|since|"
     r"in\s+comparison|from|over\s+the|during|this|last|in\s+the\s+(?:last|past|previous)|was|were|has|had)\b|[,;.()]|$)",
@@ -249,9 +252,13 @@ def _trend_of(m: re.Match[str], name: str) -> tuple[str | None, bool | None]:
     groups = m.re.groupindex
     get = lambda key: m.group(key) if key in groups else None  # noqa: E731
     if get("target"):
-        return None, target_status(get("target"), name) if not get("target").lower().startswith(("met", "achieved",
-                                                                                                  "exceeded", "beat")) \
-            else True
+        said = get("target").lower()
+        if said.startswith(("met", "achieved", "exceeded", "beat")):
+            return None, True
+        colour = re.search(r"\b(red|green)\W*$", said)
+        if colour:
+            return None, colour.group(1) == "green"
+        return None, target_status(said, name)
     if get("stable"):
         return "same", None
     if get("cmp"):
@@ -276,9 +283,44 @@ def _subject(np: str) -> str | None:
     return _clean_np(np) if re.search(rf"\b{SERVICE_NOUN}", np, _I) else None
 
 
+def listed_status(intro: str) -> tuple[bool | None, str | None] | None:
+    """The status a list's introduction gives its items ('The following areas had improved:',
+    'Indicators rated red were:'), as (target_met, trend); None when it gives none."""
+    met = rag_rating(intro)
+    if met is None and re.search(r"\brated\s+(?:as\s+)?(red|green)\b", intro, _I):
+        met = re.search(r"\brated\s+(?:as\s+)?(red|green)\b", intro, _I).group(1).lower() == "green"
+    if met is None:
+        met = target_status(intro)
+    said = trend_word(intro)
+    trend = None
+    if said and not NOT_STATUS.search(intro):
+        trend = said[0] if said[0] in ("up", "down", "same") else ("up" if said[0] == "better" else "down")
+        if re.search(r"\bperformance\b", intro, _I) and said[0] in ("up", "down"):
+            trend = None  # 'a decline in performance' says better or worse, not which way the number went
+    return None if met is None and trend is None else (met, trend)
+
+
+_INLINE_LIST = re.compile(
+    r"\b(?:indicators?|measures?|areas?|kpis?|targets?)\s+(?:were|are|was|is|have\s+been|had\s+been|that\s+\w+(?:\s+\w+)?)"
+    r"\s+(?P<status>[^:;.]{2,40}?)\s*:\s*(?P<items>[^.;]+)", _I)
+
+
+def _inline_list(text: str) -> list[Statement]:
+    """'Two indicators were off target: timeliness of conferences and review health assessments.'"""
+    m = _INLINE_LIST.search(text)
+    said = listed_status(m.group("status")) if m else None
+    if not m or said is None:
+        return []
+    items = [item.strip() for item in re.split(r",\s+|\s+and\s+", m.group("items")) if item.strip()]
+    return [Statement(_clean_np(item), said[1], said[0], m.start("items"), m.end("items"))
+            for item in items if 1 <= len(item.split()) <= 12]
+
+
 def statements(text: str) -> list[Statement]:
     """Status-only statements in one sentence (for a clause that prints no number of its own)."""
-    found: list[Statement] = []
+    found: list[Statement] = _inline_list(text)
+    if found:
+        return found
     if _BULK.search(text) and not _INDICATOR_TITLE.search(text):
         return found
     rating = rag_rating(text)
