@@ -40,7 +40,7 @@ _REPORTS = re.compile(
     r"(?:to\s+)?(?:the\s+)?(?:end\s+of\s+)?|[\s(:\u2013-]*)$",
     re.I,
 )
-_COMPARISON_WORDS = re.compile(r"compar|same\s+period|previous|last\s+year|than|published|inspect", re.I)
+_COMPARISON_WORDS = re.compile(r"compar|same\s+period|previous|last\s+year|than|published\s+(?:by|in)|inspect", re.I)
 _TITLE_OF_PLAN = re.compile(r"\b(?:strategy|plan|budget|framework|programme|policy)\b", re.I)
 _REPORT_KINDS = ("quarter", "fy", "range", "month")
 

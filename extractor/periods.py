@@ -71,8 +71,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("year_ending", re.compile(
             rf"\b(?:year|12\s+months|twelve\s+months)\s+(?:ending|ended|to)\s+(?:(?:the\s+)?31(?:st)?\s+)?March\s*,?\s*({_YEAR})",
             flags)),
+        # '1st April 2022 - 31st March 2023', 'between 1 July and 30 September 2022' ('and' only after 'between').
         ("date_range", re.compile(
-            rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s*({_YEAR})?\s*(?:-|\u2013|to|until)\s*"
+            rf"\b(between\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s*({_YEAR})?\s*(?:-|\u2013|to|until|(?(1)and|(?!)))\s*"
             rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s*({_YEAR})", flags)),
         ("quarter_compact", re.compile(rf"\b(?:Q|Quarter\s*){_QNUM}\s*({_YEAR})(\d\d)(?!\d)", flags)),
         ("quarter_short", re.compile(rf"\bQ([1-4])\s*{_SHORT_FY}", flags)),
@@ -120,6 +121,7 @@ def _canonical(kind: str, m: re.Match[str]) -> tuple[str | None, str]:
         end = int(g[0])
         return f"{end - 1}/{end % 100:02d}", "fy"
     if kind == "date_range":
+        g = g[1:]  # the optional 'between'
         first = date(int(g[2] or g[5]), MONTHS[g[1].lower().rstrip(".")], 1)
         last = date(int(g[5]), MONTHS[g[4].lower().rstrip(".")], 1)
         if (first.month, last.month) == (4, 3) and last.year == first.year + 1:

@@ -33,3 +33,45 @@ def test_quarter_named_only_in_text_with_no_year_is_not_inferred():
 
 def test_most_named_authority_wins():
     assert detect_meta("Kirklees partnered with North Yorkshire. Kirklees had fostering high.").authority == "Kirklees"
+
+
+def test_report_period_named_with_what_it_reports():
+    assert detect_meta("Minutes:\nMembers considered headline performance as at the end of May 2012.").report_period \
+        == "2012-05"
+    assert detect_meta("Minutes:\nThe Board noted the published data for 2020-21 on offending.").report_period \
+        == "2020/21"
+    # a heading quarter with the one financial year the text names
+    assert detect_meta("Escalation of Performance - Quarter 4\n\nDuring 2018/19 there was improvement.").report_period \
+        == "2018/19 Q4"
+    # a heading quarter with no year: the latest such quarter by the meeting date
+    assert detect_meta("Children in Care Performance Q3\n\nMeeting: 13/02/2020 - Corporate Parenting Panel (Item 5)"
+                       ).report_period == "2019/20 Q3"
+    # the months of a named quarter, spelt out, are that quarter
+    assert detect_meta("Quarter 2 performance report (1 July 2022 - 30 September 2022)").report_period == "2022/23 Q2"
+
+
+def test_a_plans_years_and_a_comparisons_period_are_not_the_report_period():
+    assert detect_meta("Draft Budget and Medium Term Financial Strategy 2018-2019\n\nNoted.").report_period is None
+    assert detect_meta("Outturn was up 19% comparing January-December 2012 and January-December 2013."
+                       ).report_period is None
+
+
+def test_meeting_date_from_a_moderngov_header_not_a_previous_meeting():
+    assert detect_meta("Meeting: 17/11/2022 - Children, Education and Families Policy Development and Scrutiny "
+                       "Committee (Item 43)").meeting_date == "2022-11-17"
+    assert detect_meta("That the minutes of the meeting of the Committee held on 28 February 2012 be confirmed."
+                       ).meeting_date is None
+
+
+def test_committee_names_keep_commas_and_ampersands():
+    assert detect_meta("Meeting: 17/11/2022 - Children, Education and Families Policy Development and Scrutiny "
+                       "Committee (Item 43)").committee == \
+        "Children, Education and Families Policy Development and Scrutiny Committee"
+    assert detect_meta("- Meeting of Overview & Scrutiny Committee, Monday").committee == "Overview & Scrutiny Committee"
+
+
+def test_an_authority_in_an_address_or_email_is_not_the_author():
+    text = ("Venue: Loxley House, Station Street, Nottingham, NG2 3NG. View directions\n\n"
+            "Contact: Phil Wye  Email: phil.wye@nottinghamcity.gov.uk\n\nThe Board noted the report.")
+    assert detect_meta(text).authority is None
+    assert detect_meta("jointly funded by Nottinghamshire Police and Nottingham City Council").authority == "Nottingham"

@@ -54,3 +54,39 @@ def test_is_canonical_rejects_others(period):
 )
 def test_comparison_basis(earlier, current, basis):
     assert comparison_basis(earlier, current) == basis
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("Quarter Three 2023 to 2024", "2023/24 Q3"),          # gov.uk style financial year
+        ("(Q1/Q2 2017-2018)", "2017-04..2017-09"),               # two quarters: their months
+        ("Quarters 1 & 2 of 2017/18", "2017-04..2017-09"),
+        ("Q2 202223", "2022/23 Q2"),                            # a year printed without its separator
+        ("2018/19 - Quarter 3", "2018/19 Q3"),
+        ("Quarter 2 (September 2022)", "2022/23 Q2"),
+        ("Meeting: 17/11/2022 - Panel", "2022-11-17"),          # UK numeric dates, day first
+        ("held on 07.02.22.", "2022-02-07"),
+        ("as at Mar-22", "2022-03"),
+        ("in 22/23", "2022/23"),
+        ("the year ending 31st March 2022", "2021/22"),
+        ("1st April 2022 - 31st March 2023", "2022/23"),
+        ("between 1 July 2022 and 30 September 2022", "2022-07..2022-09"),
+    ],
+)
+def test_more_printed_forms(text, canonical):
+    assert [p.canonical for p in find_periods(text) if p.canonical] == [canonical]
+
+
+def test_partial_periods_carry_their_month_or_quarter():
+    month = find_periods("At the end of November, 91% had a plan")[0]
+    assert (month.kind, month.part, month.canonical) == ("month_only", 11, None)
+    assert find_periods("Indictors 25/26: Average Caseloads") == []  # not a year without 'in', 'FY'...
+
+
+def test_quarter_of_range():
+    from extractor.periods import quarter_of_range
+
+    assert quarter_of_range("2022-07..2022-09") == "2022/23 Q2"
+    assert quarter_of_range("2023-01..2023-03") == "2022/23 Q4"
+    assert quarter_of_range("2022-07..2022-10") is None

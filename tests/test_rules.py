@@ -129,3 +129,146 @@ def test_every_record_is_grounded_with_offsets():
     r = one(text)
     assert r.indicator.startswith("Care leavers aged 19-21")
     assert text[r.model_extra["start"]:r.model_extra["end"]].startswith("98.4%")
+
+
+# --- The error classes seen on unseen minutes (issue 8). Every sentence here is written for the test. ---
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dates and times
+        "The panel met on 03/11/2019 and again on 12.05.21 to review the scorecard.",
+        "The next meeting will be held on 2nd June 2024 at 7.30 pm in Committee Room 1.",
+        # ModernGov page furniture
+        "Meeting: 03/11/2019 - Children's Services Scrutiny Panel (Item 42)\n\n"
+        "42 Performance Scorecard pdf icon PDF 2 MB\n\n4.2\n\n"
+        "Members noted point 5.7 of the report and pages 9 to 14 of the appendix.",
+        "The information is exempt under Part 1 of Schedule 12A to the Local Government Act 1972.",
+        "Page 1 of 2\n\nVenue: Westfields, Middlewich Road, Sandbach CW11 1HZ",
+        # numbers that are names, ages or labels
+        "The impact of COVID-19 on the Healthy Child Programme 0-19 was discussed, as were the challenges "
+        "of the 21st century.",
+        "The siblings K (15), T (17) and M (9) were placed together.",
+        "Most 15/16 year olds in care attended school regularly.",
+        "Key Indicator 4 remained a concern. The council was ranked 40th of 151 councils.",
+        # counts about the report, not the service
+        "Nine of the twelve indicators were on track.",
+        "Five (42%) of the measures are rated green.",
+        "The scorecard has four indicator groups.",
+        "The mid-year report shows 18 of the 24 priority measures on track, 4 at risk and 2 off track.",
+        # forecasts and plans
+        "Numbers are expected to reach 80 by the end of the year.",
+        "Adoptions would need to be achieved within 300 days over the next 3 years.",
+        # benchmarks and targets on their own
+        "The England average was 71 per 10,000.",
+        "Our statistical neighbours' rate is 98.",
+        "The national target is 20 weeks.",
+        # procedure, money and people that are not a service's performance
+        "Councillor Smith was elected Chair, having received 7 votes to 4, with 2 abstentions.",
+        "The council tax rise of 4.99% was agreed, alongside a 3% pay award for staff.",
+        "The Fostering Panel met on 12 occasions during the year and has 15 members.",
+        "The team comprises 12 social workers and 3 support workers.",
+        "Shropshire has a population of 323,600, of whom 62,000 are children.",
+        "RESOLVED - That (1) the report be noted; (2) a further report come to the next meeting.",
+    ],
+)
+def test_unseen_noise_gives_no_record(text):
+    assert [(r.value, r.indicator) for r in records(text)] == []
+
+
+def test_printed_changes_are_never_values():
+    found = records("There were four fewer adoption orders than last year.")
+    assert all(r.value is None for r in found)
+    fall = one("There was a small fall (2.3%) in the number of children in need.")
+    assert (fall.value, fall.trend, fall.comparisons) == (None, "down", [])
+
+
+def test_rose_from_to_keeps_the_later_value_with_the_earlier_as_comparison():
+    r = one("The number of children in care rose from 210 in March 2019 to 245 in January 2020.")
+    assert (r.value, r.period, r.trend) == (245, "2020-01", "up")
+    assert [(c.value, c.period) for c in r.comparisons] == [(210, "2019-03")]
+    r = one("Care leavers in employment improved from 11% to 16%.")
+    assert (r.value, r.unit, comparisons(r)) == (16, "percent", [("previous_period", 11, None)])
+
+
+def test_nobody_remanded_is_a_zero():
+    r = one("No young person was remanded in the quarter.")
+    assert (r.value, r.unit) == (0, "count")
+
+
+@pytest.mark.parametrize(
+    ("text", "trend"),
+    [
+        ("The number of care leavers in employment had fallen compared with last year.", "down"),
+        ("There was a 9.5% increase in the number of children in need.", "up"),  # relative change on a count
+        ("Child protection plans had increased, but were in line with statistical neighbours.", "up"),
+        ("Overall contacts, referrals and assessments rates were reducing slightly.", "down"),
+        ("Caseloads have remained stable.", "same"),
+    ],
+)
+def test_status_only_statements(text, trend):
+    found = records(text)
+    assert found and all(r.value is None and r.unit is None and r.trend == trend for r in found)
+
+
+def test_coordinated_status_names_one_record_each():
+    found = records("Overall contacts, referrals and assessments rates were reducing slightly.")
+    assert len(found) == 3
+
+
+def test_rag_ratings_give_target_status():
+    red = records("There were two 'Red' rated indicators: Indicator 18: Number of foster carers recruited, "
+                  "which continued to be a focus.")
+    assert [(r.indicator, r.target_met) for r in red] == [("Number of foster carers recruited", False)]
+    assert records("As at the end of September, most indicators were rated 'Green'.") == []
+
+
+def test_count_with_fraction_and_percentage_is_one_record():
+    r = one("18 of 23 children (78%) had an up to date health assessment.")
+    assert (r.value, r.unit, r.numerator, r.denominator) == (78, "percent", 18, 23)
+
+
+def test_evaluative_word_with_an_earlier_figure_takes_the_figures_direction():
+    r = one("Care plans reviewed on time stood at 12.5%, an improvement from 15%.")
+    assert (r.trend, comparisons(r)) == ("down", [("previous_period", 15, None)])
+
+
+@pytest.mark.parametrize(
+    ("text", "met"),
+    [
+        ("Timely visits were at 93%, above the target of 90%.", True),
+        ("Re-referrals were 24%, above the target of 20%.", False),  # lower is better
+        ("Care leavers in EET were 55%, below the target of 65%.", False),
+        ("Re-referrals within 12 months were 21.3%, within the target range of 18-22%.", True),
+    ],
+)
+def test_above_or_below_target_depends_on_which_way_is_better(text, met):
+    assert records(text)[0].target_met is met
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("Performance report for Quarter 3 2019/20.\n\nAt the end of December, 91% of children had a plan.",
+         "2019-12"),
+        ("Report for 2022/23.\n\nIn Q2, 85% of assessments were completed on time.", "2022/23 Q2"),
+        ("Performance report for Quarter 3 2019/20.\n\nAt the end of December, 91% of children had a plan. "
+         "There were 250 children in care this quarter.", "2019/20 Q3"),
+        ("Quarter 2 performance report (1 July 2022 - 30 September 2022)\n\n"
+         "Between 1 July 2022 and 30 September 2022, 84% of visits were on time.", "2022/23 Q2"),
+        ("The scorecard as at Mar-22 was presented.\n\nIn Mar-22, 71% of care leavers were in touch.", "2022-03"),
+    ],
+)
+def test_periods_inherited_and_resolved(text, period):
+    assert records(text)[-1].period == period
+
+
+def test_a_month_without_a_year_takes_the_report_year_and_none_when_no_year_is_printed():
+    assert records("Data as at the end of May 2012.\n\nAt the end of April, two young people were not "
+                   "in touch.")[0].period == "2012-04"
+    assert records("At the end of the first quarter, 80% of plans were up to date.")[0].period is None
+
+
+def test_a_statement_cut_off_by_the_excerpt_is_dropped():
+    found = records("There were seven children in care known to the youth justice service and 13 childr")
+    assert [r.value for r in found] == [7]
