@@ -67,7 +67,8 @@ def test_committee_names_keep_commas_and_ampersands():
     assert detect_meta("Meeting: 17/11/2022 - Children, Education and Families Policy Development and Scrutiny "
                        "Committee (Item 43)").committee == \
         "Children, Education and Families Policy Development and Scrutiny Committee"
-    assert detect_meta("- Meeting of Overview & Scrutiny Committee, Monday").committee == "Overview & Scrutiny Committee"
+    committee = detect_meta("- Meeting of Overview & Scrutiny Committee, Monday").committee
+    assert committee == "Overview & Scrutiny Committee"
 
 
 def test_an_authority_in_an_address_or_email_is_not_the_author():
