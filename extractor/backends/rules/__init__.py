@@ -43,6 +43,7 @@ from .timing import Timeline
 
 BACKEND = "rules"
 _STATUS_SPEC = re.compile(r"^(?P<lead>[A-Z][^\n]{3,140}?)\s+[\u2013\u2014-]\s+(?P<rest>\S.*)$", re.S)
+_STATUS_SPEC_COLON = re.compile(r"^(?P<lead>[A-Z][^\n:]{3,140}?):\s+(?P<rest>\S.*)$", re.S)
 _LIST_INTRO_MISSED = re.compile(r"\bnot\s+(?:been\s+)?(?:achieved|met)|below\s+target|off\s+target|\bred\b", re.I)
 _LIST_INTRO_MET = re.compile(r"\b(?:been\s+)?(?:achieved|met|exceeded|on\s+target)\b", re.I)
 _SAME_MEASURE = 70  # rapidfuzz token-set score at which two indicators in one document are one measure
@@ -104,7 +105,7 @@ def _status_records(sentences: list[Sentence], orphans: list[list[Comparison]],
     found: list[dict] = []
     first = sentences[0].passage
     intro_met, intro_trend = intro or (None, None)
-    spec = _STATUS_SPEC.match(first.text) if first.bullet else None
+    spec = (_STATUS_SPEC.match(first.text) or _STATUS_SPEC_COLON.match(first.text)) if first.bullet else None
     spec = spec if spec and len(spec.group("lead").split()) <= 14 and (
         STATUS_SPEC_WORDS.search(spec.group("rest")) or intro is not None) else None
     if spec:

@@ -24,7 +24,7 @@ TREND_WORDS = [
         r"in\s+line\s+with\s+last|stabilised|plateaued)\b", _I)),
     ("up", re.compile(
         r"(?:\b|(?<=an))(?:increase[sd]?|increasing|rise|risen|rising|rose|higher|grown|grew|growth|"
-        r"doubled|tripled|upturn|up\s+from|jump(?:ed)?|(?:gone|went|going|go|come|came)\s+up|upward\s+(?:trend|trajectory))\b",
+        r"doubled|tripled|upturn|up\s+from|jump(?:ed)?|spiked|peaked|growing|(?:gone|went|going|go|come|came)\s+up|upward\s+(?:trend|trajectory))\b",
         _I)),
     ("down", re.compile(
         r"(?:\b|(?<=a))(?:decrease[sd]?|decreasing|reduction|reduced|reducing|reduce|lower|fall|fallen|falling|fell|"
@@ -33,7 +33,7 @@ TREND_WORDS = [
 ]
 EVALUATIVE = [
     ("better", re.compile(r"(?:\b|(?<=an))(?:improved|improvement|improving|improve|better\s+than)\b", _I)),
-    ("worse", re.compile(r"\b(?:worsened|deteriorat\w*|worse\s+than)\b", _I)),
+    ("worse", re.compile(r"\b(?:worsened|deteriorat\w*|worse\s+than|slipp(?:ed|ing))\b", _I)),
 ]
 PERFORMANCE_CHANGE = re.compile(r"\b(?:increase|decrease|reduction|decline|improvement)\s+in\s+performance\b", _I)
 NOT_A_TREND = re.compile(
@@ -141,11 +141,12 @@ _NP_WORD = (r"(?!(?:had|has|have|was|were|is|are|been|be|being|but|that|which|wh
 _NP = rf"(?P<np>{_NP_WORD}(?:,?\s+{_NP_WORD}){{0,8}}?)"
 _AUX = r"(?:(?:had|has|have|was|were|is|are)\s+(?:been\s+)?)?"
 _ADVERBS = (r"(?:(?:also|now|further|slightly|significantly|greatly|considerably|gradually|steadily|overall|"
-            r"generally|continually|consistently|again|marginally|broadly|still)\s+)*")
+            r"generally|continually|consistently|again|marginally|broadly|still|just|well|sharply|substantially)\s+)*")
 _CONTINUE = r"(?:(?:continued|continues|continue|continuing|started|starts|begun|began|beginning)\s+to\s+)?"
 _MOVE = (r"(?P<verb>increas(?:e|es|ed|ing)|ris(?:en|ing|e|es)|rose|reduc(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|"
          r"fall(?:en|ing|s)?|fell|declin(?:e|es|ed|ing)|dropp(?:ed|ing)|drops?|dipp(?:ed|ing)|dips?|improv(?:e|es|ed|ing)|"
          r"deteriorat(?:e|es|ed|ing)|worsen(?:s|ed|ing)?|stabilis(?:e|es|ed|ing)|plateau(?:s|ed|ing)?|grow(?:n|ing|s)?|grew|"
+         r"doubled|halved|tripled|slipp(?:ed|ing)|spiked|peaked|"
          r"(?:gone|went|going|go|come|came|coming)\s+(?:up|down))")
 _PREDICATE = (
     r"(?:" + _MOVE
@@ -153,7 +154,7 @@ _PREDICATE = (
     r"|(?:remain(?:ed|s|ing)?\s+)?(?P<stable>stable|steady|static|level|unchanged|maintained|the\s+same|similar|"
     r"(?:high|low|good|strong|consistent)(?=\s*(?:[,;.]|$|and|but|at\b)))"
     r"|(?:remain(?:ed|s|ing)?\s+)?(?P<target>(?:on|off)\s+(?:target|track)|(?:above|below|under|over|within|outside)\s+"
-    r"(?:the\s+|its\s+|our\s+)?(?:\w+\s+)?target|(?:met|achieved|exceeded|missed|beat)\s+(?:the|its|our|their)\s+"
+    r"(?:the\s+|its\s+|our\s+)?(?:\w+\s+)?target|(?:met|achieved|exceeded|missed|beat)\s+(?:(?:the|its|our|their)\s+)?"
     r"(?:\w+\s+)?target|(?:rated|showing)\s+(?:as\s+)?['\u2018\"]?(?:red|green)['\u2019\"]?"
     r"|(?:now\s+|moved\s+(?:from\s+\w+\s+)?to\s+|rag\s+rated\s+)?['\u2018\"]?(?:red|green)['\u2019\"]?(?=\s*(?:[,;.]|$|and\b|but\b|while\b))"
     r"|performing\s+(?:well\s+|strongly\s+|poorly\s+)?(?:above|below|under|over|on|against)\s+(?:the\s+|its\s+)?target))"
@@ -180,8 +181,11 @@ _CHANGE_IN = re.compile(
     _I,
 )
 _SAW_CHANGE = re.compile(
-    _CLAUSE_LEAD + _NP + r"\s+(?:saw|has\s+seen|have\s+seen|had\s+seen|experienced|showed|shows|has\s+shown|recorded)\s+"
-    rf"(?:a|an)\s+{_TREND_ADJ}{_TREND_NOUN}\b(?!\s+(?:in|of)\b)", _I)
+    _CLAUSE_LEAD + _NP + r"\s+(?:saw|has\s+seen|have\s+seen|had\s+seen|experienced|showed|shows|has\s+shown|have\s+shown|"
+    rf"had\s+shown|recorded)\s+(?:(?:a|an|some)\s+)?{_TREND_ADJ}{_TREND_NOUN}\b(?!\s+(?:in|of)\b)", _I)
+_RISING_NUMBER = re.compile(
+    r"\b(?:a|an|the)\s+(?P<verb>rising|increasing|growing|falling|declining|reducing|decreasing)\s+(?:number|numbers|proportion|"
+    r"rate|level|percentage)\s+of\s+(?P<np>[^,;.()]+?)(?=\s+(?:who|which|that|were|was|had|has|being|in\s+the)\b|[,;.()]|$)", _I)
 _FEWER_MORE = re.compile(
     r"\b(?P<cmp>fewer|more)\s+(?P<np>[^,;.\d]{3,80}?)\s+than\s+"
     r"(?:last|the\s+previous|previously|before|the\s+same|in\s+(?:the\s+)?(?:last|previous))", _I)
@@ -275,7 +279,8 @@ def _subject(np: str) -> str | None:
     health assessments' names the assessments; 'Demand' or 'The budget' names none."""
     np = re.sub(r"^(?:(?:although|though|but|and|while|whereas|however|that|the|our|overall|also),?\s+)+", "", np.strip(" ,"),
                 flags=_I)
-    lead = re.match(r"(?:performance|timeliness)\s+(?:on|in|for|against|around|of|with)\s+(?:the\s+)?(?P<rest>.+)", np, _I)
+    lead = re.match(r"(?:performance|timeliness)\s+(?:in\s+relation\s+to|with\s+regards?\s+to|regarding|on|in|for|"
+                    r"against|around|of|with)\s+(?:the\s+)?(?P<rest>.+)", np, _I)
     if lead and re.search(SERVICE_NOUN, lead.group("rest"), _I):
         return _clean_np(lead.group("rest"))
     if _VERB_IN_NP.search(np) or re.match(r"(?:performance|it|this|that|there|these|they|we)\b", np, _I):
@@ -329,7 +334,8 @@ def statements(text: str) -> list[Statement]:
             found.append(Statement(_clean_np(m.group("np")), None, rating, 0, len(text)))
         if found:
             return found
-    patterns = (_TARGET_OF, _NUMBER_OF_MOVES, _SAW_CHANGE, _SUBJECT_STATES, _CHANGE_IN, _PROGRESS_IN, _FEWER_MORE)
+    patterns = (_TARGET_OF, _NUMBER_OF_MOVES, _SAW_CHANGE, _SUBJECT_STATES, _CHANGE_IN, _PROGRESS_IN, _FEWER_MORE,
+                _RISING_NUMBER)
     for pattern in patterns:
         for m in pattern.finditer(text):
             if any(m.start() < s.end and s.start < m.end() for s in found):
