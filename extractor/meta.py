@@ -56,6 +56,13 @@ def _authorities() -> tuple[tuple[str, bool], ...]:
     return tuple(names)
 
 
+@cache
+def _bare_names() -> re.Pattern[str]:
+    """One pattern for every authority that may be named without 'Council', longest names first."""
+    names = sorted((name for name, needs_council in _authorities() if not needs_council), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+
+
 def _content(text: str) -> str:
     """The text with page furniture (venue, contact, e-mail lines) blanked: a council named only in an
     address or an e-mail domain is not the authority (records.md: meta from the text's statements)."""
@@ -86,13 +93,7 @@ def detect_authority(text: str) -> str | None:
     councils = list(named)
     if councils:
         return max(councils, key=lambda name: named[name])
-    counts: Counter[str] = Counter()
-    for name, needs_council in _authorities():
-        if needs_council:
-            continue
-        hits = re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
-        if hits:
-            counts[name] = len(hits)
+    counts: Counter[str] = Counter(m.group(0) for m in _bare_names().finditer(text))
     if not counts:
         return None
     best = max(counts.values())

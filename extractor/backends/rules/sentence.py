@@ -92,7 +92,7 @@ def current_period(passages: list[Passage], periods: list[list[PeriodMention]], 
     The paragraph's own periods come first ('reduced from 20% in 2006 to 5.4% in 2016' in a 2017 report
     states 5.4 for 2016), but not those that date its comparisons ('compared to 23 in March 2022'),
     found by reading the paragraph once without any current period."""
-    dated = {c.period for passage, found in zip(passages, periods, strict=True)
+    dated = {c.period for passage, found in zip(passages, periods, strict=True) if found
              for c in read_sentence(passage, found, None).comparisons if c.period}
     ends = [bounds(p.canonical) for found in periods for p in found if p.canonical and p.canonical not in dated]
     if not ends and report:
