@@ -1,5 +1,7 @@
 """The scorer on small hand-made cases (scoring.md)."""
 
+from pathlib import Path
+
 import pytest
 
 from extractor.evaluate import evaluate, prf
@@ -144,3 +146,22 @@ def test_report_has_exactly_the_scoring_md_keys():
 
 def test_prf_f1_is_harmonic_mean():
     assert prf(3, 4, 6)["f1"] == pytest.approx(2 * 0.75 * 0.5 / 1.25)
+
+
+DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dev"
+
+
+@pytest.mark.skipif(not DEV.is_dir(), reason="the development corpus (../shared/corpus/dev) is not beside the project")
+def test_rules_backend_on_the_dev_corpus_is_grounded_and_its_gold_valid():
+    from extractor.backends.rules import extract
+    from extractor.documents import load_document
+    from extractor.evaluate import evaluate, split_documents
+    from extractor.goldcheck import check_dir, load_result_file
+
+    assert check_dir(DEV / "gold", DEV / "docs") == []
+    check = split_documents(DEV / "split.csv", "check")
+    golds = [load_result_file(DEV / "gold" / (name[:-4] + ".json")) for name in sorted(check)]
+    documents = [load_document(DEV / "docs" / gold.document) for gold in golds]
+    report, _ = evaluate(golds, [extract(d) for d in documents], {d.name: d.text for d in documents})
+    assert report["documents"] == 17
+    assert report["grounding_rate"] == 1.0  # every record's evidence is in its document and prints its value
