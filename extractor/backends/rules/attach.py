@@ -44,7 +44,7 @@ def attach_comparisons(sentence: Sentence, previous: list[Value]) -> list[Compar
         before = [v for v in fits if v.token.start < comparison.start]
         if before:
             before[-1].comparisons.append(comparison)
-        elif fits and comparison.basis in ("target", "national", "statistical_neighbours", "regional"):
+        elif fits and comparison.basis in ("target", "national", "statistical_neighbours", "regional", "other"):
             for value in fits:
                 value.comparisons.append(comparison)
         elif fits:

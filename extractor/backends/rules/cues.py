@@ -23,7 +23,7 @@ from .lexicon import PERSON_NOUN, RAG_LABEL, REPORT_NOUN, SERVICE_NOUN
 
 _I = re.IGNORECASE
 Role = Literal[
-    "noise", "value", "target", "earlier", "national", "statistical_neighbours", "regional", "change",
+    "noise", "value", "target", "earlier", "national", "statistical_neighbours", "regional", "other", "change",
     "relative_change",
 ]
 BENCHMARKS = ("national", "statistical_neighbours", "regional")
@@ -429,6 +429,17 @@ CUES: tuple[Cue, ...] = (
     Cue("regional_after", "regional", "after", 30, (
         "against [[61]]% regionally", "compared to [[70]]% in the region",
     ), pattern=_re(_percent_wrapped(r"(?:regionally|in\s+the\s+region)"))),
+    Cue("benchmark_before", "other", "before", 40, (
+        "The rate was 65%, against a benchmark of [[60]]%", "the comparator average ([[58]]%)",
+    ), pattern=_re(r"\b(?:benchmark|comparator(?:\s+average)?)(?:\s+(?:of|is|was|at|figure|rate|level))*\s*[:(]?\s*$")),
+    Cue("benchmark_frame", "national", "context", 0, (
+        "Nationally, the rate is [[71]].", "In England, [[45]]% of care leavers were in education",
+    ), test=lambda r: bool(re.match(r"\s*(?:nationally|in\s+england|across\s+england|for\s+england|england-wide|"
+                                    r"the\s+(?:national|england)\s+(?:average|figure|rate|picture))\b[^.;]*$", r.before, _I))),
+    Cue("earlier_after", "earlier", "after", 50, (
+        "rose to 58% ([[52]]% last year)", "84% compared to [[80]]% the same period last year",
+    ), pattern=_re(r"^\s*%?\s*(?:in\s+|for\s+|at\s+|during\s+)?(?:the\s+)?(?:same\s+(?:period|time|quarter|point)\s+)?"
+                   r"(?:last|previous|prior|preceding)\s+(?:year|quarter|month|period|reporting\s+period)\b")),
     Cue("earlier_beside_period", "earlier", "context", 0, (
         "81.4% in 2023/24, a decrease compared with [[84.1]]% in 2022/23",
         "In 2023/24 the figure was 79%; 2021/22, [[75.8]]%",

@@ -75,7 +75,7 @@ def _clean(fragment: str) -> str:
     fragment = re.sub(DIGIT_NUMBER.pattern + r"\s*(?:%|per\s?cent\b)", " ", fragment)
     fragment = re.sub(r"\s*(?:%|per\s?cent\b)", " ", fragment)
     fragment = re.sub(r"\(\s*(?:england|national(?:ly)?|target|statistical\s+neighbou?rs?|regional)?\s*\)", " ", fragment, flags=re.I)
-    fragment = re.sub(r"\b(?:stood|stands|was|were|is|remained|remains)\s+at\s*$|\b(?:increased|decreased|rose|fell)\s+to\s*$", " ", fragment.strip(), flags=re.I)
+    fragment = re.sub(r"\b(?:stood|stands|was|were|is|remained|remains)\s+at\s*$|\b(?:(?:has|have|had)\s+(?:now\s+)?)?(?:increased|decreased|rose|risen|fell|fallen|reduced|dropped|improved|declined|grown)\s+to\s*$|\b(?:down|up)\s+from\s*$", " ", fragment.strip(), flags=re.I)
     fragment = re.sub(r"\(\s*\)|\(\s*$|^\s*\)", " ", fragment)
     fragment = " ".join(fragment.split())
     fragment = _LEADING.sub("", fragment)

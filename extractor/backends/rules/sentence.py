@@ -196,7 +196,7 @@ def _comparison(reading: Reading, role: str, match: cues.Match) -> Comparison:
         return Comparison(token.start, None, change=cues.change_sign(match) * token.value, percent=percent)
     if role == "earlier":
         return Comparison(token.start, None, value=token.value, period=_earlier_period(reading), percent=percent)
-    return Comparison(token.start, role, value=token.value, percent=percent)
+    return Comparison(token.start, role, value=token.value, percent=percent)  # target, benchmarks, 'other'
 
 
 def read_sentence(passage: Passage, periods: list[PeriodMention], current: tuple[date, date] | None) -> Sentence:

@@ -41,12 +41,13 @@ NOT_A_TREND = re.compile(
     r"\b(?:anticipated|expected|planned|projected|forecast|hoped|aim\w*)\b[^.]{0,20}$",
     _I,
 )
-_NOT_TREND_PHRASES = re.compile(r"\bup\s+to\s+date\b|\bto\s+(?:increase|reduce|lower|improve|decrease)\b", _I)
+_NOT_TREND_PHRASES = re.compile(r"\bup\s+to\s+date\b|\bto\s+(?:increase|reduce|lower|improve|decrease)\b|"
+                                r"\b(?:falling|fall|fell|fallen)\s+short\b", _I)
 
 # Target status in words. Above or below a target depends on which way the indicator is better.
 TARGET_MET = re.compile(
     r"\bpositively\s+(?:below|above|under|over)\b|\b(?:met|achieved|exceeded|exceeding|meeting|meets|"
-    r"surpassed|beat)\s+(?:our|the|its|their)?\s*(?:\w+\s+)?target|\bon\s+target\b|\bwithin\s+(?:the\s+)?target\b|"
+    r"surpassed|beat)\s+(?:our|the|its|their)?\s*(?:[\w.%]+\s+){0,2}target|\bon\s+target\b|\bwithin\s+(?:the\s+)?target\b|"
     r"\bbetter\s+than\s+(?:the\s+|our\s+)?target|\btarget\s+(?:was|has\s+been|had\s+been)\s+(?:met|achieved|exceeded)|"
     r"\bon\s+track\b",
     _I,
@@ -54,7 +55,7 @@ TARGET_MET = re.compile(
 TARGET_MISSED = re.compile(
     r"\bnegatively\s+(?:below|above|under|over)\b|\b(?:does|did|do)\s+not\s+meet\b|\bnot\s+(?:been\s+)?"
     r"(?:met|achieved|reached)\b|\b(?:short\s+of|missed|off|outside|behind)\s+(?:the\s+|our\s+|its\s+)?"
-    r"(?:\w+\s+)?target\b|\bworse\s+than\s+(?:the\s+|our\s+)?target|\boff\s+track\b|"
+    r"(?:[\w.%]+\s+){0,2}target\b|\bworse\s+than\s+(?:the\s+|our\s+)?target|\boff\s+track\b|"
     r"\bclos(?:e|ing)\s+the\s+gap\s+(?:with|to|on)\s+(?:the\s+|our\s+)?(?:[\d.]+\s*%\s*)?target",
     _I,
 )
