@@ -2,7 +2,8 @@
 
 import pytest
 
-from extractor.backends.rules.cues import CUES, classify, example_reading
+from extractor.backends.rules.cues import CUES, classify
+from extractor.backends.rules.reading import example_reading
 
 EXAMPLES = [(cue, example) for cue in CUES for example in cue.examples]
 

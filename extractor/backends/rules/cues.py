@@ -12,93 +12,13 @@ A new rule is a new row here, with its examples (tests/test_cues.py checks each 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
-from typing import Literal
 
-from ...numbers import NumberToken, find_numbers
-from ...periods import PeriodMention, bounds, find_periods
 from .lexicon import PERSON_NOUN, RAG_LABEL, REPORT_NOUN, SERVICE_NOUN
+from .reading import CLAUSE_END, Cue, Match, Reading, attached_period
 
 _I = re.IGNORECASE
-Role = Literal[
-    "noise", "value", "target", "earlier", "national", "statistical_neighbours", "regional", "other", "change",
-    "relative_change",
-]
-BENCHMARKS = ("national", "statistical_neighbours", "regional")
 NEGATIVE_CHANGE = {"reduction", "decrease", "fall", "drop", "decline", "reduced", "decreased", "fell",
                    "dropped", "declined", "down", "lower", "fewer", "less", "worse", "below", "dip", "dipped"}
-
-PERCENT_AFTER = re.compile(r"^\s*(?:%|per\s?cent\b|percent\b|pc\b)", _I)
-CLAUSE_END = re.compile(r"[.;]|\s(?:while|whereas|but|although|however)\s", _I)
-_CLAUSE_START = re.compile(r"[;:,(]|\s[-\u2013]\s|\b(?:but|while|whereas|although|however|which|and|with)\b", _I)
-
-
-@dataclass(frozen=True)
-class Reading:
-    """One number in its sentence, as the cues see it."""
-
-    text: str
-    token: NumberToken
-    percent: bool
-    periods: tuple[PeriodMention, ...] = ()
-    current: tuple[date, date] | None = None  # the latest period the number's paragraph reports
-    frame: PeriodMention | None = None  # 'In comparison with 2022/23, ...' opens the sentence
-
-    @property
-    def before(self) -> str:
-        """The sentence before the number."""
-        return self.text[: self.token.start]
-
-    @property
-    def after(self) -> str:
-        """The sentence after the number."""
-        return self.text[self.token.end:]
-
-    @property
-    def clause_before(self) -> str:
-        """The sentence from the start of the number's clause up to the number."""
-        cut = 0
-        for m in _CLAUSE_START.finditer(self.before):
-            cut = m.end()
-        return self.before[cut:]
-
-    def is_earlier(self, period: PeriodMention) -> bool:
-        """Whether a period ends before the paragraph's current period begins."""
-        return bool(self.current and period.canonical and bounds(period.canonical)[1] < self.current[0])
-
-
-Match = re.Match[str] | bool | None
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One row of the table: a pattern (or a test of the context) and what it marks."""
-
-    name: str
-    marks: Role
-    side: Literal["before", "after", "token", "clause", "sentence", "context"]
-    window: int
-    examples: tuple[str, ...]
-    pattern: re.Pattern[str] | None = None
-    test: Callable[[Reading], Match] | None = None
-    counts_only: bool = False  # never decides a percentage
-
-    def fires(self, reading: Reading) -> Match:
-        """The match (or True) when this cue claims the number, else None/False."""
-        if self.counts_only and reading.percent:
-            return None
-        if self.test is not None:
-            return self.test(reading)
-        assert self.pattern is not None
-        if self.side == "before":
-            return self.pattern.search(reading.before[-self.window:])
-        if self.side == "after":
-            return self.pattern.match(reading.after[: self.window])
-        if self.side == "clause":
-            return self.pattern.search(reading.clause_before[-self.window:])
-        return self.pattern.search(reading.text)
 
 
 def _re(pattern: str, flags: int = _I) -> re.Pattern[str]:
@@ -218,27 +138,6 @@ def _earlier_when(r: Reading) -> bool:
 def _framed(r: Reading) -> bool:
     """The sentence opens 'In comparison with 2022/23,': its figures are that period's."""
     return r.frame is not None and not _TO_NOW.search(r.before)
-
-
-def attached_period(text: str, token: NumberToken, periods: tuple[PeriodMention, ...] | list[PeriodMention]
-                    ) -> PeriodMention | None:
-    """A period printed right beside a number: '84.1% in 2022/23', '2022/23 (1,461)', '2021/22, 75.8%'."""
-    for period in periods:
-        if period.canonical is None:
-            continue
-        gap_after = text[token.end:period.start]
-        gap_before = text[period.end:token.start]
-        if period.start >= token.end and re.fullmatch(
-            r"\s*%?\s*(?:\w+\s+){0,3}?(?:in|at|during|for|as\s+at|by)\s+(?:the\s+end\s+of\s+)?", gap_after, _I
-        ):
-            return period
-        if period.end <= token.start and re.fullmatch(
-            r"\s*[(,:]\s*|\s+(?:which\s+|when\s+)?(?:saw|was|had|were)\s+"
-            r"|\s*,?\s+(?:when|where)\s+(?:[\w'-]+\s+){0,4}?(?:was|were|had\s+been|stood\s+at)\s+"
-            r"(?:at\s+|around\s+|about\s+|approximately\s+|nearly\s+)?", gap_before
-        ):
-            return period
-    return None
 
 
 # --- shared vocabularies ---------------------------------------------------------------------------
@@ -536,17 +435,3 @@ def change_sign(match: Match) -> int:
     if isinstance(match, re.Match) and "word" in match.re.groupindex and match.group("word"):
         return -1 if match.group("word").lower() in NEGATIVE_CHANGE else 1
     return 1
-
-
-def example_reading(example: str) -> Reading:
-    """The Reading of the number that '[[...]]' brackets in a worked example."""
-    at = example.index("[[")
-    text = example.replace("[[", "").replace("]]", "")
-    end = example.index("]]") - 2
-    token = next(t for t in find_numbers(text) if t.start == at and t.end == end)
-    periods = tuple(find_periods(text))
-    ends = [bounds(p.canonical) for p in periods if p.canonical]
-    current = max(ends, key=lambda b: b[1]) if ends else None
-    frame_match = re.match(r"^\s*(?:in\s+)?comparison\s+(?:with|to)\s+", text, _I)
-    frame = next((p for p in periods if frame_match and p.start <= frame_match.end() + 2 and p.canonical), None)
-    return Reading(text, token, bool(PERCENT_AFTER.match(text[token.end:])), periods, current, frame)

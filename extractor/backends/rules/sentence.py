@@ -10,7 +10,8 @@ from ...numbers import DIGIT_NUMBER, NumberToken, find_numbers, parse_digits
 from ...passages import Passage
 from ...periods import PeriodMention, bounds
 from . import cues
-from .cues import PERCENT_AFTER, RATE_NEAR, TIME_AFTER, Reading, attached_period
+from .cues import RATE_NEAR, TIME_AFTER
+from .reading import CLAUSE_END, PERCENT_AFTER, Match, Reading, attached_period, frame_of
 
 _I = re.IGNORECASE
 _NUM = DIGIT_NUMBER.pattern
@@ -40,7 +41,6 @@ _RATE_BASE = re.compile(r"\bper\s+(?:\d{1,3}(?:,\d{3})+|\d+)\b|\bper\s+10k\b", _
 _PHONE = re.compile(r"(?<!\d)(?:\+44\s?(?:\(0\))?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 _WORD_NUMBER_SKIP = {"one", "a", "zero"}
-_COMPARISON_FRAME = re.compile(r"^\s*(?:in\s+)?comparison\s+(?:with|to)\s+", _I)
 _POUND_BEFORE = re.compile(r"\u00a3\s*$")
 _CLAUSE_STOP = re.compile(r"[.;]|\s(?:while|whereas|but|although|however)\s", _I)
 
@@ -139,7 +139,7 @@ def unit_of(text: str, token: NumberToken, percent: bool) -> str:
     if re.match(r"\s*per\s+(?:\d|hundred|thousand)", after, _I):
         return "other"
     rate_word = re.search(r"\brate\b(?!.*\brate\b)", before, _I)
-    if rate_word and RATE_NEAR.search(text) and not cues.CLAUSE_END.search(before[rate_word.end():]):
+    if rate_word and RATE_NEAR.search(text) and not CLAUSE_END.search(before[rate_word.end():]):
         return "rate_per_10000"
     return "count" if token.is_integer else "other"
 
@@ -188,7 +188,7 @@ def _earlier_period(reading: Reading) -> str | None:
     return reading.frame.canonical if reading.frame else None
 
 
-def _comparison(reading: Reading, role: str, match: cues.Match) -> Comparison:
+def _comparison(reading: Reading, role: str, match: Match) -> Comparison:
     token, percent = reading.token, reading.percent
     if role == "relative_change":
         return Comparison(token.start, None, change=cues.change_sign(match) * token.value, percent=True, relative=True)
@@ -202,10 +202,7 @@ def _comparison(reading: Reading, role: str, match: cues.Match) -> Comparison:
 def read_sentence(passage: Passage, periods: list[PeriodMention], current: tuple[date, date] | None) -> Sentence:
     """Classify every number of a sentence through the cue table into values and comparisons."""
     text = passage.text
-    frame = None
-    frame_match = _COMPARISON_FRAME.match(text)
-    if frame_match:
-        frame = next((p for p in periods if p.start <= frame_match.end() + 2 and p.canonical), None)
+    frame = frame_of(text, periods)
     excluded = _excluded(text, periods)
     parts, percent_counts, consumed = _fractions(text)
     values: list[Value] = []
@@ -213,7 +210,7 @@ def read_sentence(passage: Passage, periods: list[PeriodMention], current: tuple
     zeros = [NumberToken(m.start(), m.start() + len(m.group("word") or m.group("word2")), "no", 0.0, True)
              for m in _NONE_OF.finditer(text)]
     zeros = [NumberToken(z.start, z.end, text[z.start:z.end], 0.0, True) for z in zeros]
-    partner: tuple[NumberToken, str, cues.Match] | None = None
+    partner: tuple[NumberToken, str, Match] | None = None
     for token in sorted(find_numbers(text) + zeros, key=lambda t: t.start):
         if token in zeros:
             values.append(Value(token, passage, "count", 0.0))
