@@ -178,43 +178,43 @@ CUES: tuple[Cue, ...] = (
         "Performance Scorecard pdf icon PDF [[2]] MB", "Minutes PDF [[70]] KB", "the 5MB pack is [[5]]mb",
     ), pattern=_re(r"^\s*(?:kb|mb|gb|bytes|pages?|pp)\b")),
     Cue("time_of_day", "noise", "after", 12, (
-        "The meeting started at [[7.30]] pm.", "Monday, 17th December, 2018 [[6.30]] p.m.", "by [[4]] p.m. today",
+        "The meeting started at [[7.30]] pm.", "Tuesday, 4th March, 2025 [[5.45]] p.m.", "by [[4]] p.m. today",
     ), pattern=_re(r"^\s*(?:am|pm|a\.m\.?|p\.m\.?|o'?clock)(?![a-z])")),
     Cue("code", "noise", "token", 0, (
-        "Loxley House, Nottingham, NG[[2]] 3NG.", "Part 1 of Schedule [[12]]A", "S[[17]] Crime and Disorder",
-        "subject to an amendment to CS/[[11]]/97", "Sandbach, CW11 [[1]]HZ",
+        "Loxley House, Nottingham, NG[[2]] 3NG.", "Part 1 of Schedule [[12]]A", "the S[[11]] safeguarding duty",
+        "as amended under ref ED/[[14]]/203", "Sandbach, CW11 [[1]]HZ",
     ), test=_code),
     Cue("ordinal", "noise", "token", 0, (
-        "in the [[21]]st century", "ranked [[40]]th of 151 councils", "after their [[16]]th birthday",
-        "Monday, [[20]]th November",
+        "in the [[21]]st century", "ranked [[40]]th of 151 councils", "by their [[18]]th birthday",
+        "Thursday, [[9]]th October",
     ), test=_ordinal),
     Cue("rank", "noise", "before", 40, (
         "ranked 40th of [[151]] councils", "we are now placed [[3]] in the region", "a league table position of [[12]]",
     ), pattern=_re(r"(?:\b(?:ranked|ranking|position(?:\s+of)?|placed|league\s+table\s+\w+(?:\s+of)?)\s+"
                    r"(?:\w+\s+){0,2}?|\d+(?:st|nd|rd|th)\s+(?:out\s+)?of\s+)$")),
     Cue("reference", "noise", "before", 40, (
-        "as resolved in Minute [[118]]", "Indicator [[18]]: Number of In-House Foster Carers",
-        "point [[5.7]] of the report", "(pages 15 to [[20]])", "Page 1 of [[2]]", "Part [[1]] of Schedule 12A",
-        "Key Indicator [[4]] shows", "table [[2.3]] where", "see paragraphs 3.1 to [[3.4]]",
-        "in accordance with Standing Order [[29]]",
+        "as agreed at Minute [[57]]", "Indicator [[7]]: Timeliness of Health Assessments",
+        "point [[5.7]] of the report", "(see pages 31 to [[36]])", "Page 1 of [[2]]", "Part [[1]] of Schedule 12A",
+        "Key Indicator [[4]] shows", "as chart [[4.1]] shows", "see paragraphs 3.1 to [[3.4]]",
+        "under Standing Order [[12]]",
     ), counts_only=True, pattern=_re(rf"\b{_REFERENCE}{_RANGE_TAIL}")),
-    Cue("school_year", "noise", "before", 12, ("pupils in Year [[11]] who were looked after",),
+    Cue("school_year", "noise", "before", 12, ("learners in Year [[9]] in our care",),
         pattern=re.compile(r"\bYear\s*$")),
     Cue("label", "noise", "after", 12, (
-        "Indictors 25/[[26]]: Average Caseloads", "Indictors [[25]]/26: Average Caseloads", "Priority Two [[3]]: Children",
+        "Measures 14/[[15]]: Placement Moves", "Measures [[14]]/15: Placement Moves", "Priority Two [[3]]: Children",
     ), pattern=re.compile(r"^(?:\s*/\s*\d+)?\s*:\s*[A-Z]")),
     Cue("figure_talk", "noise", "before", 40, (
-        "the Chairman requested a reference to [[4]]% in the commentary be clarified",
+        "a Member asked that the reference to [[6]]% on page 3 be checked",
         "Members queried the figure of [[90]]% in the report",
     ), pattern=_re(r"\b(?:references?\s+to|mention\s+of|the\s+figure\s+of|quoted|queried|query\s+about|"
                    r"asked\s+about|asked\s+why)\s+(?:the\s+)?$")),
     Cue("topic_clause", "noise", "token", 0, (
-        "In relation to initial plans that were updated every three months for [[three]] cycles, 76% were up to date",
+        "In relation to plans reviewed over [[four]] cycles, 81% were current",
     ), counts_only=True, test=lambda r: bool(
         re.match(r"\s*(?:in\s+relation\s+to|with\s+regards?\s+to|regarding|in\s+respect\s+of|in\s+terms\s+of)\b"
                  r"[^,;]*$", r.before, _I) and re.search(r"[,;][^.]*\d", r.after))),
     Cue("item_number", "noise", "token", 0, (
-        "[[43]] Performance Reporting - Children's Scrutiny Dataset", "[[3.1]]- 15% gap discussed",
+        "[[12]] Quarterly Performance Scorecard - Children's Services", "[[3.1]]- 15% gap discussed",
         "[[108]]. Minutes of the last meeting",
     ), test=_item_number),
     Cue("named_number", "noise", "before", 40, (
@@ -233,26 +233,26 @@ CUES: tuple[Cue, ...] = (
     ), pattern=_re(r"^(?:\s*(?:/|-|\u2013|to|and)\s*\d+)?[\s-]*(?:years?|yrs?)[\s-]*olds?\b")),
     # Thresholds and timescales define an indicator ('within 10 days'); they are never values or comparisons.
     Cue("threshold", "noise", "before", 40, (
-        "plans updated within [[10]] days of the review", "placed more than [[20]] miles away",
-        "care leavers between 18-[[25]]", "once a young person reaches [[15]]", "aged [[16]] and over",
-        "13 (37%) attained [[5]] GCSEs A*-C", "plans updated every [[three]] months",
+        "visits made within [[15]] days of the referral", "placed more than [[20]] miles away",
+        "young people between 16-[[24]]", "when a child turns [[16]]", "aged [[16]] and over",
+        "9 (41%) achieved [[4]] passes at grade 4", "plans updated every [[three]] months",
     ), counts_only=True, pattern=_re(
         r"\b(?:within|under|over|after|at\s+least|atleast|more\s+than|less\s+than|fewer\s+than|up\s+to|no\s+later\s+than|"
         r"aged|age|ages|age\s+of|under\s+the\s+age\s+of|over\s+the\s+age\s+of|between|every|"
         r"(?:attain|achiev|gain|obtain)\w*|(?:person|child|they|he|she)\s+(?:reaches|reached|turns|turned))"
         r"\s*(?:\d+\s*(?:-|\u2013|to|and)\s*)?$")),
     Cue("threshold_after", "noise", "after", 24, (
-        "three or more placement moves ([[3]] or more)", "[[20]] miles from home", "[[16]]+ age category",
+        "children with [[2]] or more missing episodes", "[[20]] miles from home", "the [[18]]+ cohort",
     ), counts_only=True, pattern=_re(r"^\s*(?:or\s+(?:more|over|above|fewer|less|under|below)|\+|plus\b|miles?\b|km\b)")),
     Cue("timescale", "noise", "after", 24, (
-        "57% of assessments were completed within [[20]] days", "A maximum of [[15]] minutes will be allocated",
-        "the [[10]]- and 35- working day targets", "the 10- and [[35]]- working day targets",
+        "64% of reviews were held within [[28]] days", "Each speaker may take up to [[5]] minutes",
+        "the [[7]]- and 45- working day standards", "the 7- and [[45]]- working day standards",
     ), counts_only=True, test=lambda r: bool(
         re.match(rf"^\s*-?\s*(?:(?:and|or|to)\s+\d+\s*-?\s*)?{_TIME_UNIT}\b", r.after, _I)
         and not DURATION_MEASURE.search(r.text))),
     # Comparisons that the text marks as targets, benchmarks, earlier values and changes.
     Cue("value_beside_target", "value", "before", 60, (
-        "the figure for this indicator was just above target at [[77.6]]%",
+        "the measure ended the year slightly above target at [[68.2]]%",
         "below target at [[63]]% this quarter",
     ), pattern=_re(r"\b(?:above|below|under|over|on|off|exceeding|exceeded|meeting|met|missed|beat|beating|"
                    r"short\s+of|against)\s+(?:the\s+|our\s+|its\s+)?(?:\w+\s+)?target\s*(?:at|with|,)\s*$")),
@@ -260,13 +260,13 @@ CUES: tuple[Cue, ...] = (
     Cue("forecast", "noise", "clause", 80, (
         "numbers are expected to reach [[80]]", "the service aims to recruit [[20]] more carers",
         "this would rise to [[60]]", "to be achieved within 300 days over the next [[3]] years",
-        "it could not be a stretch target if the upper limit was [[95]]%",
+        "it would only be achievable if staffing was [[90]]% of establishment",
     ), pattern=_re(
         r"\b(?:expected|anticipated|forecast(?:ed)?|projected|predicted|planned|planning|likely\s+to|aims?\s+to|"
         r"aiming\s+to|will|would|could|should|shall|needs?\s+to|need(?:ed)?\s+to|due\s+to\s+(?:join|start|open|retire|"
         r"leave|be|complete|begin|close)|intends?\s+to|hopes?\s+to|set\s+to|next|if|unless)\b")),
     Cue("forecast_after", "noise", "after", 70, (
-        "with a cohort of [[ten]] international social workers due to join in March",
+        "with [[six]] newly qualified social workers due to start in April",
         "[[80]] children are expected to leave care", "the concern that [[10]]/15% due to retire in 5 years",
     ), pattern=_re(r"^\s*(?:[\w'%/-]+\s+){0,4}?(?:(?:is|are)\s+)?(?:due\s+to\s+(?:join|start|open|retire|leave|be|complete|"
                    r"begin|close)|expected\s+to|anticipated\s+to|forecast\s+to|planned\s+to|to\s+be\s+(?:recruited|appointed))\b")),
@@ -276,20 +276,20 @@ CUES: tuple[Cue, ...] = (
         "The budget is \u00a356.3 million, an increase of \u00a32.1m ([[3.9]]%) on last year",
     ), test=lambda r: _about_money(r)),
     Cue("relative_change", "relative_change", "after", 30, (
-        "a [[9.5]]% increase in the number of children in need", "a [[16.5]]% increase (from 2,553 to 2,973 visits)",
+        "a [[7.2]]% increase in the number of referrals", "a [[12.8]]% rise (from 1,210 to 1,365 assessments)",
     ), pattern=_re(r"^\s*%\s*(?P<word>increase|decrease|rise|fall|reduction|drop|improvement|decline)\b")),
     Cue("change_in_brackets", "relative_change", "before", 40, (
         "there was a small fall ([[2.3]]%) in the number", "an increase ([[12]]%) on last year",
     ), pattern=_re(r"\b(?P<word>increase|decrease|rise|fall|reduction|drop|dip|decline|improvement)\s*\(\s*$")),
     Cue("change_before", "change", "before", 40, (
-        "78 children entered, which was a reduction of [[13]]", "fostering numbers had reduced by [[2]]",
-        "a drop of [[10]] percentage points", "an increase of [[5]] individuals",
+        "78 children entered, which was a reduction of [[13]]", "the number of adopters had fallen by [[3]]",
+        "a fall of [[6]] percentage points", "a rise of [[9]] children",
     ), pattern=_re(r"\b(?:(?:a|an)\s+(?:\w+\s+)?)?(?P<word>reduction|decrease|increase|rise|fall|drop|decline|dip|"
-                   r"improvement|reduced|increased|decreased|rose|fell|dropped|declined|improved|up|down)\s+"
-                   r"(?:of|by)\s*$")),
+                   r"improvement|reduced|increased|decreased|rose|risen|fell|fallen|dropped|declined|improved|grown|grew|dipped|"
+                   r"jumped|up|down)\s+(?:of|by)\s*$")),
     Cue("change_after", "change", "after", 60, (
-        "This was [[1.5]]% higher than last year.", "There were 108 families, [[12]] lower than this time last year",
-        "[[3.9]]% better than the last quarter",
+        "This was [[2.4]]% lower than last year.", "There were 108 families, [[12]] lower than this time last year",
+        "[[1.8]]% better than the previous quarter",
     ), pattern=_re(r"^\s*(?:%|percentage\s+points?|pp|points?)?\s*(?:\w+\s+)?(?P<word>higher|lower|more|fewer|less|"
                    r"better|worse|up|down|above|below|increase|decrease|rise|fall|reduction)\b"
                    r"(?:\s+(?:than|on|compared|from|against|when))")),
@@ -297,17 +297,18 @@ CUES: tuple[Cue, ...] = (
         "There were [[31]] more children in care than in March", "[[four]] fewer adoption orders were granted",
     ), pattern=_re(rf"^\s*(?P<word>more|fewer|less)\s+(?:[\w'-]+\s+){{0,2}}?{SERVICE_NOUN}\b")),
     Cue("target_before", "target", "before", 45, (
-        "The aim was to be at [[70]]%.", "against a target of [[95]]%", "within the target range of [[18]]-22%",
+        "The ambition is to reach [[75]]%.", "against a target of [[95]]%", "within the target range of [[18]]-22%",
         "the average wait was 24 weeks; the national target is [[20]] weeks",
     ), pattern=_re(r"\b(?:target|targets|aim|ambition|goal|threshold|standard|expectation)"
-                   r"(?:\s+(?:set|was|is|of|being|at|to\s+be|to\s+be\s+at|for|which\s+is|level|figure|rate|range|"
+                   r"(?:\s+(?:set|was|is|of|being|at|to\s+be|to\s+be\s+at|to\s+reach|to\s+achieve|to\s+hit|for|which\s+is|"
+                   r"level|figure|rate|range|"
                    r"band|has\s+been|had\s+been|remains|this\s+year))*\s*(?::|\(|\s)\s*$")),
     Cue("target_after", "target", "after", 40, (
-        "and does not meet our [[90]]% target", "against the [[85]]% local target",
+        "which remains under our [[95]]% target", "against the [[80]]% local target",
     ), pattern=_re(r"^\s*%?\s*\)?\s*(?:internal\s+|local\s+|national\s+|annual\s+|agreed\s+|stretch\s+)?target\b")),
     Cue("national_before", "national", "before", 45, (
         "compared with a national average of [[70]]", "the England average was [[71]] per 10,000",
-        "below the national average ([[465]])",
+        "above the national average ([[312]])",
     ), pattern=_re(r"\b(?:national(?:ly)?|england|english)\b(?:\s+(?:average|figure|rate|level|benchmark|"
                    r"performance|comparator|data))?(?:\s+(?:of|is|was|at|which\s+is|stood\s+at))?\s*[:(]?\s*$")),
     Cue("national_after", "national", "after", 30, (
@@ -321,7 +322,7 @@ CUES: tuple[Cue, ...] = (
         "compared with [[64]]% for our statistical neighbours",
     ), pattern=_re(_percent_wrapped(r"(?:for\s+|among\s+|amongst\s+)?(?:our\s+)?statistical\s+neighbou?rs?"))),
     Cue("regional_before", "regional", "before", 60, (
-        "above the London ([[51]]) and national average", "the regional average of [[66]]%",
+        "below the London ([[44]]) and national averages", "the regional average of [[66]]%",
     ), pattern=_re(r"\b(?:regional(?:ly)?|region|north\s+east|north\s+west|yorkshire\s+and\s+(?:the\s+)?humber|"
                    r"east\s+midlands|west\s+midlands|east\s+of\s+england|south\s+east|south\s+west|london)\b"
                    r"(?:\s+(?:average|figure|rate|level))?(?:\s+(?:of|is|was|at))?\s*[:(]?\s*$")),
@@ -346,10 +347,10 @@ CUES: tuple[Cue, ...] = (
     Cue("from_to", "earlier", "context", 0, (
         "Missing episodes increased to 212 from [[180]] in the previous quarter",
         "rose from [[210]] in March 2019 to 245 in January 2020", "improved from [[11]]% to 16%",
-        "children in care which had reduced from [[449]] to 442",
+        "the cohort, which had grown from [[318]] to 331",
     ), test=_from_to),
     Cue("compared_with", "earlier", "context", 0, (
-        "131 occasions compared with [[132]] in the previous year", "48, compared to [[10]] in October 2021",
+        "86 approvals compared with [[79]] the year before", "27, compared to [[35]] in June 2022",
     ), test=_compared),
     Cue("earlier_near", "earlier", "before", 30, (
         "rising to 84%, previously [[80]]%", "higher than [[12]]", "last year's figure of [[73]]%",
@@ -359,7 +360,7 @@ CUES: tuple[Cue, ...] = (
         "In 2023/24 84% were seen (2022/23, [[80.1]]%)",
     ), test=_earlier_parenthesis),
     Cue("earlier_when", "earlier", "context", 0, (
-        "In 2018/19 it was at 94%, a rise since 2016 when this rate was around [[47]]%",
+        "In 2021/22 it stood at 88%, up since 2018 when this figure was about [[61]]%",
     ), test=_earlier_when),
     Cue("comparison_frame", "earlier", "context", 0, (
         "In comparison with 2022/23, [[84]]% of plans were up to date",
@@ -367,9 +368,9 @@ CUES: tuple[Cue, ...] = (
     # Noise the meaning of the clause gives away.
     Cue("report_count", "noise", "after", 80, (
         "nine of the [[twelve]] indicators were on track", "[[five]] (42%) of the measures are rated green",
-        "five ([[42]]%) of the measures are rated green", "There were [[two]] 'Red' marked performance indicators",
-        "a total of [[4]] out of 17 targets were off target", "and [[11]] 'On Target'",
-        "The update report was in [[three]] parts", "[[four]] indicator groups", "The service runs [[3]] children's homes",
+        "five ([[42]]%) of the measures are rated green", "Only [[three]] 'Amber' rated measures remained",
+        "in all [[6]] of the 20 targets were missed", "with [[14]] 'On Target'",
+        "The report is set out in [[four]] sections", "[[four]] indicator groups", "The service runs [[3]] children's homes",
     ), test=_report_count),
     Cue("votes_and_meetings", "noise", "before", 40, (
         "Councillor Smith was elected, having received 7 votes to [[4]]", "The Fostering Panel met on [[12]] occasions",
@@ -404,7 +405,7 @@ CUES: tuple[Cue, ...] = (
     ), counts_only=True, pattern=_re(r"\bpopulation\s+(?:of|is|was|stands|stood|totals?|numbers?)\b|"
                                      r"\b(?:residents|inhabitants)\b")),
     Cue("offer", "noise", "sentence", 0, (
-        "free gym memberships for [[50]] boys", "capacity for [[12]] children in the new home",
+        "free swimming passes for [[40]] children", "capacity for [[12]] children in the new home",
     ), counts_only=True, pattern=_re(r"\b(?:free|offered\s+to|memberships?|places?\s+for|funding\s+for|capacity)\b")),
     Cue("money", "noise", "before", 3, (
         "an overspend of \u00a3[[1.2]]m was reported", "a weekly allowance of \u00a3[[285]] per child",
