@@ -185,6 +185,21 @@ class ModelComparison(Comparison):
     model_config = ConfigDict(extra="ignore")
 
 
+def model_record_problem(record: KPIRecord) -> str | None:
+    """What records.md forbids in a model's record beyond the field types, as a message the model can act on."""
+    if record.value is None and record.trend is None and record.target_met is None:
+        return ("a status-only record (value null) must say how the indicator moved (trend) or stands against "
+                "its target (target_met); give one, or leave the record out")
+    words = re.findall(r"[A-Za-z]{2,}", record.evidence)
+    if not words:
+        return (f"evidence {record.evidence!r} is only a number; quote the sentence or bullet that states the "
+                "value, with the words that say what it measures")
+    if len(normalise(record.evidence)) < len(normalise(record.indicator)):
+        return (f"evidence {record.evidence[:80]!r} is shorter than the indicator it names; quote the whole "
+                "sentence or bullet from the passages")
+    return None
+
+
 class ModelRecord(KPIRecord):
     """A record as a model returns it: records.md's fields, validated and grounded against the passages.
 
@@ -196,8 +211,19 @@ class ModelRecord(KPIRecord):
 
     comparisons: list[ModelComparison] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _as_strict_as_records_md(self) -> ModelRecord:
+        problem = model_record_problem(self)
+        if problem:
+            raise ValueError(problem)
+        return self
+
 
 class ChunkRecords(BaseModel):
-    """Every KPI record stated in the passages (records.md); an empty list when there is none."""
+    """Every KPI record stated in the passages (records.md). 'records' is required: an explicit empty
+    list says none was found; an answer without it, or with other top-level keys, did not follow
+    the schema."""
 
-    records: list[ModelRecord] = Field(default_factory=list)
+    model_config = ConfigDict(extra="forbid")
+
+    records: list[ModelRecord] = Field(description="Every KPI record in the passages; [] when there is none.")

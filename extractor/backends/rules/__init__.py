@@ -240,7 +240,9 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
             named_values.append(_value_raw(value, sentence))
         raw += named_values
         raw += _other_statuses(sentences, named_values, _block_period(sentence_periods, report))
-    return _one_per_measure([_to_record(text, r) for r in raw if not _cut_off(text, r)])
+    # records.md: a status-only record says how the indicator moved or stands against its target.
+    said = [r for r in raw if r["value"] is not None or r["trend"] is not None or r["target_met"] is not None]
+    return _one_per_measure([_to_record(text, r) for r in said if not _cut_off(text, r)])
 
 
 def _cut_off(text: str, raw: dict) -> bool:
