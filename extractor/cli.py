@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import __version__
 from .backends import NAMES, default_backend
 from .backends.llm import BACKEND as LLM
-from .backends.llm import MODES, LLMSettings
+from .backends.llm import MODE_CHOICES, LLMSettings
 from .documents import discover, load_document
 from .errors import ExtractorError
 from .evaluate import evaluate as score
@@ -49,8 +49,9 @@ _LLM_OPTIONS = [
                  help="Model name (env KPI_MODEL or OPENAI_MODEL). Default gpt-4o-mini."),
     click.option("--base-url", envvar="OPENAI_BASE_URL",
                  help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (env OPENAI_BASE_URL)."),
-    click.option("--mode", type=click.Choice(list(MODES)), default="tools", show_default=True,
-                 help="How the answer is structured: tool calls, or JSON modes for servers without tools."),
+    click.option("--mode", type=click.Choice(list(MODE_CHOICES)), default="auto", show_default=True,
+                 help="How the answer is structured: tool calls, a JSON schema, or JSON in the prompt; 'auto' "
+                 "asks the server once per run and takes the first of tools, json_schema, json it accepts."),
     click.option("--prompt", help="Prompt name in prompts/ (newest version) or a path to a prompt .toml."),
     click.option("--max-reasks", type=click.IntRange(0), default=2, show_default=True,
                  help="Times a record failing validation is sent back with the error."),
@@ -64,8 +65,13 @@ _LLM_OPTIONS = [
     click.option("--tpm", type=click.IntRange(1), help="Most (estimated) tokens per minute."),
     click.option("--chunk-tokens", type=click.IntRange(100), default=3000, show_default=True,
                  help="Estimated prompt tokens of passages per request (4 characters a token)."),
-    click.option("--max-tokens", type=click.IntRange(1), default=4096, show_default=True,
-                 help="Most completion tokens per request."),
+    click.option("--max-tokens", type=click.IntRange(1), default=2048, show_default=True,
+                 help="Most completion tokens per request; an answer cut off here is asked again in halves, "
+                 "at most twice."),
+    click.option("--context-tokens", type=click.IntRange(256), default=8192, show_default=True,
+                 help="The model's context length: prompt, schema, passages, a re-ask and the answer always fit."),
+    click.option("--max-calls-per-document", type=click.IntRange(1), default=40, show_default=True,
+                 help="Model calls one document may make before it fails (a model that never stops)."),
     click.option("--no-cache", is_flag=True, help="Ask the model even when an identical request is cached."),
     click.option("--price-in", type=float, envvar="KPI_PRICE_IN",
                  help="Price per million prompt tokens, for a cost estimate (env KPI_PRICE_IN)."),
@@ -73,7 +79,8 @@ _LLM_OPTIONS = [
                  help="Price per million completion tokens (env KPI_PRICE_OUT)."),
 ]
 _LLM_NAMES = ("model", "base_url", "mode", "prompt", "max_reasks", "retries", "timeout", "concurrency", "rpm",
-              "tpm", "chunk_tokens", "max_tokens", "no_cache", "price_in", "price_out")
+              "tpm", "chunk_tokens", "max_tokens", "context_tokens", "max_calls_per_document", "no_cache", "price_in",
+              "price_out")
 
 
 def _llm_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -136,7 +143,7 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
     Examples:
       kpi-extract run eval/corpus --db kpis.db
       OPENAI_API_KEY=... kpi-extract run minutes/ --backend openai --model gpt-4o-mini
-      kpi-extract run minutes/ --backend openai --base-url http://127.0.0.1:11434/v1 --model llama3.1 --mode json
+      kpi-extract run minutes/ --backend openai --base-url http://127.0.0.1:11434/v1 --model llama3.1
     """
     backend = backend or default_backend()
     settings = _llm_settings(backend, options)

@@ -28,6 +28,7 @@ class DocumentOutcome:
     records: int = 0
     dropped: int = 0
     error: str | None = None
+    offered: int | None = None  # records a model offered (None for the rules backend)
 
 
 @dataclass
@@ -41,6 +42,7 @@ class RunSummary:
     model: str | None = None
     prompt: str | None = None
     cost: float | None = None
+    mode: str | None = None  # the structured-output mode a model run used, and how it was chosen
 
     @property
     def failed(self) -> int:
@@ -49,8 +51,13 @@ class RunSummary:
 
     @property
     def dropped(self) -> int:
-        """Records a model gave that failed validation after its re-asks, and were never stored."""
+        """Records a model offered that were never stored: invalid, ungrounded, or abandoned by a re-ask."""
         return sum(o.dropped for o in self.outcomes)
+
+    @property
+    def offered(self) -> int:
+        """Records a model offered for the documents it extracted."""
+        return sum(o.offered or 0 for o in self.outcomes)
 
     def count(self, status: str) -> int:
         """How many documents ended with a status."""
@@ -126,11 +133,13 @@ def run_batch(
                                finished=finished))
     if llm:
         summary.cost = summary.usage.cost(llm.settings.price_in, llm.settings.price_out)
+        summary.mode = llm.mode_note or None
     store.finish_run(
         summary.run_id, documents=len(files), extracted=summary.count("extracted"),
         skipped=summary.count("skipped"), failed=summary.failed,
         records=sum(o.records for o in summary.outcomes if o.status == "extracted"),
-        dropped=summary.dropped, prompt_tokens=summary.usage.prompt_tokens,
+        dropped=summary.dropped, offered=summary.offered if llm else None, mode=summary.mode,
+        prompt_tokens=summary.usage.prompt_tokens,
         completion_tokens=summary.usage.completion_tokens, calls=len(summary.usage.calls),
         cache_hits=summary.usage.cache_hits, cost=summary.cost,
     )
@@ -188,7 +197,7 @@ async def _process(path: Path, extract: Callable[[Document], Awaitable[Extractio
         extraction.raise_for_error()  # an incomplete document is not stored; the next run retries it
         stage = "store"
         count = store.save_result(document, extraction.result, run_id=summary.run_id, **stamp)
-        return DocumentOutcome(document.name, "extracted", count, extraction.dropped)
+        return DocumentOutcome(document.name, "extracted", count, extraction.dropped, offered=extraction.offered)
     except Exception as exc:  # one broken document must not end the batch
         message = str(exc) if isinstance(exc, ExtractorError) else f"{type(exc).__name__}: {exc}"
         store.record_failure(summary.run_id, str(path), stage, message)

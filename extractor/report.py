@@ -47,11 +47,17 @@ def run_table(summary: RunSummary) -> Table:
 
 
 def usage_line(summary: RunSummary) -> str:
-    """One line of what a model run cost: calls, cache hits, tokens, dropped records, estimated cost."""
+    """What a model run did and cost: mode, calls (refused ones too), cache hits, tokens, records offered,
+    kept and dropped, estimated cost."""
     usage = summary.usage
-    line = (f"model {summary.model}, prompt {summary.prompt}: {len(usage.calls)} model calls, "
+    refused = sum(1 for c in usage.calls if (c.finish_reason or "").startswith("http "))
+    stored = sum(o.records for o in summary.outcomes if o.status == "extracted")
+    line = (f"model {summary.model}, prompt {summary.prompt}, mode {summary.mode or 'not decided'}: "
+            f"{len(usage.calls)} model calls ({refused} refused by the server), "
             f"{usage.cache_hits} cached answers, {usage.prompt_tokens:,} prompt + "
-            f"{usage.completion_tokens:,} completion tokens, {summary.dropped} records dropped as ungrounded")
+            f"{usage.completion_tokens:,} completion tokens; records offered {summary.offered}, "
+            f"kept {summary.offered - summary.dropped}, dropped {summary.dropped} (invalid, ungrounded or "
+            f"abandoned); stored {stored} once repeats were merged")
     if summary.cost is not None:
         line += f", estimated cost {summary.cost:.4f}"
     return line

@@ -80,9 +80,19 @@ def _m002_model_calls(db: sqlite_utils.Database) -> None:
     runs.add_column("cost", float)
 
 
+def _m003_offered_and_mode(db: sqlite_utils.Database) -> None:
+    # Honest accounting: the records a model offered (kept + dropped) and the mode a run used; and the
+    # structured-output mode --mode auto found a server to accept, so a later run need not ask again.
+    db["runs"].add_column("offered", int)
+    db["runs"].add_column("mode", str)
+    db["server_modes"].create({"endpoint": str, "model": str, "mode": str, "note": str, "decided_at": str},
+                              pk=("endpoint", "model"))
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_model_calls", _m002_model_calls),
+    ("m003_offered_and_mode", _m003_offered_and_mode),
 ]
 
 
@@ -198,6 +208,17 @@ class Store:
                 "prompt_hash": prompt_hash, "response": json.dumps(response, ensure_ascii=False),
                 "prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "created_at": now(),
             }, pk="key")
+
+    def server_mode(self, endpoint: str, model: str) -> str | None:
+        """The mode --mode auto decided for this endpoint and model on an earlier run, or None."""
+        rows = list(self.db["server_modes"].rows_where("endpoint = ? and model = ?", [endpoint, model]))
+        return rows[0]["mode"] if rows else None
+
+    def save_server_mode(self, endpoint: str, model: str, mode: str, note: str) -> None:
+        """Remember the mode a server accepted (replacing an older decision)."""
+        with self.db.conn:
+            self.db["server_modes"].upsert({"endpoint": endpoint, "model": model, "mode": mode, "note": note,
+                                            "decided_at": now()}, pk=("endpoint", "model"))
 
     def log_calls(self, run_id: str, document_id: str, calls: list[dict[str, Any]], *, model: str) -> None:
         """Record each HTTP call a document's extraction made, with its token counts."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import email.utils
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,12 +23,13 @@ _RETRYABLE_STATUS = {408, 409, 429}
 
 @dataclass
 class Call:
-    """One HTTP round trip that reached the model: its id, finish reason and token counts."""
+    """One HTTP request that reached the server (answered or refused): its id, finish reason, tokens, chunk."""
 
     response_id: str | None
-    finish_reason: str | None
+    finish_reason: str | None  # 'stop', 'length', ... or 'http 500' for a refused request
     prompt_tokens: int
     completion_tokens: int
+    chunk: int | None = None
 
 
 @dataclass
@@ -53,39 +55,89 @@ class Usage:
         return (self.prompt_tokens * (price_in or 0) + self.completion_tokens * (price_out or 0)) / 1e6
 
 
-_current_usage: contextvars.ContextVar[Usage | None] = contextvars.ContextVar("kpi_usage", default=None)
+@dataclass
+class Tally:
+    """What the calls made for one chunk are counted into: the usage, the chunk, and every raw answer."""
+
+    usage: Usage
+    chunk: int | None = None
+    completions: list[Any] = field(default_factory=list)
 
 
-def counting(usage: Usage) -> contextvars.Token[Usage | None]:
-    """Make the calls made from here (this task) count into usage; reset with the returned token."""
-    return _current_usage.set(usage)
+_current: contextvars.ContextVar[Tally | None] = contextvars.ContextVar("kpi_tally", default=None)
 
 
-def stop_counting(token: contextvars.Token[Usage | None]) -> None:
+def counting(usage: Usage, *, chunk: int | None = None) -> tuple[Tally, contextvars.Token[Tally | None]]:
+    """Make the calls made from here (this task) count into usage, for a chunk; reset with the token."""
+    tally = Tally(usage, chunk)
+    return tally, _current.set(tally)
+
+
+def stop_counting(token: contextvars.Token[Tally | None]) -> None:
     """Undo counting()."""
-    _current_usage.reset(token)
+    _current.reset(token)
 
 
 def on_completion(response: Any) -> None:
-    """instructor 'completion:response' hook: every raw attempt, re-asks included, counts its tokens."""
-    usage = _current_usage.get()
-    if usage is None:
+    """instructor 'completion:response' hook: every raw attempt, re-asks included, counts its tokens
+    and is kept, so an answer abandoned by a later attempt is still seen."""
+    tally = _current.get()
+    if tally is None:
         return
     tokens = getattr(response, "usage", None)
     prompt = int(getattr(tokens, "prompt_tokens", 0) or 0)
     completion = int(getattr(tokens, "completion_tokens", 0) or 0)
     choices = getattr(response, "choices", None) or [None]
-    usage.prompt_tokens += prompt
-    usage.completion_tokens += completion
-    usage.calls.append(Call(getattr(response, "id", None), getattr(choices[0], "finish_reason", None),
-                            prompt, completion))
+    tally.usage.prompt_tokens += prompt
+    tally.usage.completion_tokens += completion
+    tally.usage.calls.append(Call(getattr(response, "id", None), getattr(choices[0], "finish_reason", None),
+                                  prompt, completion, tally.chunk))
+    tally.completions.append(response)
+
+
+def _count_refused(exc: openai.APIStatusError) -> None:
+    """A request the server answered with an error status reached it: it is a call too."""
+    tally = _current.get()
+    if tally is not None:
+        tally.usage.calls.append(Call(None, f"http {exc.status_code}", 0, 0, tally.chunk))
+
+
+# A server error whose body says the request itself is wrong (an unsupported response_format, no
+# tool calling): asking again cannot help.
+_INVALID_REQUEST = re.compile(
+    r"response_format|json_schema|json_object|tool_choice|\btools?\b|not\s+supported|unsupported|invalid|"
+    r"must\s+be\s+(?:one\s+of|either)|unrecognized|unknown\s+(?:field|parameter)", re.IGNORECASE)
+
+
+def refusal(exc: BaseException) -> str | None:
+    """Why the server refused the request's shape (400, 404, 422, or a 500 that says the request is
+    invalid), in its own words; None for any other error."""
+    if not isinstance(exc, openai.APIStatusError):
+        return None
+    message = _error_message(exc)
+    if exc.status_code in (400, 404, 422) or (exc.status_code >= 500 and _INVALID_REQUEST.search(message)):
+        return f"HTTP {exc.status_code}: {message[:300]}"
+    return None
+
+
+def _error_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict):
+            return str(error.get("message") or error)
+        return str(error)
+    return str(body or exc.message or "")
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Errors worth another try: rate limits, server errors, timeouts and dropped connections."""
+    """Errors worth another try: rate limits, server errors, timeouts and dropped connections; never a
+    request the server refused as invalid."""
     if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
         return True
     if isinstance(exc, openai.APIStatusError):
+        if refusal(exc):
+            return False
         return exc.status_code in _RETRYABLE_STATUS or exc.status_code >= 500
     return False
 
@@ -172,7 +224,11 @@ def retrying_create(create: Callable[..., Awaitable[Any]], policy: RetryPolicy,
             with attempt:
                 if limiter:
                     await limiter.acquire(estimate)
-                return await create(*args, **kwargs)
+                try:
+                    return await create(*args, **kwargs)
+                except openai.APIStatusError as exc:
+                    _count_refused(exc)
+                    raise
         raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
 
     return create_with_retries

@@ -23,7 +23,7 @@ from extractor.backends.rules import extract_records
 from extractor.documents import document_from_text
 from extractor.schema import DocumentMeta
 
-FAULTS = ("429", "500", "malformed", "length", "invent")
+FAULTS = ("ok", "429", "500", "malformed", "length", "invent")  # 'ok': answer this request normally
 INVENTED = {
     "indicator": "Children adopted", "value": 999, "unit": "count", "period": None, "numerator": None,
     "denominator": None, "comparisons": [], "target_met": None, "trend": None, "suspect": False,

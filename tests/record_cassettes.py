@@ -30,7 +30,7 @@ from extractor.store import Store  # noqa: E402
 def record(name: str, *, base_url: str, api_key: str, model: str | None) -> None:
     """Record one scenario's HTTP exchanges into cassettes/<name>.yaml, replacing it."""
     scenario = SCENARIOS[name]
-    settings = LLMSettings(base_url=base_url, api_key=api_key, cache=False, **scenario.settings)
+    settings = LLMSettings(base_url=base_url, api_key=api_key, cache=False, mode="tools", **scenario.settings)
     if model:
         settings.model = model
     with tempfile.TemporaryDirectory() as tmp, recorder("all").use_cassette(f"{name}.yaml"):

@@ -33,7 +33,9 @@ class Sleeps:
 
 
 def _backend(name: str, sleeps: Sleeps, store: Store | None = None, **overrides) -> LLMBackend:
-    settings = LLMSettings(base_url=BASE_URL, api_key="test-key", **{**SCENARIOS[name].settings, **overrides})
+    # The cassettes were recorded in tools mode; 'auto' would first probe the server, which no cassette holds.
+    options = {"mode": "tools", **SCENARIOS[name].settings, **overrides}
+    settings = LLMSettings(base_url=BASE_URL, api_key="test-key", **options)
     return LLMBackend(settings, store=store, sleep=sleeps)
 
 
@@ -113,7 +115,7 @@ def test_500s_until_retries_run_out_is_a_recorded_failure_and_the_batch_goes_on(
     sleeps = Sleeps()
     store = Store(tmp_path / "k.db")
     scenario = SCENARIOS[name]
-    settings = LLMSettings(base_url=BASE_URL, api_key="test-key", **scenario.settings)
+    settings = LLMSettings(base_url=BASE_URL, api_key="test-key", mode="tools", **scenario.settings)
     with recorder().use_cassette(f"{name}.yaml") as cassette:
         summary = run_batch(scenario.paths, store=store, backend=LLMBackend(settings, store=store, sleep=sleeps))
     assert cassette.all_played
@@ -124,7 +126,11 @@ def test_500s_until_retries_run_out_is_a_recorded_failure_and_the_batch_goes_on(
     assert len(failure) == 1 and "InternalServerError" in failure[0]["error"] and "after 3 tries" in failure[0]["error"]
     assert store.db["records"].count == summary.outcomes[1].records > 0
     run = store.run(summary.run_id)
-    assert (run["failed"], run["extracted"], run["calls"]) == (1, 1, 1)
+    # Every request that reached the server is a call, the three refused with a 500 included, each with its chunk.
+    assert (run["failed"], run["extracted"], run["calls"]) == (1, 1, 4)
+    calls = list(store.db["calls"].rows)
+    assert sorted(c["finish_reason"] for c in calls) == ["http 500", "http 500", "http 500", "tool_calls"]
+    assert all(c["chunk"] == 0 for c in calls)
 
 
 def test_malformed_json_is_reasked_then_parsed():

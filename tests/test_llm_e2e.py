@@ -34,7 +34,7 @@ def _stored_records_are_grounded(store: Store) -> int:
 
 def test_kpi_extract_run_against_a_local_server_stores_only_grounded_records(tmp_path, corpus):
     db = tmp_path / "x.db"
-    with StubServer(faults=["invent"]) as stub:
+    with StubServer(faults=["ok", "invent"]) as stub:  # the first request is --mode auto's probe
         env = {**os.environ, "OPENAI_BASE_URL": stub.base_url}
         done = subprocess.run([sys.executable, "-m", "extractor", "run", str(corpus), "--backend", "openai",
                                "--db", str(db)], env=env, capture_output=True, text=True, timeout=120)
@@ -46,7 +46,9 @@ def test_kpi_extract_run_against_a_local_server_stores_only_grounded_records(tmp
         store = Store(db)
         assert _stored_records_are_grounded(store) > 50
         run = list(store.db["runs"].rows)[0]
-        assert run["calls"] == first and run["dropped"] == 0 and run["prompt_tokens"] > 0
+        # The invented record was offered, failed validation and vanished after the re-ask: it counts as dropped.
+        assert run["calls"] == first and run["dropped"] == 1 and run["prompt_tokens"] > 0
+        assert run["offered"] >= run["records"] + run["dropped"] and run["mode"].startswith("tools (auto")
         assert store.db["calls"].count == first
 
         runner = CliRunner()
@@ -66,7 +68,8 @@ def test_kpi_extract_run_against_a_local_server_stores_only_grounded_records(tmp
 
         fresh = runner.invoke(cli, ["run", str(corpus), "--backend", "openai", "--db", str(db), "--force",
                                     "--no-cache"], env=env)
-        assert fresh.exit_code == 0 and len(stub.requests) == 2 * first - 1  # no invented record this time
+        # Asked again: no probe (the mode decided on the first run is remembered) and no invented record to re-ask.
+        assert fresh.exit_code == 0 and len(stub.requests) == first + (first - 2)
 
 
 @pytest.mark.parametrize("mode", ["json", "json_schema"])

@@ -15,6 +15,7 @@ from extractor.transport import (
     counting,
     is_transient,
     on_completion,
+    refusal,
     retry_after,
     retrying_create,
     stop_counting,
@@ -82,13 +83,14 @@ def test_the_usage_hook_counts_every_attempt_into_the_current_task_only():
     response = SimpleNamespace(id="c1", usage=SimpleNamespace(prompt_tokens=100, completion_tokens=20),
                                choices=[SimpleNamespace(finish_reason="length")])
     on_completion(response)  # nothing is counting: ignored
-    token = counting(usage)
+    tally, token = counting(usage, chunk=3)
     on_completion(response)
     on_completion(response)
     stop_counting(token)
     on_completion(response)
     assert (usage.prompt_tokens, usage.completion_tokens, len(usage.calls)) == (200, 40, 2)
-    assert usage.calls[0].finish_reason == "length"
+    assert usage.calls[0].finish_reason == "length" and usage.calls[0].chunk == 3
+    assert tally.completions == [response, response]  # every attempt's raw answer is kept for accounting
     assert usage.cost(0.15, 0.60) == pytest.approx((200 * 0.15 + 40 * 0.60) / 1e6)
     assert usage.cost(None, None) is None
 
@@ -123,3 +125,43 @@ def test_the_rate_limiter_lets_a_burst_within_its_limits_through():
             await asyncio.wait_for(limiter.acquire(200), timeout=1)
 
     asyncio.run(burst())
+
+
+def _refusal_error(status: int, message: str) -> openai.APIStatusError:
+    response = httpx.Response(status, request=REQUEST, json={"error": {"message": message}})
+    return openai.APIStatusError(message, response=response, body={"error": {"message": message}})
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "refused"),
+    [
+        (500, "response_format type must be one of text, json_object", True),
+        (400, "tools are not supported by this model", True),
+        (422, "unprocessable", True),
+        (500, "CUDA out of memory", False),
+        (503, "overloaded", False),
+        (429, "rate limited", False),
+    ],
+)
+def test_a_refused_request_shape_is_never_retried(status, message, refused):
+    error = _refusal_error(status, message)
+    assert (refusal(error) is not None) is refused
+    assert is_transient(error) is (not refused and status >= 429)
+
+
+def test_a_refused_request_still_counts_as_a_call():
+    usage = Usage()
+    calls = 0
+
+    async def create(**_: object) -> object:
+        nonlocal calls
+        calls += 1
+        raise _refusal_error(500, "response_format type must be one of text, json_object")
+
+    tally, token = counting(usage, chunk=1)
+    try:
+        with pytest.raises(openai.APIStatusError):
+            _run(create, RetryPolicy(attempts=5))
+    finally:
+        stop_counting(token)
+    assert calls == 1 and [(c.finish_reason, c.chunk) for c in usage.calls] == [("http 500", 1)]

@@ -7,7 +7,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.processing.response import handle_response_model
 from pydantic import ValidationError
 
-from ..chunking import DEFAULT_CHUNK_TOKENS, Chunk, chunk_document
+from ..chunking import Chunk, chunk_document, estimate_tokens
 from ..documents import Document
 from ..errors import ConfigError, ExtractionFailed, fix_hint
 from ..grounding import merge, place
@@ -25,7 +25,18 @@ from ..meta import detect_meta
 from ..prompts import Prompt, load_prompt
 from ..schema import ChunkRecords, DocumentResult, ModelRecord
 from ..textnorm import NormalisedText
-from ..transport import RateLimiter, RetryPolicy, Usage, counting, on_completion, retrying_create, stop_counting
+from ..transport import (
+    RateLimiter,
+    RetryPolicy,
+    Tally,
+    Usage,
+    counting,
+    on_completion,
+    refusal,
+    retrying_create,
+    stop_counting,
+)
+from .answers import ChunkAnswer, answer_text, read_attempts, used_tools
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -33,7 +44,11 @@ if TYPE_CHECKING:
 BACKEND = "openai"
 DEFAULT_MODEL = "gpt-4o-mini"
 MODES = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA, "json": instructor.Mode.JSON}
-_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
+MODE_CHOICES = ("auto", *MODES)
+MAX_SPLITS = 2  # an answer cut off at --max-tokens is asked again in halves, then quarters, then fails
+_REASK_ROOM = 400  # tokens a re-ask's error message may add to the conversation
+_SAFETY = 0.85  # the 4-characters-a-token estimate is an average; keep a margin below the context
+_PROBE_TEXT = "Minutes: The Panel noted the report. No figures were discussed."
 # instructor logs every failed attempt at ERROR; we handle those and report them in the run,
 # so without a configured handler they should not reach stderr through logging's last resort.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
@@ -46,7 +61,7 @@ class LLMSettings:
     model: str = DEFAULT_MODEL
     base_url: str | None = None
     api_key: str | None = None
-    mode: str = "tools"
+    mode: str = "auto"
     prompt: str | None = None
     max_reasks: int = 2
     retries: int = 5
@@ -54,8 +69,10 @@ class LLMSettings:
     concurrency: int = 8
     rpm: int | None = None
     tpm: int | None = None
-    chunk_tokens: int = DEFAULT_CHUNK_TOKENS
-    max_tokens: int = 4096
+    chunk_tokens: int = 3000
+    max_tokens: int = 2048
+    context_tokens: int = 8192
+    max_calls_per_document: int = 40
     cache: bool = True
     price_in: float | None = None
     price_out: float | None = None
@@ -87,18 +104,22 @@ class LLMSettings:
                 "set OPENAI_API_KEY for api.openai.com, or pass --base-url (or OPENAI_BASE_URL) for "
                 "another OpenAI-compatible server, or use --backend rules offline",
             ))
-        if self.mode not in MODES:
-            raise ConfigError(fix_hint(f"unknown mode {self.mode!r}", f"choose one of {', '.join(MODES)}"))
-        for name in ("concurrency", "chunk_tokens", "max_tokens"):
+        if self.mode not in MODE_CHOICES:
+            raise ConfigError(fix_hint(f"unknown mode {self.mode!r}", f"choose one of {', '.join(MODE_CHOICES)}"))
+        for name in ("concurrency", "chunk_tokens", "max_tokens", "context_tokens", "max_calls_per_document"):
             if getattr(self, name) < 1:
                 raise ConfigError(fix_hint(f"{name} is {getattr(self, name)}", f"give --{name.replace('_', '-')} >= 1"))
         if self.max_reasks < 0 or self.retries < 0:
             raise ConfigError("--max-reasks and --retries must be 0 or more")
+        if self.max_tokens >= self.context_tokens:
+            raise ConfigError(fix_hint(
+                f"--max-tokens {self.max_tokens} leaves no room in --context-tokens {self.context_tokens}",
+                "lower --max-tokens or raise --context-tokens to the model's context length"))
 
 
 @dataclass
 class Extraction:
-    """One document's result with what it cost: records dropped as ungrounded, tokens and calls.
+    """One document's result with what it cost: records offered and dropped, tokens and calls.
 
     The rules backend's results travel in it too, at no cost, so the pipeline has one path.
     """
@@ -107,6 +128,7 @@ class Extraction:
     dropped: int = 0
     usage: Usage = field(default_factory=Usage)
     error: ExtractionFailed | None = None  # set when a chunk failed: the result is then incomplete
+    offered: int | None = None  # records the model offered (None: no model was asked)
 
     def raise_for_error(self) -> Extraction:
         """Raise the chunk failure, if any; else return self."""
@@ -116,10 +138,9 @@ class Extraction:
 
 
 @dataclass
-class _ChunkAnswer:
+class _Answered:
     chunk: Chunk
-    records: list[ModelRecord]
-    dropped: int
+    answer: ChunkAnswer
 
 
 def _title(text: str) -> str | None:
@@ -137,26 +158,19 @@ def _literal(messages: list[dict[str, str]]) -> list[dict[str, str]]:
             for m in messages]
 
 
-def _answer_text(completion: Any) -> str | None:
-    """The JSON a completion carries: tool-call arguments, else message content without code fences."""
-    try:
-        message = completion.choices[0].message
-    except (AttributeError, IndexError, TypeError):
-        return None
-    for call in getattr(message, "tool_calls", None) or []:
-        return call.function.arguments
-    content = getattr(message, "content", None)
-    return _FENCE.sub("", content) if content else None
-
-
-def _validate_each(items: Any, source: str) -> tuple[list[ModelRecord], int]:
-    records, dropped = [], 0
+def _validate_each(items: Any, source: str) -> list[ModelRecord]:
+    records = []
     for item in items if isinstance(items, list) else []:
         try:
             records.append(ModelRecord.model_validate(item, context={"source": source}))
         except ValidationError:
-            dropped += 1
-    return records, dropped
+            pass
+    return records
+
+
+def _next_mode(mode: str) -> str:
+    order = list(MODES)
+    return order[order.index(mode) + 1] if mode != order[-1] else "rules (--backend rules)"
 
 
 class LLMBackend:
@@ -175,15 +189,16 @@ class LLMBackend:
         )).with_options(max_retries=0, timeout=settings.timeout)
         policy = RetryPolicy(attempts=settings.retries + 1, sleep=sleep or asyncio.sleep)
         limiter = RateLimiter(rpm=settings.rpm, tpm=settings.tpm) if settings.rpm or settings.tpm else None
-        mode = MODES[settings.mode]
-        create = retrying_create(self.client.chat.completions.create, policy, limiter)
-        self.instructor = instructor.AsyncInstructor(
-            client=self.client, create=instructor.patch(create=create, mode=mode), mode=mode,
-            provider=instructor.Provider.OPENAI,
-        )
-        self.instructor.on("completion:response", on_completion)
+        self._create = retrying_create(self.client.chat.completions.create, policy, limiter)
+        self._clients: dict[str, instructor.AsyncInstructor] = {}
+        self.mode: str | None = None if settings.mode == "auto" else settings.mode
+        self.mode_note = "" if self.mode is None else f"{self.mode} (as asked)"
+        self._deciding = asyncio.Lock()
+        self._probe_usage = Usage()
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._schema = ChunkRecords.model_json_schema()
+        for mode in ([self.mode] if self.mode else list(MODES)):
+            self.passage_budget(mode)  # a context too small for any passage is a ConfigError now, not later
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -194,22 +209,107 @@ class LLMBackend:
         """Close the HTTP connections."""
         await self.client.close()
 
+    def _instructor(self, mode: str) -> instructor.AsyncInstructor:
+        if mode not in self._clients:
+            client = instructor.AsyncInstructor(
+                client=self.client, create=instructor.patch(create=self._create, mode=MODES[mode]), mode=MODES[mode],
+                provider=instructor.Provider.OPENAI,
+            )
+            client.on("completion:response", on_completion)
+            self._clients[mode] = client
+        return self._clients[mode]
+
+    def overhead_tokens(self, mode: str) -> int:
+        """Estimated prompt tokens of everything but the passages, as instructor sends it in a mode:
+        system prompt, worked examples, report context and the schema (tools, response_format or text)."""
+        messages = self.prompt.render(passages="", title="x" * 150, committee="x" * 80, report_period="2023/24 Q2")
+        _, kwargs = handle_response_model(ChunkRecords, mode=MODES[mode], messages=messages)
+        return estimate_tokens(json.dumps({k: kwargs[k] for k in ("messages", "tools", "response_format")
+                                           if k in kwargs}))
+
+    def passage_budget(self, mode: str) -> int:
+        """Tokens of passages per request so that prompt, a re-ask and the answer fit in --context-tokens."""
+        s = self.settings
+        answers = s.max_tokens * (2 if s.max_reasks else 1) + (_REASK_ROOM if s.max_reasks else 0)
+        room = int((s.context_tokens - self.overhead_tokens(mode) - answers) * _SAFETY)
+        if room < 100:
+            raise ConfigError(fix_hint(
+                f"in --mode {mode} the prompt ({self.overhead_tokens(mode)} tokens) and --max-tokens {s.max_tokens} "
+                f"leave no room for passages in --context-tokens {s.context_tokens}",
+                "raise --context-tokens to the model's context length, or lower --max-tokens or --max-reasks"))
+        return min(s.chunk_tokens, room)
+
+    async def resolve_mode(self, spent: Usage) -> str:
+        """The structured-output mode for this run: as asked, or (auto) the first of tools, json_schema
+        and json that the server accepts, decided once from its answers to a small probe."""
+        if self.mode is not None:
+            return self.mode
+        async with self._deciding:
+            endpoint = self.settings.base_url or "https://api.openai.com/v1"
+            remembered = self.store.server_mode(endpoint, self.settings.model) if self.store else None
+            if self.mode is None and remembered:
+                self.mode, self.mode_note = remembered, f"{remembered} (auto, as decided on an earlier run)"
+            if self.mode is None:
+                notes = []
+                for mode in MODES:
+                    verdict = await self._probe(mode)
+                    if verdict is None:
+                        self.mode = mode
+                        break
+                    notes.append(f"{mode}: {verdict}")
+                if self.mode is None:
+                    raise ExtractionFailed(fix_hint(
+                        "the server accepts none of the structured-output modes (" + "; ".join(notes) + ")",
+                        "check --base-url and --model, or use --backend rules"))
+                refused = f"; {'; '.join(notes)}" if notes else ""
+                self.mode_note = f"{self.mode} (auto{refused})"
+                spent.add(self._probe_usage)
+                if self.store is not None:
+                    self.store.save_server_mode(endpoint, self.settings.model, self.mode, self.mode_note)
+        return self.mode
+
+    async def _probe(self, mode: str) -> str | None:
+        """None when the server takes a request in this mode; else why not."""
+        messages = self.prompt.render(passages=_PROBE_TEXT, title=None, committee=None, report_period=None)
+        tally, token = counting(self._probe_usage)
+        try:
+            await self._instructor(mode).chat.completions.create_with_completion(
+                model=self.settings.model, messages=_literal(messages), response_model=ChunkRecords,
+                context={"source": _PROBE_TEXT}, max_retries=0, temperature=0, max_tokens=self.settings.max_tokens)
+        except InstructorRetryException as exc:
+            reason = refusal(exc.__cause__) if exc.__cause__ else None
+            if reason:
+                return f"refused ({reason})"
+            if isinstance(exc.__cause__, openai.APIError):
+                raise self._transport_failure("probe", exc.__cause__) from exc
+        except IncompleteOutputException:
+            pass  # it answered in this mode, at length: the mode works
+        finally:
+            stop_counting(token)
+        if mode == "tools" and not any(used_tools(c) for c in tally.completions):
+            return "answered without tool calls"
+        return None
+
     async def extract(self, document: Document) -> Extraction:
         """Extract one document: every candidate chunk, grounded, offsets ours, repeats merged."""
+        usage = Usage()
+        mode = await self.resolve_mode(usage)
         meta = detect_meta(document.text)
         context = {"title": _title(document.text), "committee": meta.committee, "report_period": meta.report_period}
-        chunks = chunk_document(document, token_budget=self.settings.chunk_tokens)
+        chunks = chunk_document(document, token_budget=self.passage_budget(mode))
         # Every chunk runs to the end, so answers already paid for reach the cache even if one fails.
-        usage = Usage()
-        answers = await asyncio.gather(*(self._chunk(c, context, usage) for c in chunks), return_exceptions=True)
-        dropped, placed = 0, []
+        answers = await asyncio.gather(*(self._chunk(c, context, usage, mode) for c in chunks),
+                                       return_exceptions=True)
+        offered = dropped = 0
+        placed = []
         whole = NormalisedText(document.text)
-        for answer in answers:
-            if isinstance(answer, BaseException):
+        for answered in answers:
+            if isinstance(answered, BaseException):
                 continue
-            dropped += answer.dropped
-            for record in answer.records:
-                grounded = place(record, document.text, answer.chunk.spans, whole)
+            offered += answered.answer.offered
+            dropped += answered.answer.dropped
+            for record in answered.answer.records:
+                grounded = place(record, document.text, answered.chunk.spans, whole)
                 if grounded is None:
                     dropped += 1
                 else:
@@ -221,84 +321,116 @@ class LLMBackend:
             if not isinstance(failures[0], ExtractionFailed):
                 raise failures[0]
             error = ExtractionFailed(f"{document.name}: {failures[0]} ({len(failures)} of {len(chunks)} chunks failed)")
-        return Extraction(result=result, dropped=dropped, usage=usage, error=error)
+        return Extraction(result=result, dropped=dropped, usage=usage, error=error, offered=offered)
 
-    def cache_key(self, messages: list[dict[str, str]]) -> str:
+    def cache_key(self, messages: list[dict[str, str]], mode: str | None = None) -> str:
         """Hash of (model, mode, prompt version, messages, schema): equal keys, equal answers."""
-        payload = {"model": self.settings.model, "mode": self.settings.mode, "prompt": self.prompt.label,
-                   "messages": messages, "schema": self._schema}
+        payload = {"model": self.settings.model, "mode": mode or self.mode or self.settings.mode,
+                   "prompt": self.prompt.label, "messages": messages, "schema": self._schema}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
-    async def _chunk(self, chunk: Chunk, context: dict[str, str | None], spent: Usage) -> _ChunkAnswer:
+    async def _chunk(self, chunk: Chunk, context: dict[str, str | None], spent: Usage, mode: str,
+                     depth: int = 0) -> _Answered:
         """A chunk's answer from the cache or the model; its calls count into spent even if it fails."""
         messages = self.prompt.render(passages=chunk.text, **context)
-        key = self.cache_key(messages)
+        key = self.cache_key(messages, mode)
         if self.settings.cache and self.store is not None:
             cached = self.store.cached_response(key)
             if cached is not None:
-                records, dropped = _validate_each(cached["records"], chunk.text)
+                records = _validate_each(cached["records"], chunk.text)
                 spent.cache_hits += 1
-                return _ChunkAnswer(chunk, records, dropped + cached["dropped"])
+                offered = cached.get("offered", len(records) + cached.get("dropped", 0))
+                return _Answered(chunk, ChunkAnswer(records, offered, True))
+        cap = self.settings.max_calls_per_document
+        if len(spent.calls) >= cap:
+            raise ExtractionFailed(fix_hint(
+                f"chunk {chunk.index}: the document already made {len(spent.calls)} model calls, the cap "
+                f"(--max-calls-per-document {cap}); likely cause: the model does not stop or does not follow the "
+                "schema, so answers are cut off and re-asked", "raise --max-tokens, or use a model that follows "
+                "the schema"))
         usage = Usage()
         async with self._slots:
-            token = counting(usage)
+            tally, token = counting(usage, chunk=chunk.index)
             try:
-                answer = await self._ask(chunk, messages)
+                answer = await self._ask(chunk, messages, mode, tally)
             finally:
                 stop_counting(token)
                 spent.add(usage)
         if answer is None:  # the answer did not fit in max_tokens: ask about each half
-            halves = chunk.split()
+            halves = chunk.split() if depth < MAX_SPLITS else None
             if halves is None:
                 raise ExtractionFailed(fix_hint(
                     f"chunk {chunk.index}: the answer was cut off at --max-tokens {self.settings.max_tokens} "
-                    "(finish_reason 'length')", "raise --max-tokens or lower --chunk-tokens"))
-            parts = [await self._chunk(half, context, spent) for half in halves]
-            answer = [r for p in parts for r in p.records], sum(p.dropped for p in parts)
-        records, dropped = answer
+                    f"(finish_reason 'length') {'even after splitting it twice' if depth else 'on a single passage'}; "
+                    "likely cause: the model does not stop", "raise --max-tokens, or use a model that follows the "
+                    "schema"))
+            parts = [await self._chunk(half, context, spent, mode, depth + 1) for half in halves]
+            answer = ChunkAnswer([r for p in parts for r in p.answer.records],
+                                 sum(p.answer.offered for p in parts), True)
         if self.store is not None:  # the whole chunk's key too, so a re-run does not hit the limit again
             self.store.save_response(
-                key, {"records": [r.model_dump(mode="json") for r in records], "dropped": dropped},
-                model=self.settings.model, mode=self.settings.mode, prompt_version=self.prompt.label,
+                key, {"records": [r.model_dump(mode="json") for r in answer.records], "offered": answer.offered,
+                      "dropped": answer.dropped},
+                model=self.settings.model, mode=mode, prompt_version=self.prompt.label,
                 prompt_hash=self.prompt.sha256, prompt_tokens=usage.prompt_tokens,
                 completion_tokens=usage.completion_tokens,
             )
-        return _ChunkAnswer(chunk, records, dropped)
+        return _Answered(chunk, answer)
 
-    async def _ask(self, chunk: Chunk, messages: list[dict[str, str]]) -> tuple[list[ModelRecord], int] | None:
-        """The chunk's valid records and how many were dropped; None when the answer was cut off."""
+    async def _ask(self, chunk: Chunk, messages: list[dict[str, str]], mode: str, tally: Tally) -> ChunkAnswer | None:
+        """The chunk's answer over every attempt (tally holds their raw completions); None when it was
+        cut off at max_tokens.
+
+        Raises ExtractionFailed when the request itself failed, or when no attempt followed the
+        schema: that is never taken for 'no KPIs', and never cached."""
+        final: list[ModelRecord] | None = None
         try:
-            parsed, _ = await self.instructor.chat.completions.create_with_completion(
+            parsed, _ = await self._instructor(mode).chat.completions.create_with_completion(
                 model=self.settings.model, messages=_literal(messages), response_model=ChunkRecords,
                 context={"source": chunk.text}, max_retries=self.settings.max_reasks,
                 temperature=0, max_tokens=self.settings.max_tokens,
             )
-            return list(parsed.records), 0
+            final = list(parsed.records)
         except IncompleteOutputException:
             return None
         except InstructorRetryException as exc:
-            return self._salvage(chunk, exc)
+            cause = exc.__cause__
+            if not exc.failed_attempts or isinstance(cause, openai.APIError):
+                raise self._transport_failure(f"chunk {chunk.index}", cause or exc, mode) from exc
+        answer = read_attempts(tally.completions, chunk.text, final)
+        if final is None and not answer.followed_schema and not answer.records:
+            raise ExtractionFailed(fix_hint(
+                f"chunk {chunk.index}: the model did not follow the schema ({_what_it_said(tally.completions)})",
+                f"try another --mode than {mode} (json_schema or json), or a model that follows JSON schemas"))
+        return answer
 
-    def _salvage(self, chunk: Chunk, exc: InstructorRetryException) -> tuple[list[ModelRecord], int]:
-        """After the last re-ask: keep the records that validate on their own, drop and count the rest."""
-        cause = exc.__cause__
-        if not exc.failed_attempts or isinstance(cause, openai.APIError):
-            raise ExtractionFailed(fix_hint(
-                f"chunk {chunk.index}: the model call failed after {self.settings.retries + 1} tries: "
-                f"{type(cause).__name__ if cause else 'error'}: {cause or exc}",
-                "check --base-url, the key and the server's logs; the document will be retried on the next run",
-            )) from exc
-        text = _answer_text(exc.last_completion)
+    def _transport_failure(self, where: str, cause: BaseException, mode: str | None = None) -> ExtractionFailed:
+        reason = refusal(cause)
+        if reason and mode:
+            return ExtractionFailed(fix_hint(
+                f"{where}: the server refused --mode {mode}: {reason}",
+                f"use --mode {_next_mode(mode)}, or --mode auto to let kpi-extract pick what the server supports"))
+        endpoint = self.settings.base_url or "api.openai.com"
+        tries = 1 if reason else self.settings.retries + 1
+        return ExtractionFailed(fix_hint(
+            f"{where}: the model call to {endpoint} failed after {tries} {'try' if tries == 1 else 'tries'}: "
+            f"{type(cause).__name__}: {cause}",
+            "check --base-url, the key and the server's logs; the document will be retried on the next run"))
+
+
+def _what_it_said(completions: list[Any]) -> str:
+    """A short account of answers that ignored the schema, for the failure message."""
+    texts = [answer_text(c) or "" for c in completions]
+    if not texts:
+        return "no answer"
+    parsed = []
+    for text in texts:
         try:
-            data = json.loads(text) if text else None
+            parsed.append(json.loads(text))
         except json.JSONDecodeError:
-            data = None
-        if not isinstance(data, dict | list):
-            raise ExtractionFailed(fix_hint(
-                f"chunk {chunk.index}: the model's answer was not valid JSON after {exc.n_attempts} attempts",
-                "try --mode json_schema or json, or a model that supports tool calling",
-            )) from exc
-        return _validate_each(data.get("records") if isinstance(data, dict) else data, chunk.text)
+            pass
+    kind = "its answers were not valid JSON" if not parsed else "no answer held a 'records' list and nothing else"
+    return f"{len(texts)} attempts; {kind}; last: {texts[-1][:100]!r}"
 
 
 def extract_all(documents: Sequence[Document], settings: LLMSettings, *, store: Store | None = None,

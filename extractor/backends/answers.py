@@ -1,0 +1,91 @@
+"""What a model answered for one chunk, over all its attempts: records offered, kept and dropped.
+
+instructor re-asks when an answer fails validation. Every attempt's raw answer is read here, so
+that a record offered once and then abandoned, or an answer that ignores the schema, is counted
+and never mistaken for "no KPIs".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..schema import ChunkRecords, ModelRecord
+from ..textnorm import normalise
+
+_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
+
+
+def answer_text(completion: Any) -> str | None:
+    """The JSON a completion carries: tool-call arguments, else message content without code fences."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    for call in getattr(message, "tool_calls", None) or []:
+        return call.function.arguments
+    content = getattr(message, "content", None)
+    return _FENCE.sub("", content) if content else None
+
+
+def used_tools(completion: Any) -> bool:
+    """Whether a completion answered with a tool call (the server supports tool calling)."""
+    try:
+        return bool(completion.choices[0].message.tool_calls)
+    except (AttributeError, IndexError, TypeError):
+        return False
+
+
+def _offer_key(item: Any) -> str:
+    """Two offers of the same measure (a record and its corrected re-ask) share a key."""
+    if isinstance(item, dict):
+        return json.dumps([normalise(str(item.get("indicator", ""))).lower(), item.get("value")], default=str)
+    return json.dumps(item, sort_keys=True, default=str)
+
+
+@dataclass
+class ChunkAnswer:
+    """A chunk's outcome: the valid records kept, how many distinct records were offered, and whether
+    any answer followed the schema (an object holding exactly 'records', a list)."""
+
+    records: list[ModelRecord] = field(default_factory=list)
+    offered: int = 0
+    followed_schema: bool = False
+
+    @property
+    def dropped(self) -> int:
+        """Records offered but not kept: invalid, ungrounded, or abandoned in a later attempt."""
+        return max(self.offered - len(self.records), 0)
+
+
+def read_attempts(completions: list[Any], source: str, final: list[ModelRecord] | None) -> ChunkAnswer:
+    """Fold every attempt's answer into one: the final valid records, plus valid records of earlier
+    attempts that a later one abandoned; every distinct record offered is counted."""
+    offered: set[str] = set()
+    valid: dict[str, ModelRecord] = {}
+    followed = final is not None
+    for completion in completions:
+        text = answer_text(completion)
+        try:
+            data = json.loads(text) if text else None
+        except json.JSONDecodeError:
+            continue
+        if isinstance(data, dict) and set(data) == set(ChunkRecords.model_fields) and isinstance(data["records"], list):
+            followed = True
+        items = data.get("records") if isinstance(data, dict) else None
+        for item in items if isinstance(items, list) else []:
+            key = _offer_key(item)
+            offered.add(key)
+            try:
+                valid[key] = ModelRecord.model_validate(item, context={"source": source})
+            except ValidationError:
+                pass
+    kept = list(final or [])
+    kept_keys = {_offer_key(r.model_dump(mode="json")) for r in kept}
+    offered |= kept_keys
+    kept += [record for key, record in valid.items() if key not in kept_keys]
+    return ChunkAnswer(kept, len(offered), followed)
