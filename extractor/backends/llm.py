@@ -45,6 +45,7 @@ BACKEND = "openai"
 DEFAULT_MODEL = "gpt-4o-mini"
 MODES = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA, "json": instructor.Mode.JSON}
 MODE_CHOICES = ("auto", *MODES)
+PROBE_CHUNK = -1  # the chunk number stored with the calls of --mode auto's probe
 MAX_SPLITS = 2  # an answer cut off at --max-tokens is asked again in halves, then quarters, then fails
 _REASK_ROOM = 400  # tokens a re-ask's error message may add to the conversation
 _SAFETY = 0.85  # the 4-characters-a-token estimate is an average; keep a margin below the context
@@ -137,6 +138,10 @@ class Extraction:
         return self
 
 
+class _NotAsked(ExtractionFailed):
+    """A chunk skipped because another chunk of its document had already failed."""
+
+
 @dataclass
 class _Answered:
     chunk: Chunk
@@ -197,8 +202,10 @@ class LLMBackend:
         self._probe_usage = Usage()
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._schema = ChunkRecords.model_json_schema()
-        for mode in ([self.mode] if self.mode else list(MODES)):
-            self.passage_budget(mode)  # a context too small for any passage is a ConfigError now, not later
+        # A context too small for any passage is a ConfigError now, not a failure later.
+        fitting = [mode for mode in ([self.mode] if self.mode else MODES) if self._fits(mode)]
+        if not fitting:
+            self.passage_budget(self.mode or "tools")  # raises, naming the numbers
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -239,6 +246,13 @@ class LLMBackend:
                 "raise --context-tokens to the model's context length, or lower --max-tokens or --max-reasks"))
         return min(s.chunk_tokens, room)
 
+    def _fits(self, mode: str) -> bool:
+        try:
+            self.passage_budget(mode)
+        except ConfigError:
+            return False
+        return True
+
     async def resolve_mode(self, spent: Usage) -> str:
         """The structured-output mode for this run: as asked, or (auto) the first of tools, json_schema
         and json that the server accepts, decided once from its answers to a small probe."""
@@ -252,7 +266,8 @@ class LLMBackend:
             if self.mode is None:
                 notes = []
                 for mode in MODES:
-                    verdict = await self._probe(mode)
+                    fits = self._fits(mode)
+                    verdict = await self._probe(mode) if fits else "its prompt does not fit --context-tokens"
                     if verdict is None:
                         self.mode = mode
                         break
@@ -271,7 +286,7 @@ class LLMBackend:
     async def _probe(self, mode: str) -> str | None:
         """None when the server takes a request in this mode; else why not."""
         messages = self.prompt.render(passages=_PROBE_TEXT, title=None, committee=None, report_period=None)
-        tally, token = counting(self._probe_usage)
+        tally, token = counting(self._probe_usage, chunk=PROBE_CHUNK)
         try:
             await self._instructor(mode).chat.completions.create_with_completion(
                 model=self.settings.model, messages=_literal(messages), response_model=ChunkRecords,
@@ -297,8 +312,10 @@ class LLMBackend:
         meta = detect_meta(document.text)
         context = {"title": _title(document.text), "committee": meta.committee, "report_period": meta.report_period}
         chunks = chunk_document(document, token_budget=self.passage_budget(mode))
-        # Every chunk runs to the end, so answers already paid for reach the cache even if one fails.
-        answers = await asyncio.gather(*(self._chunk(c, context, usage, mode) for c in chunks),
+        # Chunks in flight run to the end, so answers already paid for reach the cache even if one
+        # fails; once one has failed, the document will not be stored, so the rest are not asked.
+        failed = asyncio.Event()
+        answers = await asyncio.gather(*(self._chunk(c, context, usage, mode, failed=failed) for c in chunks),
                                        return_exceptions=True)
         offered = dropped = 0
         placed = []
@@ -315,12 +332,15 @@ class LLMBackend:
                 else:
                     placed.append(grounded)
         result = DocumentResult(document=document.name, meta=meta, records=merge(placed))
-        failures = [a for a in answers if isinstance(a, BaseException)]
+        failures = [a for a in answers if isinstance(a, BaseException) and not isinstance(a, _NotAsked)]
         error = None
         if failures:
             if not isinstance(failures[0], ExtractionFailed):
                 raise failures[0]
-            error = ExtractionFailed(f"{document.name}: {failures[0]} ({len(failures)} of {len(chunks)} chunks failed)")
+            skipped = sum(isinstance(a, _NotAsked) for a in answers)
+            note = f", {skipped} not asked" if skipped else ""
+            error = ExtractionFailed(f"{document.name}: {failures[0]} ({len(failures)} of {len(chunks)} chunks "
+                                     f"failed{note})")
         return Extraction(result=result, dropped=dropped, usage=usage, error=error, offered=offered)
 
     def cache_key(self, messages: list[dict[str, str]], mode: str | None = None) -> str:
@@ -330,8 +350,19 @@ class LLMBackend:
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
     async def _chunk(self, chunk: Chunk, context: dict[str, str | None], spent: Usage, mode: str,
-                     depth: int = 0) -> _Answered:
-        """A chunk's answer from the cache or the model; its calls count into spent even if it fails."""
+                     depth: int = 0, failed: asyncio.Event | None = None) -> _Answered:
+        """A chunk's answer from the cache or the model; its calls count into spent even if it fails.
+
+        failed is set when any chunk of the document fails; a chunk not yet asked then is not asked."""
+        try:
+            return await self._chunk_answer(chunk, context, spent, mode, depth, failed)
+        except ExtractionFailed:
+            if failed is not None:
+                failed.set()
+            raise
+
+    async def _chunk_answer(self, chunk: Chunk, context: dict[str, str | None], spent: Usage, mode: str,
+                            depth: int, failed: asyncio.Event | None) -> _Answered:
         messages = self.prompt.render(passages=chunk.text, **context)
         key = self.cache_key(messages, mode)
         if self.settings.cache and self.store is not None:
@@ -350,6 +381,8 @@ class LLMBackend:
                 "the schema"))
         usage = Usage()
         async with self._slots:
+            if failed is not None and failed.is_set():
+                raise _NotAsked(f"chunk {chunk.index}: not asked, another chunk of the document failed")
             tally, token = counting(usage, chunk=chunk.index)
             try:
                 answer = await self._ask(chunk, messages, mode, tally)
@@ -364,7 +397,7 @@ class LLMBackend:
                     f"(finish_reason 'length') {'even after splitting it twice' if depth else 'on a single passage'}; "
                     "likely cause: the model does not stop", "raise --max-tokens, or use a model that follows the "
                     "schema"))
-            parts = [await self._chunk(half, context, spent, mode, depth + 1) for half in halves]
+            parts = [await self._chunk(half, context, spent, mode, depth + 1, failed) for half in halves]
             answer = ChunkAnswer([r for p in parts for r in p.answer.records],
                                  sum(p.answer.offered for p in parts), True)
         if self.store is not None:  # the whole chunk's key too, so a re-run does not hit the limit again
@@ -401,7 +434,7 @@ class LLMBackend:
         if final is None and not answer.followed_schema and not answer.records:
             raise ExtractionFailed(fix_hint(
                 f"chunk {chunk.index}: the model did not follow the schema ({_what_it_said(tally.completions)})",
-                f"try another --mode than {mode} (json_schema or json), or a model that follows JSON schemas"))
+                f"try --mode {' or '.join(m for m in MODES if m != mode)}, or a model that follows JSON schemas"))
         return answer
 
     def _transport_failure(self, where: str, cause: BaseException, mode: str | None = None) -> ExtractionFailed:
@@ -412,10 +445,13 @@ class LLMBackend:
                 f"use --mode {_next_mode(mode)}, or --mode auto to let kpi-extract pick what the server supports"))
         endpoint = self.settings.base_url or "api.openai.com"
         tries = 1 if reason else self.settings.retries + 1
+        fix = "check --base-url, the key and the server's logs; the document will be retried on the next run"
+        if isinstance(cause, openai.APITimeoutError):
+            fix = (f"raise --timeout ({self.settings.timeout:g} s now), or lower --concurrency "
+                   f"({self.settings.concurrency} now) for a local server that answers one request at a time")
         return ExtractionFailed(fix_hint(
             f"{where}: the model call to {endpoint} failed after {tries} {'try' if tries == 1 else 'tries'}: "
-            f"{type(cause).__name__}: {cause}",
-            "check --base-url, the key and the server's logs; the document will be retried on the next run"))
+            f"{type(cause).__name__}: {cause}", fix))
 
 
 def _what_it_said(completions: list[Any]) -> str:
