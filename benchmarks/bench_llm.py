@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from openai_stub import StubServer  # noqa: E402
 
-from extractor.backends.llm import LLMSettings  # noqa: E402
+from extractor.backends.model import LLMSettings  # noqa: E402
 from extractor.pipeline import run_batch  # noqa: E402
 from extractor.store import Store  # noqa: E402
 
@@ -41,7 +41,7 @@ def main() -> None:
                 settings = LLMSettings(base_url=stub.base_url, concurrency=concurrency, cache=False)
                 store = Store(Path(tmp) / f"c{concurrency}.db")
                 start = time.perf_counter()
-                summary = run_batch([folder], store=store, backend="openai", settings=settings)
+                summary = run_batch([folder], store=store, backend="openai", options=settings)
                 elapsed = time.perf_counter() - start
                 usage = summary.usage
                 print(f"--concurrency {concurrency}: {elapsed:.2f} s, {documents / elapsed:.2f} documents/s, "
@@ -49,7 +49,7 @@ def main() -> None:
                       f"{summary.count('extracted')} extracted")
             settings = LLMSettings(base_url=stub.base_url, concurrency=8)
             start = time.perf_counter()
-            summary = run_batch([folder], store=store, backend="openai", settings=settings, force=True)
+            summary = run_batch([folder], store=store, backend="openai", options=settings, force=True)
             print(f"cached re-run (--force): {time.perf_counter() - start:.2f} s, {len(summary.usage.calls)} calls")
 
 

@@ -15,16 +15,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .backends import NAMES, default_backend
-from .backends.llm import BACKEND as LLM
-from .backends.llm import MODE_CHOICES, LLMSettings
+from .backends import default_backend, names, origin, spec
+from .backends.base import Backend, Identity
 from .documents import discover, load_document
 from .errors import ExtractorError
 from .evaluate import evaluate as score
 from .evaluate import split_documents
 from .goldcheck import check_dir, load_result_file
-from .pipeline import DocumentOutcome, extract_documents, run_batch
+from .pipeline import DocumentOutcome, extract_documents, open_backend, run_batch
 from .report import comparison_table, print_eval, run_table, side_by_side, usage_line
+from .schema import DocumentResult
 from .store import Store
 
 out = Console(soft_wrap=True)
@@ -33,9 +33,9 @@ err = Console(stderr=True)
 
 def _backend_option(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--backend", type=click.Choice(NAMES), envvar="KPI_BACKEND", default=None,
-        help="Extractor to use. Default: 'openai' when OPENAI_BASE_URL or OPENAI_API_KEY is set, "
-        "else 'rules' (offline).",
+        "--backend", type=click.Choice(names()), envvar="KPI_BACKEND", default=None,
+        help="Extractor to use (`kpi-extract backends` lists them, env KPI_BACKEND). Default: the first "
+        "installed backend the environment configures (a model endpoint set), else the offline one.",
     )(function)
 
 
@@ -44,14 +44,15 @@ def _db_option(function: Callable[..., Any]) -> Callable[..., Any]:
                         type=click.Path(dir_okay=False), help="SQLite database file (env KPI_DB).")(function)
 
 
-_LLM_OPTIONS = [
-    click.option("--model", envvar="KPI_MODEL",
-                 help="Model name (env KPI_MODEL or OPENAI_MODEL). Default gpt-4o-mini."),
-    click.option("--base-url", envvar="OPENAI_BASE_URL",
-                 help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (env OPENAI_BASE_URL)."),
-    click.option("--mode", type=click.Choice(list(MODE_CHOICES)), default="auto", show_default=True,
-                 help="How the answer is structured: tool calls, a JSON schema, or JSON in the prompt; 'auto' "
-                 "asks the server once per run and takes the first of tools, json_schema, json it accepts."),
+# Options for backends that ask a model; every backend receives them all and takes what it needs
+# (the environment's OPENAI_* and KPI_* variables fill what is not given).
+_MODEL_OPTIONS = [
+    click.option("--model", help="Model name (env KPI_MODEL or OPENAI_MODEL). Default gpt-4o-mini."),
+    click.option("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 "
+                 "(env OPENAI_BASE_URL)."),
+    click.option("--mode", help="How the answer is structured: tools (tool calls), json_schema, json (the "
+                 "schema in the prompt), or auto (the default: asks the server once and takes the first of "
+                 "tools, json_schema, json it accepts)."),
     click.option("--prompt", help="Prompt name in prompts/ (newest version) or a path to a prompt .toml."),
     click.option("--max-reasks", type=click.IntRange(0), default=2, show_default=True,
                  help="Times a record failing validation is sent back with the error."),
@@ -60,11 +61,11 @@ _LLM_OPTIONS = [
     click.option("--timeout", type=click.FloatRange(1), default=120.0, show_default=True,
                  help="Seconds before one request times out."),
     click.option("--concurrency", type=click.IntRange(1), default=8, show_default=True,
-                 help="Model requests in flight at once."),
+                 help="Model requests in flight at once (1 for a local server that answers one at a time)."),
     click.option("--rpm", type=click.IntRange(1), help="Most requests per minute."),
     click.option("--tpm", type=click.IntRange(1), help="Most (estimated) tokens per minute."),
     click.option("--chunk-tokens", type=click.IntRange(100), default=3000, show_default=True,
-                 help="Estimated prompt tokens of passages per request (4 characters a token)."),
+                 help="Most estimated tokens of passages per request (4 characters a token)."),
     click.option("--max-tokens", type=click.IntRange(1), default=2048, show_default=True,
                  help="Most completion tokens per request; an answer cut off here is asked again in halves, "
                  "at most twice."),
@@ -73,31 +74,27 @@ _LLM_OPTIONS = [
     click.option("--max-calls-per-document", type=click.IntRange(1), default=40, show_default=True,
                  help="Model calls one document may make before it fails (a model that never stops)."),
     click.option("--no-cache", is_flag=True, help="Ask the model even when an identical request is cached."),
-    click.option("--price-in", type=float, envvar="KPI_PRICE_IN",
-                 help="Price per million prompt tokens, for a cost estimate (env KPI_PRICE_IN)."),
-    click.option("--price-out", type=float, envvar="KPI_PRICE_OUT",
-                 help="Price per million completion tokens (env KPI_PRICE_OUT)."),
+    click.option("--price-in", type=float, help="Price per million prompt tokens, for a cost estimate "
+                 "(env KPI_PRICE_IN)."),
+    click.option("--price-out", type=float, help="Price per million completion tokens (env KPI_PRICE_OUT)."),
 ]
-_LLM_NAMES = ("model", "base_url", "mode", "prompt", "max_reasks", "retries", "timeout", "concurrency", "rpm",
-              "tpm", "chunk_tokens", "max_tokens", "context_tokens", "max_calls_per_document", "no_cache", "price_in",
-              "price_out")
 
 
-def _llm_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed(_LLM_OPTIONS):
+def _model_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_MODEL_OPTIONS):
         function = option(function)
     return function
 
 
-def _llm_settings(backend: str, options: dict[str, Any]) -> LLMSettings | None:
-    """Settings for the openai backend from the command's options; None for other backends."""
-    values = {name: options.pop(name) for name in _LLM_NAMES}
-    if backend != LLM:
-        return None
-    values["cache"] = not values.pop("no_cache")
-    settings = LLMSettings.from_env(**values)
-    settings.check()  # before a database is opened or a document read
-    return settings
+def _checked(name: str | None, options: dict[str, Any]) -> str:
+    """The chosen (or default) backend's name, its options checked before any file or database is touched."""
+    name = name or default_backend()
+    spec(name).check(options)
+    return name
+
+
+def _backend(name: str, options: dict[str, Any], store: Store | None) -> Backend:
+    return open_backend(name, options, store=store)
 
 
 class _Group(click.Group):
@@ -126,7 +123,7 @@ def cli() -> None:
 @_db_option
 @_backend_option
 @click.option("--force", is_flag=True, help="Extract again even when the content was already extracted.")
-@_llm_options
+@_model_options
 def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, **options: Any) -> None:
     """Extract every document in PATHS (files or folders) into the database.
 
@@ -134,20 +131,21 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
     its old records. Exit 0 when all succeeded, 1 when any failed (the rest are
     still stored, the failures are in the 'failures' table).
 
-    With --backend openai, passages holding numbers or status words are sent to
-    the model in chunks; records whose evidence is not in the document are
-    re-asked, then dropped (counted, never stored). Answers are cached in the
-    database, so an identical second run makes no model calls.
+    A backend that asks a model sends passages holding numbers or status words in
+    chunks; records whose evidence is not in the document are re-asked, then
+    dropped (counted, never stored). Answers are cached in the database, so an
+    identical second run makes no model calls.
 
     \b
     Examples:
       kpi-extract run eval/corpus --db kpis.db
-      OPENAI_API_KEY=... kpi-extract run minutes/ --backend openai --model gpt-4o-mini
-      kpi-extract run minutes/ --backend openai --base-url http://127.0.0.1:11434/v1 --model llama3.1
+      OPENAI_API_KEY=... kpi-extract run minutes/ --model gpt-4o-mini
+      kpi-extract run minutes/ --base-url http://127.0.0.1:11434/v1 --model llama3.1 --concurrency 1
+      kpi-extract backends     # which --backend names are installed
     """
-    backend = backend or default_backend()
-    settings = _llm_settings(backend, options)
+    name = _checked(backend, options)
     store = Store(db_path)
+    chosen = _backend(name, options, store)
     files = discover(paths)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
@@ -156,10 +154,9 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
         def advance(outcome: DocumentOutcome) -> None:
             progress.update(task, advance=1, description=f"{outcome.name[:40]}: {outcome.status}")
 
-        summary = run_batch(files, store=store, backend=backend, force=force, on_progress=advance,
-                            settings=settings)
+        summary = run_batch(files, store=store, backend=chosen, force=force, on_progress=advance)
     out.print(run_table(summary))
-    if backend == LLM:
+    if summary.model is not None:
         err.print(usage_line(summary), highlight=False)
     if summary.failed:
         err.print(f"{summary.failed} document(s) failed; see the 'failures' table in {db_path}")
@@ -170,20 +167,19 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @_backend_option
 @click.option("--db", "db_path", envvar="KPI_DB", type=click.Path(dir_okay=False),
-              help="With --backend openai: database whose response cache to use (env KPI_DB).")
-@_llm_options
+              help="A database whose model response cache to use and fill (env KPI_DB); nothing else is stored.")
+@_model_options
 def extract_command(file: str, backend: str | None, db_path: str | None, **options: Any) -> None:
     """Print one document's records as kpi-records/1 JSON.
 
     \b
     Examples:
       kpi-extract extract eval/corpus/002_db4118e4560db15c.txt > 002.json
-      kpi-extract extract minutes.pdf --backend openai --db kpis.db
+      OPENAI_BASE_URL=http://127.0.0.1:8000/v1 kpi-extract extract minutes.pdf --db kpis.db
     """
-    backend = backend or default_backend()
-    settings = _llm_settings(backend, options)
-    store = Store(db_path) if db_path and backend == LLM else None
-    result = extract_documents([load_document(file)], backend=backend, settings=settings, store=store)[0]
+    name = _checked(backend, options)
+    chosen = _backend(name, options, Store(db_path) if db_path else None)
+    result = extract_documents([load_document(file)], backend=chosen)[0]
     click.echo(json.dumps(result.to_kpi_json(), indent=2, ensure_ascii=False))
 
 
@@ -241,7 +237,7 @@ def export(db_path: str, fmt: str, output: str | None) -> None:
 @click.option("--db", "db_path", envvar="KPI_DB", default="kpis.db", show_default=True,
               help="Database where the eval run is stored.")
 @click.option("--no-store", is_flag=True, help="Do not store this eval run.")
-@_llm_options
+@_model_options
 def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, split_csv: str | None,
                  half: str | None, quiet: bool, check_gold: str | None, backend: str | None,
                  json_path: str | None, compare_path: str | None, db_path: str, no_store: bool,
@@ -250,26 +246,60 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, spli
 
     \b
     Examples:
-      kpi-extract eval --gold eval/gold --docs eval/corpus --backend rules --json r.json
+      kpi-extract eval --gold eval/gold --docs eval/corpus --json r.json
       kpi-extract eval --gold eval/gold --docs eval/corpus --pred my-tool-output/
       kpi-extract eval --check-gold eval/gold --docs eval/corpus
-      kpi-extract eval --gold eval/gold --docs eval/corpus --backend openai --model gpt-4o-mini
+      OPENAI_API_KEY=... kpi-extract eval --gold eval/gold --docs eval/corpus --model gpt-4o-mini
       kpi-extract eval --gold ../shared/corpus/dev/gold --docs ../shared/corpus/dev/docs \\
           --split ../shared/corpus/dev/split.csv --half tune
 
-    With --backend openai the model's answers are cached in --db, so scoring
-    the same prompt and model again makes no model calls. Develop against the
-    'tune' half; run 'check' only to measure (make eval-dev prints both).
+    A model backend's answers are cached in --db, so scoring the same prompt
+    and model again makes no model calls. Develop against the 'tune' half; run
+    'check' only to measure (make eval-dev prints both).
     """
-    docs = Path(docs_dir)
     if check_gold:
-        problems = check_dir(Path(check_gold), docs)
-        for problem in problems:
-            err.print(problem, highlight=False)
-        if problems:
-            sys.exit(1)
-        out.print(f"{check_gold}: every gold file is valid")
+        _check_gold(Path(check_gold), Path(docs_dir))
         return
+    golds = _gold_files(gold_dir, split_csv, half)
+    texts = {g.document: load_document(Path(docs_dir) / g.document).text for g in golds}
+    if pred_dir:
+        store = None if no_store else Store(db_path)
+        preds = [load_result_file(path) for path in sorted(Path(pred_dir).glob("*.json"))]
+        identity = Identity(f"files:{pred_dir}")
+    else:
+        name = _checked(backend, options)
+        store = None if no_store and not spec(name).uses_store else Store(db_path)
+        chosen = _backend(name, options, store)
+        identity = chosen.identity
+        documents = [load_document(Path(docs_dir) / gold.document) for gold in golds]
+        with err.status(f"extracting {len(documents)} documents with {identity.name}..."):
+            preds = extract_documents(documents, backend=chosen)
+    report, scores = score(golds, preds, texts)
+    print_eval(out, report, scores, details=not quiet)
+    if compare_path:
+        out.print(comparison_table(json.loads(Path(compare_path).read_text("utf-8")), report))
+    if json_path:
+        Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(json_path).write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+        err.print(f"wrote {json_path}")
+    if not no_store and store is not None:
+        eval_id = store.save_eval(report, backend=identity.name, model=identity.model,
+                                  prompt_version=identity.prompt, gold=str(gold_dir))
+        err.print(f"stored as eval run {eval_id} in {db_path} (list with 'kpi-extract eval-history')")
+
+
+def _check_gold(gold_dir: Path, docs_dir: Path) -> None:
+    """eval --check-gold: every problem of every file, exit 1 if any."""
+    problems = check_dir(gold_dir, docs_dir)
+    for problem in problems:
+        err.print(problem, highlight=False)
+    if problems:
+        sys.exit(1)
+    out.print(f"{gold_dir}: every gold file is valid")
+
+
+def _gold_files(gold_dir: str | None, split_csv: str | None, half: str | None) -> list[DocumentResult]:
+    """The gold files to score: all in the folder, or one half of a split."""
     if not gold_dir:
         raise click.UsageError("give --gold DIR (or --check-gold DIR)")
     if (split_csv is None) != (half is None):
@@ -280,35 +310,30 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, spli
         golds = [gold for gold in golds if gold.document in chosen]
     if not golds:
         raise click.UsageError(f"{gold_dir} holds no *.json gold files" + (f" in half {half!r}" if half else ""))
-    texts = {g.document: load_document(docs / g.document).text for g in golds}
-    model = prompt_version = None
-    if pred_dir:
-        preds = [load_result_file(path) for path in sorted(Path(pred_dir).glob("*.json"))]
-        backend_name = f"files:{pred_dir}"
-        _llm_settings(backend_name, options)
-    else:
-        backend_name = backend or default_backend()
-        settings = _llm_settings(backend_name, options)
-        documents = [load_document(docs / gold.document) for gold in golds]
-        with err.status(f"extracting {len(documents)} documents with {backend_name}..."):
-            preds = extract_documents(documents, backend=backend_name, settings=settings,
-                                      store=Store(db_path) if settings else None)
-        if settings:
-            from .prompts import load_prompt
+    return golds
 
-            model, prompt_version = settings.model, load_prompt(settings.prompt).label
-    report, scores = score(golds, preds, texts)
-    print_eval(out, report, scores, details=not quiet)
-    if compare_path:
-        out.print(comparison_table(json.loads(Path(compare_path).read_text("utf-8")), report))
-    if json_path:
-        Path(json_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(json_path).write_text(json.dumps(report, indent=2) + "\n", "utf-8")
-        err.print(f"wrote {json_path}")
-    if not no_store:
-        eval_id = Store(db_path).save_eval(report, backend=backend_name, model=model,
-                                           prompt_version=prompt_version, gold=str(gold_dir))
-        err.print(f"stored as eval run {eval_id} in {db_path} (list with 'kpi-extract eval-history')")
+
+@cli.command()
+def backends() -> None:
+    """List the installed backends: the names --backend takes, what each does, where it comes from.
+
+    A package adds one through the entry-point group 'kpi_extract.backends'
+    (see ARCHITECTURE.md).
+
+    \b
+    Example:
+      kpi-extract backends
+    """
+    from rich.table import Table
+
+    default = default_backend()
+    table = Table(title="installed backends")
+    for column in ("name", "what it does", "from"):
+        table.add_column(column, overflow="fold")
+    for name in names():
+        label = f"{name} (default here)" if name == default else name
+        table.add_row(label, spec(name).summary, origin(name))
+    out.print(table)
 
 
 @cli.command(name="eval-table")

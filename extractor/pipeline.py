@@ -1,22 +1,27 @@
-"""The library's front door: extract one document, or run a batch into the store."""
+"""The library's front door: extract one document, or run a batch into the store, with any backend.
+
+Every backend goes through one path: the Backend protocol (backends/base.py), found by name in
+the registry. Nothing here knows which backends exist.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from .backends import get_backend
-from .backends.llm import BACKEND as LLM
-from .backends.llm import Extraction, LLMBackend, LLMSettings, extract_all
+from .backends import OFFLINE, create_backend
+from .backends.base import Backend, Extraction, Usage, prices, run_note
 from .documents import Document, discover, load_document
-from .errors import ConfigError, ExtractorError
+from .errors import ExtractorError
 from .schema import DocumentResult
 from .store import Store
-from .transport import Usage
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -28,7 +33,7 @@ class DocumentOutcome:
     records: int = 0
     dropped: int = 0
     error: str | None = None
-    offered: int | None = None  # records a model offered (None for the rules backend)
+    offered: int | None = None  # records a model offered (None when nothing was asked)
 
 
 @dataclass
@@ -42,7 +47,7 @@ class RunSummary:
     model: str | None = None
     prompt: str | None = None
     cost: float | None = None
-    mode: str | None = None  # the structured-output mode a model run used, and how it was chosen
+    mode: str | None = None  # what the backend says about how it ran (a model's structured-output mode)
 
     @property
     def failed(self) -> int:
@@ -64,58 +69,74 @@ class RunSummary:
         return sum(o.status == status for o in self.outcomes)
 
 
-def _settings(settings: LLMSettings | None, model: str | None, prompt: str | None) -> LLMSettings:
-    if settings is None:
-        return LLMSettings.from_env(model=model, prompt=prompt)
-    if model or prompt:
-        raise ConfigError("give model and prompt inside settings, or as arguments, not both")
-    return settings
+def open_backend(backend: str | Backend, options: Mapping[str, Any] | Any | None = None, *,
+                 store: Store | None = None, client: Any | None = None) -> Backend:
+    """A backend ready to run: one already made, or one made by name from options."""
+    if isinstance(backend, str):
+        return create_backend(backend, options, store=store, client=client)
+    return backend
+
+
+def run_sync(step: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to the end from synchronous code, also where an event loop is already running
+    (a notebook): there it runs on a worker thread with its own loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(step)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, step).result()
 
 
 def extract(
-    document: Document | str | Path, *, backend: str = "rules", model: str | None = None,
-    prompt: str | None = None, client: Any | None = None, settings: LLMSettings | None = None,
-    store: Store | None = None,
+    document: Document | str | Path, *, backend: str | Backend = OFFLINE, options: Mapping[str, Any] | Any = None,
+    store: Store | None = None, client: Any | None = None,
 ) -> DocumentResult:
-    """Extract one document's KPI records (a Document, or a path to load) with the named backend."""
+    """Extract one document's KPI records (a Document, or a path to load) with a backend.
+
+    options are the backend's: a mapping (as the command line gives them) or its settings object."""
     if not isinstance(document, Document):
         document = load_document(document)
-    return extract_documents([document], backend=backend, model=model, prompt=prompt, client=client,
-                             settings=settings, store=store)[0]
+    return extract_documents([document], backend=backend, options=options, store=store, client=client)[0]
 
 
 def extract_documents(
-    documents: Sequence[Document], *, backend: str = "rules", model: str | None = None,
-    prompt: str | None = None, client: Any | None = None, settings: LLMSettings | None = None,
-    store: Store | None = None,
+    documents: Sequence[Document], *, backend: str | Backend = OFFLINE, options: Mapping[str, Any] | Any = None,
+    store: Store | None = None, client: Any | None = None,
 ) -> list[DocumentResult]:
-    """Extract several documents, concurrently for a model; a failure raises (use run_batch to go on)."""
-    if backend == LLM:
-        return extract_all(documents, _settings(settings, model, prompt), store=store, client=client)
-    extract_one = get_backend(backend)
-    return [extract_one(document) for document in documents]
+    """Extract several documents (concurrently where the backend allows); a failure raises (run_batch goes on)."""
+    chosen = open_backend(backend, options, store=store, client=client)
+
+    async def extract_all() -> list[DocumentResult]:
+        slots = asyncio.Semaphore(max(chosen.concurrency, 1))
+
+        async def one(document: Document) -> DocumentResult:
+            async with slots:
+                return (await chosen.extract(document)).raise_for_error().result
+
+        try:
+            return list(await asyncio.gather(*(one(d) for d in documents)))
+        finally:
+            await chosen.aclose()
+
+    return run_sync(extract_all()) if documents else []
 
 
 def run_batch(
-    paths: Iterable[str | Path], *, store: Store, backend: str | LLMBackend = "rules", force: bool = False,
-    on_progress: Callable[[DocumentOutcome], None] | None = None, settings: LLMSettings | None = None,
+    paths: Iterable[str | Path], *, store: Store, backend: str | Backend = OFFLINE, force: bool = False,
+    on_progress: Callable[[DocumentOutcome], None] | None = None, options: Mapping[str, Any] | Any = None,
     client: Any | None = None,
 ) -> RunSummary:
     """Extract every document under paths into the store; failures are logged and the batch goes on.
 
-    backend is a name ('rules', 'openai') or an LLMBackend already built (its own client, sleep).
-    """
-    llm: LLMBackend | None = None
-    if isinstance(backend, LLMBackend):
-        llm, backend = backend, LLM
-    elif backend == LLM:
-        llm = LLMBackend(settings or LLMSettings.from_env(), store=store, client=client)
-    extract = llm.extract if llm else _at_no_cost(get_backend(backend))  # an unknown name fails here
+    backend is an installed backend's name (made from options) or a Backend already made."""
+    chosen = open_backend(backend, options, store=store, client=client)
     files = discover(paths)
-    summary = RunSummary(run_id=uuid.uuid4().hex, backend=backend)
-    model, prompt_version, prompt_hash = llm.identity if llm else (None, None, None)
-    summary.model, summary.prompt = model, prompt_version
-    stamp = {"backend": backend, "model": model, "prompt_version": prompt_version, "prompt_hash": prompt_hash}
+    identity = chosen.identity
+    summary = RunSummary(run_id=uuid.uuid4().hex, backend=identity.name, model=identity.model,
+                         prompt=identity.prompt)
+    stamp = {"backend": identity.name, "model": identity.model, "prompt_version": identity.prompt,
+             "prompt_hash": identity.prompt_hash}
     store.start_run(summary.run_id, **stamp)
 
     def finished(outcome: DocumentOutcome) -> None:
@@ -123,22 +144,15 @@ def run_batch(
         if on_progress:
             on_progress(outcome)
 
-    if llm is None:
-        # Rules never wait, so each document's coroutine completes on its first step: no event loop,
-        # and run_batch keeps working where one is already running (a notebook).
-        for path in files:
-            finished(_completed(_process(path, extract, store=store, summary=summary, stamp=stamp, force=force)))
-    else:
-        asyncio.run(_run_model(files, llm, extract, store=store, summary=summary, stamp=stamp, force=force,
-                               finished=finished))
-    if llm:
-        summary.cost = summary.usage.cost(llm.settings.price_in, llm.settings.price_out)
-        summary.mode = llm.mode_note or None
+    run_sync(_run(files, chosen, store=store, summary=summary, stamp=stamp, force=force, finished=finished))
+    asked = summary.usage.calls or summary.usage.cache_hits or any(o.offered is not None for o in summary.outcomes)
+    summary.cost = summary.usage.cost(*prices(chosen))
+    summary.mode = run_note(chosen)
     store.finish_run(
         summary.run_id, documents=len(files), extracted=summary.count("extracted"),
         skipped=summary.count("skipped"), failed=summary.failed,
         records=sum(o.records for o in summary.outcomes if o.status == "extracted"),
-        dropped=summary.dropped, offered=summary.offered if llm else None, mode=summary.mode,
+        dropped=summary.dropped, offered=summary.offered if asked else None, mode=summary.mode,
         prompt_tokens=summary.usage.prompt_tokens,
         completion_tokens=summary.usage.completion_tokens, calls=len(summary.usage.calls),
         cache_hits=summary.usage.cache_hits, cost=summary.cost,
@@ -146,42 +160,24 @@ def run_batch(
     return summary
 
 
-def _completed(step: Coroutine[Any, Any, DocumentOutcome]) -> DocumentOutcome:
-    """The result of a coroutine that never suspends."""
-    try:
-        step.send(None)
-    except StopIteration as done:
-        return done.value
-    step.close()
-    raise RuntimeError("a synchronous backend suspended")
-
-
-async def _run_model(files: list[Path], llm: LLMBackend, extract: Callable[[Document], Awaitable[Extraction]], *,
-                     store: Store, summary: RunSummary, stamp: dict[str, str | None], force: bool,
-                     finished: Callable[[DocumentOutcome], None]) -> None:
-    """Documents in flight together, bounded by --concurrency; every store write happens on this
+async def _run(files: list[Path], backend: Backend, *, store: Store, summary: RunSummary,
+               stamp: dict[str, str | None], force: bool, finished: Callable[[DocumentOutcome], None]) -> None:
+    """Documents in flight together, as many as the backend allows; every store write happens on this
     one event-loop thread, so SQLite has a single writer."""
     queue = list(reversed(files))
 
     async def worker() -> None:
         while queue:
-            finished(await _process(queue.pop(), extract, store=store, summary=summary, stamp=stamp, force=force))
+            finished(await _process(queue.pop(), backend, store=store, summary=summary, stamp=stamp, force=force))
 
     try:
-        await asyncio.gather(*(worker() for _ in range(min(llm.settings.concurrency, len(files)))))
+        await asyncio.gather(*(worker() for _ in range(min(max(backend.concurrency, 1), len(files)))))
     finally:
-        await llm.aclose()
+        await backend.aclose()
 
 
-def _at_no_cost(extract_one: Callable[[Document], DocumentResult]) -> Callable[[Document], Awaitable[Extraction]]:
-    async def extract(document: Document) -> Extraction:
-        return Extraction(extract_one(document))
-
-    return extract
-
-
-async def _process(path: Path, extract: Callable[[Document], Awaitable[Extraction]], *, store: Store,
-                   summary: RunSummary, stamp: dict[str, str | None], force: bool) -> DocumentOutcome:
+async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSummary,
+                   stamp: dict[str, str | None], force: bool) -> DocumentOutcome:
     """Load, skip if current, extract, log the model calls, store: one document, never raising."""
     stage = "load"
     try:
@@ -190,7 +186,7 @@ async def _process(path: Path, extract: Callable[[Document], Awaitable[Extractio
                                           prompt_hash=stamp["prompt_hash"]):
             return DocumentOutcome(document.name, "skipped")
         stage = "extract"
-        extraction = await extract(document)
+        extraction: Extraction = await backend.extract(document)
         summary.usage.add(extraction.usage)
         store.log_calls(summary.run_id, document.sha256, [asdict(c) for c in extraction.usage.calls],
                         model=stamp["model"])

@@ -102,7 +102,9 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         try:
-            self.db = sqlite_utils.Database(self.path)
+            # One writer at a time, but not always the opening thread: a batch started inside a running
+            # event loop (a notebook) runs on a worker thread (pipeline.run_sync).
+            self.db = sqlite_utils.Database(sqlite3.connect(self.path, check_same_thread=False))
             self.db.execute("pragma foreign_keys = on")
             self._migrate()
         except sqlite3.DatabaseError as exc:

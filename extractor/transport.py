@@ -15,44 +15,11 @@ import openai
 from aiolimiter import AsyncLimiter
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
+from .backends.base import Call, Usage
 from .chunking import estimate_tokens
 
 MAX_RETRY_AFTER = 120.0  # seconds; a longer Retry-After is capped so a batch cannot stall for hours
 _RETRYABLE_STATUS = {408, 409, 429}
-
-
-@dataclass
-class Call:
-    """One HTTP request that reached the server (answered or refused): its id, finish reason, tokens, chunk."""
-
-    response_id: str | None
-    finish_reason: str | None  # 'stop', 'length', ... or 'http 500' for a refused request
-    prompt_tokens: int
-    completion_tokens: int
-    chunk: int | None = None
-
-
-@dataclass
-class Usage:
-    """Token and call counts, summed over a chunk, a document or a run."""
-
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    calls: list[Call] = field(default_factory=list)
-    cache_hits: int = 0
-
-    def add(self, other: Usage) -> None:
-        """Fold another tally into this one."""
-        self.prompt_tokens += other.prompt_tokens
-        self.completion_tokens += other.completion_tokens
-        self.calls.extend(other.calls)
-        self.cache_hits += other.cache_hits
-
-    def cost(self, price_in: float | None, price_out: float | None) -> float | None:
-        """Estimated cost from prices per million prompt and completion tokens, or None when unpriced."""
-        if price_in is None and price_out is None:
-            return None
-        return (self.prompt_tokens * (price_in or 0) + self.completion_tokens * (price_out or 0)) / 1e6
 
 
 @dataclass

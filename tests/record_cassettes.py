@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from llm_scenarios import SCENARIOS, recorder  # noqa: E402
 from openai_stub import StubServer  # noqa: E402
 
-from extractor.backends.llm import LLMSettings  # noqa: E402
+from extractor.backends.model import LLMSettings  # noqa: E402
 from extractor.pipeline import run_batch  # noqa: E402
 from extractor.store import Store  # noqa: E402
 
@@ -34,7 +34,7 @@ def record(name: str, *, base_url: str, api_key: str, model: str | None) -> None
     if model:
         settings.model = model
     with tempfile.TemporaryDirectory() as tmp, recorder("all").use_cassette(f"{name}.yaml"):
-        summary = run_batch(scenario.paths, store=Store(Path(tmp) / "r.db"), backend="openai", settings=settings)
+        summary = run_batch(scenario.paths, store=Store(Path(tmp) / "r.db"), backend="openai", options=settings)
     print(f"{name}: {len(summary.usage.calls)} completions, "
           f"{[(o.name, o.status, o.records) for o in summary.outcomes]}")
 

@@ -9,7 +9,8 @@ import socket
 import pytest
 from llm_scenarios import CASSETTES, SCENARIOS, recorder
 
-from extractor.backends.llm import LLMBackend, LLMSettings
+from extractor.backends.llm import LLMBackend
+from extractor.backends.model import LLMSettings
 from extractor.documents import load_document
 from extractor.errors import ExtractionFailed
 from extractor.pipeline import run_batch

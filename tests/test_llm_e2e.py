@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from openai_stub import INVENTED, StubServer
 
-from extractor.backends.llm import LLMSettings
+from extractor.backends.model import LLMSettings
 from extractor.cli import cli
 from extractor.documents import load_document
 from extractor.pipeline import extract
@@ -76,7 +76,7 @@ def test_kpi_extract_run_against_a_local_server_stores_only_grounded_records(tmp
 def test_json_modes_for_servers_without_tool_calls(mode, corpus):
     with StubServer() as stub:
         settings = LLMSettings(base_url=stub.base_url, mode=mode)
-        result = extract(corpus / "003_a62f19515b4c2a7e.txt", backend="openai", settings=settings)
+        result = extract(corpus / "003_a62f19515b4c2a7e.txt", backend="openai", options=settings)
         assert "tools" not in stub.requests[0]
     assert len(result.records) >= 5
     text = load_document(corpus / "003_a62f19515b4c2a7e.txt").text

@@ -7,7 +7,8 @@ import json
 import pytest
 from openai_stub import StubServer
 
-from extractor.backends.llm import LLMBackend, LLMSettings
+from extractor.backends.llm import LLMBackend
+from extractor.backends.model import LLMSettings
 from extractor.chunking import estimate_tokens
 from extractor.pipeline import run_batch
 from extractor.store import Store

@@ -6,9 +6,8 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import instructor
@@ -37,14 +36,13 @@ from ..transport import (
     stop_counting,
 )
 from .answers import ChunkAnswer, answer_text, read_attempts, used_tools
+from .base import Extraction, Identity
+from .model import NAME, LLMSettings
 
 if TYPE_CHECKING:
     from ..store import Store
 
-BACKEND = "openai"
-DEFAULT_MODEL = "gpt-4o-mini"
 MODES = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA, "json": instructor.Mode.JSON}
-MODE_CHOICES = ("auto", *MODES)
 PROBE_CHUNK = -1  # the chunk number stored with the calls of --mode auto's probe
 MAX_SPLITS = 2  # an answer cut off at --max-tokens is asked again in halves, then quarters, then fails
 _REASK_ROOM = 400  # tokens a re-ask's error message may add to the conversation
@@ -53,89 +51,6 @@ _PROBE_TEXT = "Minutes: The Panel noted the report. No figures were discussed."
 # instructor logs every failed attempt at ERROR; we handle those and report them in the run,
 # so without a configured handler they should not reach stderr through logging's last resort.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
-
-
-@dataclass
-class LLMSettings:
-    """Everything that configures the openai backend; from_env() fills the gaps from the environment."""
-
-    model: str = DEFAULT_MODEL
-    base_url: str | None = None
-    api_key: str | None = None
-    mode: str = "auto"
-    prompt: str | None = None
-    max_reasks: int = 2
-    retries: int = 5
-    timeout: float = 120.0
-    concurrency: int = 8
-    rpm: int | None = None
-    tpm: int | None = None
-    chunk_tokens: int = 3000
-    max_tokens: int = 2048
-    context_tokens: int = 8192
-    max_calls_per_document: int = 40
-    cache: bool = True
-    price_in: float | None = None
-    price_out: float | None = None
-
-    @classmethod
-    def from_env(cls, **options: Any) -> LLMSettings:
-        """Settings from options (None means unset), then OPENAI_*/KPI_* variables, then defaults."""
-        given = {k: v for k, v in options.items() if v is not None}
-        env = os.environ
-        given.setdefault("api_key", env.get("OPENAI_API_KEY") or None)
-        given.setdefault("base_url", env.get("OPENAI_BASE_URL") or None)
-        model = env.get("KPI_MODEL") or env.get("OPENAI_MODEL")
-        if model:
-            given.setdefault("model", model)
-        for name, var in (("price_in", "KPI_PRICE_IN"), ("price_out", "KPI_PRICE_OUT")):
-            if env.get(var):
-                try:
-                    given.setdefault(name, float(env[var]))
-                except ValueError:
-                    raise ConfigError(fix_hint(f"{var}={env[var]!r} is not a number",
-                                               "give the price in currency units per million tokens")) from None
-        return cls(**{k: v for k, v in given.items() if v is not None})
-
-    def check(self, *, client_given: bool = False) -> None:
-        """Raise ConfigError, before any work, when the settings cannot work."""
-        if not client_given and not self.api_key and not self.base_url:
-            raise ConfigError(fix_hint(
-                "the openai backend needs an endpoint: no OPENAI_API_KEY and no OPENAI_BASE_URL",
-                "set OPENAI_API_KEY for api.openai.com, or pass --base-url (or OPENAI_BASE_URL) for "
-                "another OpenAI-compatible server, or use --backend rules offline",
-            ))
-        if self.mode not in MODE_CHOICES:
-            raise ConfigError(fix_hint(f"unknown mode {self.mode!r}", f"choose one of {', '.join(MODE_CHOICES)}"))
-        for name in ("concurrency", "chunk_tokens", "max_tokens", "context_tokens", "max_calls_per_document"):
-            if getattr(self, name) < 1:
-                raise ConfigError(fix_hint(f"{name} is {getattr(self, name)}", f"give --{name.replace('_', '-')} >= 1"))
-        if self.max_reasks < 0 or self.retries < 0:
-            raise ConfigError("--max-reasks and --retries must be 0 or more")
-        if self.max_tokens >= self.context_tokens:
-            raise ConfigError(fix_hint(
-                f"--max-tokens {self.max_tokens} leaves no room in --context-tokens {self.context_tokens}",
-                "lower --max-tokens or raise --context-tokens to the model's context length"))
-
-
-@dataclass
-class Extraction:
-    """One document's result with what it cost: records offered and dropped, tokens and calls.
-
-    The rules backend's results travel in it too, at no cost, so the pipeline has one path.
-    """
-
-    result: DocumentResult
-    dropped: int = 0
-    usage: Usage = field(default_factory=Usage)
-    error: ExtractionFailed | None = None  # set when a chunk failed: the result is then incomplete
-    offered: int | None = None  # records the model offered (None: no model was asked)
-
-    def raise_for_error(self) -> Extraction:
-        """Raise the chunk failure, if any; else return self."""
-        if self.error is not None:
-            raise self.error
-        return self
 
 
 class _NotAsked(ExtractionFailed):
@@ -208,9 +123,29 @@ class LLMBackend:
             self.passage_budget(self.mode or "tools")  # raises, naming the numbers
 
     @property
-    def identity(self) -> tuple[str, str, str]:
-        """(model, prompt label, prompt hash): what makes a stored extraction current."""
-        return self.settings.model, self.prompt.label, self.prompt.sha256
+    def identity(self) -> Identity:
+        """Backend, model, prompt label and prompt hash: what makes a stored extraction current."""
+        return Identity(NAME, self.settings.model, self.prompt.label, self.prompt.sha256)
+
+    @property
+    def concurrency(self) -> int:
+        """Documents in flight at once (their chunks share the --concurrency request slots)."""
+        return self.settings.concurrency
+
+    @property
+    def run_note(self) -> str | None:
+        """The structured-output mode the run used, and how it was chosen."""
+        return self.mode_note or None
+
+    @property
+    def price_in(self) -> float | None:
+        """Price per million prompt tokens, if given."""
+        return self.settings.price_in
+
+    @property
+    def price_out(self) -> float | None:
+        """Price per million completion tokens, if given."""
+        return self.settings.price_out
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""
@@ -467,25 +402,3 @@ def _what_it_said(completions: list[Any]) -> str:
             pass
     kind = "its answers were not valid JSON" if not parsed else "no answer held a 'records' list and nothing else"
     return f"{len(texts)} attempts; {kind}; last: {texts[-1][:100]!r}"
-
-
-def extract_all(documents: Sequence[Document], settings: LLMSettings, *, store: Store | None = None,
-                client: openai.AsyncOpenAI | None = None) -> list[DocumentResult]:
-    """Extract documents concurrently and wait for all of them; the first failed document raises."""
-    if not documents:
-        return []
-    backend = LLMBackend(settings, store=store, client=client)
-
-    async def _all() -> list[DocumentResult]:
-        try:
-            extractions = await asyncio.gather(*(backend.extract(d) for d in documents))
-            return [x.raise_for_error().result for x in extractions]
-        finally:
-            await backend.aclose()
-
-    return asyncio.run(_all())
-
-
-def extract_blocking(document: Document) -> DocumentResult:
-    """The Backend seam: one document, settings from the environment, no cache."""
-    return extract_all([document], LLMSettings.from_env())[0]

@@ -10,6 +10,8 @@ paragraphs that print no value (status.py) -> one record per measure.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
@@ -18,6 +20,7 @@ from ...meta import detect_meta
 from ...passages import Passage, segment
 from ...periods import bounds
 from ...schema import DocumentMeta, DocumentResult, KPIRecord
+from ..base import BackendSpec, Extraction, Identity
 from .attach import (
     apply_status,
     as_number,
@@ -40,6 +43,9 @@ from .status import (
     trend_word,
 )
 from .timing import Timeline
+
+if TYPE_CHECKING:
+    from ...store import Store
 
 BACKEND = "rules"
 _STATUS_SPEC = re.compile(r"^(?P<lead>[A-Z][^\n]{3,140}?)\s+[\u2013\u2014-]\s+(?P<rest>\S.*)$", re.S)
@@ -290,3 +296,28 @@ def extract(document: Document) -> DocumentResult:
     """Run the rules backend over one document and return its kpi-records/1 result."""
     meta = detect_meta(document.text)
     return DocumentResult(document=document.name, meta=meta, records=extract_records(document, meta))
+
+
+class RulesBackend:
+    """The rules backend behind the Backend protocol: offline, free, one document at a time."""
+
+    identity = Identity(BACKEND)
+    concurrency = 1
+
+    async def extract(self, document: Document) -> Extraction:
+        """Extract one document (it never waits, so it never yields to the event loop)."""
+        return Extraction(extract(document))
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
+
+def _create(options: Mapping[str, Any] | Any, *, store: Store | None = None, client: Any | None = None) -> RulesBackend:
+    return RulesBackend()  # it takes no options: a model's options are ignored
+
+
+SPEC = BackendSpec(
+    name=BACKEND,
+    summary="offline, deterministic: a cue table that reads how committee minutes state KPIs (the default)",
+    create=_create,
+)
