@@ -12,9 +12,10 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from .errors import GoldError, fix_hint
-from .numbers import same_value, text_contains_value
+from .grounding import grounding_problem, normalised_span
+from .numbers import same_value
 from .schema import DocumentResult, KPIRecord
-from .textnorm import normalise
+from .textnorm import NormalisedText, normalise
 
 PAIR_RATIO = 50
 INDICATOR_RATIO = 70
@@ -39,12 +40,6 @@ def prf(pairs: int, predicted: int, gold: int) -> dict[str, float | None]:
 def indicator_ratio(a: str, b: str) -> float:
     """rapidfuzz token_set_ratio on lower-cased, normalised indicators (0 to 100)."""
     return fuzz.token_set_ratio(normalise(a).lower(), normalise(b).lower())
-
-
-def _span(document_text: str, evidence: str) -> tuple[int, int] | None:
-    needle = normalise(evidence)
-    start = document_text.find(needle) if needle else -1
-    return None if start < 0 else (start, start + len(needle))
 
 
 def _overlap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> float:
@@ -81,8 +76,8 @@ class DocumentScore:
 
 def pair_records(gold: list[KPIRecord], pred: list[KPIRecord], text: str) -> tuple[list[Pair], list[bool]]:
     """Greedy one-to-one pairing by descending weight (scoring.md section 2); also grounding per prediction."""
-    gold_spans = [_span(text, g.evidence) for g in gold]
-    pred_spans = [_span(text, p.evidence) for p in pred]
+    gold_spans = [normalised_span(g.evidence, text) for g in gold]
+    pred_spans = [normalised_span(p.evidence, text) for p in pred]
     candidates: list[tuple[float, int, int]] = []
     for gi, g in enumerate(gold):
         for pi, p in enumerate(pred):
@@ -107,10 +102,9 @@ def pair_records(gold: list[KPIRecord], pred: list[KPIRecord], text: str) -> tup
         used_gold.add(gi)
         used_pred.add(pi)
         pairs.append(Pair(gold[gi], pred[pi], weight))
-    grounded = [
-        span is not None and (p.value is None or text_contains_value(normalise(p.evidence), p.value))
-        for p, span in zip(pred, pred_spans, strict=True)
-    ]
+    whole = NormalisedText(text)  # once per document: every prediction is checked against it
+    grounded = [span is not None and grounding_problem(p.evidence, p.value, whole) is None
+                for p, span in zip(pred, pred_spans, strict=True)]
     return pairs, grounded
 
 

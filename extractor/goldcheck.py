@@ -8,7 +8,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .errors import GoldError
-from .schema import DocumentMeta, DocumentResult, KPIRecord, grounding_problem, impossible_reason
+from .grounding import grounding_problem
+from .schema import DocumentMeta, DocumentResult, KPIRecord, impossible_reason
 from .textnorm import NormalisedText
 
 
@@ -71,7 +72,7 @@ def check_file(path: Path, docs_dir: Path) -> list[str]:
             problems += _pydantic_errors(where, exc)
             continue
         if text is not None:
-            problem = grounding_problem(record, text)
+            problem = grounding_problem(record.evidence, record.value, text)
             if problem:
                 problems.append(f"{where}: evidence: {problem}")
         reason = impossible_reason(record)

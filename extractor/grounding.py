@@ -1,46 +1,106 @@
-"""Ground model records in their document: find the evidence, set offsets, merge repeated statements."""
+"""Grounding, in one place: where evidence is in a document, whether a record is grounded, and when two
+records are one measure.
+
+The schema's validators, both backends, merging, the gold check and the scorer all ask here, so
+"grounded" means one thing everywhere (scoring.md: the evidence is found in the document, white
+space aside, and prints the value).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from .schema import KPIRecord
+from .numbers import text_contains_value
 from .textnorm import NormalisedText, normalise
 
-SAME_INDICATOR = 90  # rapidfuzz token-set score at which two indicator names are one measure
+if TYPE_CHECKING:
+    from .schema import KPIRecord
+
+# rapidfuzz token-set scores (0-100) at which two indicator names are taken for one measure:
+SAME_MEASURE_RESTATED = 70  # a measure stated twice in one document (records.md: one record)
+SAME_STATUS_RESTATED = 60  # two status-only statements of the same direction in one document
+SAME_MEASURE_ACROSS_CHUNKS = 90  # a model's record found again in another chunk of the same document
+OTHER_MEASURE_BELOW = 50  # a status beside values names a measure of its own below this score
 
 
-def locate(evidence: str, text: str, spans: Sequence[tuple[int, int]] = (),
-           whole: NormalisedText | None = None) -> tuple[int, int] | None:
-    """[start, end) of evidence in text, white space ignored: first inside the given spans, else anywhere."""
-    whole = whole or NormalisedText(text)
-    for start, end in [*spans, (0, None)]:
+@dataclass(frozen=True)
+class Span:
+    """Where evidence sits in a document: [start, end) character offsets, and how it matched
+    ('exact' as printed, or 'normalised' once white space, quotes and dashes are folded)."""
+
+    start: int
+    end: int
+    how: str
+
+
+def locate(evidence: str, text: str | NormalisedText, within: Sequence[tuple[int, int]] = ()) -> Span | None:
+    """The evidence's span in the original text: first inside the given spans, else anywhere; None if absent."""
+    whole = text if isinstance(text, NormalisedText) else NormalisedText(text)
+    for start, end in [*within, (0, None)]:
+        exact = whole.original.find(evidence, start, len(whole.original) if end is None else end)
+        if evidence and exact >= 0:
+            return Span(exact, exact + len(evidence), "exact")
         found = whole.find(evidence, start, end)
         if found:
-            return whole.to_original(*found)
+            return Span(*whole.to_original(*found), "normalised")
     return None
 
 
-def place(record: KPIRecord, text: str, spans: Sequence[tuple[int, int]] = (),
-          whole: NormalisedText | None = None) -> KPIRecord | None:
-    """The record with offsets set by us and evidence copied from the document, or None if not found."""
-    span = locate(record.evidence, text, spans, whole)
-    if span is None:
-        return None
-    start, end = span
-    data = record.model_dump()
-    data.update(evidence=" ".join(text[start:end].split()), start=start, end=end)
-    return KPIRecord.model_validate(data)
+def normalised_span(evidence: str, normalised_document: str) -> tuple[int, int] | None:
+    """scoring.md section 1: the evidence's [start, end) in the normalised document text, first occurrence."""
+    needle = normalise(evidence)
+    start = normalised_document.find(needle) if needle else -1
+    return None if start < 0 else (start, start + len(needle))
 
 
-def _same_measure(a: KPIRecord, b: KPIRecord) -> bool:
+def grounding_problem(evidence: str, value: float | None, source: str | NormalisedText) -> str | None:
+    """What keeps a record from being grounded in its source (evidence absent, or not printing the
+    value), as a message a model can act on; None when grounded."""
+    text = source if isinstance(source, NormalisedText) else NormalisedText(source)
+    if text.find(evidence) is None:
+        return (f"evidence {evidence[:80]!r} is not in the document; quote the sentence that states the value "
+                "exactly as printed")
+    if value is not None and not text_contains_value(normalise(evidence), value):
+        return (f"evidence {evidence[:80]!r} does not print the value {value}; quote the span that contains "
+                "the number")
+    return None
+
+
+def is_grounded(record: KPIRecord, source: str | NormalisedText) -> bool:
+    """Whether a record's evidence is in the source and prints its value (scoring.md grounding_rate)."""
+    return grounding_problem(record.evidence, record.value, source) is None
+
+
+def same_name(a: str, b: str, threshold: int) -> bool:
+    """Whether two indicator names score at least threshold (rapidfuzz token-set, lower-cased)."""
+    return fuzz.token_set_ratio(a.casefold(), b.casefold()) >= threshold
+
+
+def same_measure(a: KPIRecord, b: KPIRecord, threshold: int = SAME_MEASURE_ACROSS_CHUNKS) -> bool:
+    """Two records of one measure: equal value, unit and period, and names alike (status-only records,
+    which have no value, only when their evidence is the same too)."""
     if (a.value, a.unit, a.period) != (b.value, b.unit, b.period):
         return False
     if a.value is None and normalise(a.evidence) != normalise(b.evidence):
         return False
-    return fuzz.token_set_ratio(a.indicator.casefold(), b.indicator.casefold()) >= SAME_INDICATOR
+    return same_name(a.indicator, b.indicator, threshold)
+
+
+def place(record: KPIRecord, text: str, within: Sequence[tuple[int, int]] = (),
+          whole: NormalisedText | None = None) -> KPIRecord | None:
+    """The record with offsets found by us and evidence copied from the document, or None if not found."""
+    span = locate(record.evidence, whole or text, within)
+    if span is None:
+        return None
+    data = record.model_dump()
+    data.update(evidence=" ".join(text[span.start:span.end].split()), start=span.start, end=span.end)
+    from .schema import KPIRecord
+
+    return KPIRecord.model_validate(data)
 
 
 def merge(records: Sequence[KPIRecord]) -> list[KPIRecord]:
@@ -49,8 +109,8 @@ def merge(records: Sequence[KPIRecord]) -> list[KPIRecord]:
     A repeat may still carry what the first lacked: its trend, target status or comparisons.
     """
     kept: list[KPIRecord] = []
-    for record in sorted(records, key=lambda r: (getattr(r, "start", 0) or 0)):
-        first = next((k for k in kept if _same_measure(k, record)), None)
+    for record in sorted(records, key=lambda r: r.start or 0):
+        first = next((k for k in kept if same_measure(k, record)), None)
         if first is None:
             kept.append(record)
             continue

@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from .numbers import text_contains_value
+from .grounding import grounding_problem
 from .periods import is_canonical
-from .textnorm import NormalisedText, normalise
+from .textnorm import normalise
 
 FORMAT = "kpi-records/1"
 UNITS = ("percent", "count", "rate_per_10000", "days", "weeks", "months", "hours", "gbp", "other")
@@ -110,6 +110,8 @@ class KPIRecord(BaseModel):
     trend: Trend | None = None
     suspect: bool = False
     evidence: str = Field(min_length=1)
+    start: int | None = Field(default=None, ge=0, description="Offset of the evidence in the document (ours).")
+    end: int | None = Field(default=None, ge=0, description="End offset of the evidence (exclusive).")
 
     _period = field_validator("period")(classmethod(lambda cls, v: _check_period(v)))
 
@@ -124,32 +126,17 @@ class KPIRecord(BaseModel):
             self.suspect = True
         source = (info.context or {}).get("source") if info else None
         if source is not None:
-            ground_problem = grounding_problem(self, source)
+            ground_problem = grounding_problem(self.evidence, self.value, source)
             if ground_problem:
                 raise ValueError(ground_problem)
         return self
 
     def to_kpi_json(self) -> dict[str, Any]:
-        """The record as a kpi-records/1 object: spec fields in order, then any extra keys."""
+        """The record as a kpi-records/1 object: spec fields in order, then offsets (when known) and extras."""
         data = self.model_dump()
         ordered = {key: data.pop(key) for key in RECORD_FIELDS}
-        return {**ordered, **data}
-
-
-def grounding_problem(record: KPIRecord, source: str | NormalisedText) -> str | None:
-    """What is wrong with a record's evidence against its source text, or None when grounded."""
-    text = source if isinstance(source, NormalisedText) else NormalisedText(source)
-    if text.find(record.evidence) is None:
-        return (
-            f"evidence {record.evidence[:80]!r} is not in the document; quote the sentence "
-            "that states the value exactly as printed"
-        )
-    if record.value is not None and not text_contains_value(normalise(record.evidence), record.value):
-        return (
-            f"evidence {record.evidence[:80]!r} does not print the value {record.value}; "
-            "quote the span that contains the number"
-        )
-    return None
+        offsets = {key: data.pop(key) for key in ("start", "end")}
+        return {**ordered, **{k: v for k, v in offsets.items() if v is not None}, **data}
 
 
 class DocumentResult(BaseModel):
@@ -216,6 +203,7 @@ class ModelRecord(KPIRecord):
         problem = model_record_problem(self)
         if problem:
             raise ValueError(problem)
+        self.start = self.end = None  # offsets are found by us (grounding.place), never taken from a model
         return self
 
 

@@ -1,4 +1,17 @@
-from extractor.grounding import locate, merge, place
+import pytest
+
+from extractor.grounding import (
+    SAME_MEASURE_ACROSS_CHUNKS,
+    SAME_MEASURE_RESTATED,
+    Span,
+    grounding_problem,
+    is_grounded,
+    locate,
+    merge,
+    normalised_span,
+    place,
+    same_measure,
+)
 from extractor.schema import KPIRecord
 
 TEXT = "Summary: 78 children entered care.\n\nDetail:  78 children\n entered   care. Adoptions fell to 12."
@@ -10,12 +23,33 @@ def _record(**fields) -> KPIRecord:
     return KPIRecord(**{**base, **fields})
 
 
-def test_locate_prefers_the_chunk_span_and_ignores_white_space():
+def test_locate_prefers_the_chunk_span_and_says_how_it_matched():
     detail = TEXT.index("Detail")
-    start, end = locate("78 children entered care.", TEXT, [(detail, len(TEXT))])
-    assert start > detail and " ".join(TEXT[start:end].split()) == "78 children entered care."
-    assert locate("78 children entered care.", TEXT) == (9, 34)
+    span = locate("78 children entered care.", TEXT, [(detail, len(TEXT))])
+    assert span.start > detail and span.how == "normalised"  # the detail's copy has odd white space
+    assert " ".join(TEXT[span.start:span.end].split()) == "78 children entered care."
+    assert locate("78 children entered care.", TEXT) == Span(9, 34, "exact")
     assert locate("79 children entered care.", TEXT) is None
+
+
+def test_one_answer_to_is_it_grounded():
+    assert grounding_problem("78 children entered care.", 78, TEXT) is None
+    assert "not in the document" in grounding_problem("80 children entered care.", 80, TEXT)
+    assert "does not print the value 79" in grounding_problem("78 children entered care.", 79, TEXT)
+    assert is_grounded(_record(), TEXT) and not is_grounded(_record(value=79), TEXT)
+    # scoring.md: spans are in the normalised text, first occurrence
+    assert normalised_span("78  children entered\ncare.", "x 78 children entered care. y") == (2, 27)
+
+
+@pytest.mark.parametrize(("name", "same_across", "same_restated"), [
+    ("children entering care", True, True),  # the same words
+    ("Children entering care in the quarter", True, True),
+    ("Children entering care (placement)", True, True),
+])
+def test_same_measure_thresholds_are_named(name, same_across, same_restated):
+    assert same_measure(_record(), _record(indicator=name), SAME_MEASURE_ACROSS_CHUNKS) is same_across
+    assert same_measure(_record(), _record(indicator=name), SAME_MEASURE_RESTATED) is same_restated
+    assert not same_measure(_record(), _record(indicator=name, value=79))
 
 
 def test_place_sets_our_offsets_and_copies_evidence_from_the_document():

@@ -128,7 +128,7 @@ def test_every_record_is_grounded_with_offsets():
             "suitable accommodation at the end of March 2024.")
     r = one(text)
     assert r.indicator.startswith("Care leavers aged 19-21")
-    assert text[r.model_extra["start"]:r.model_extra["end"]].startswith("98.4%")
+    assert text[r.start:r.end].startswith("98.4%")
 
 
 # --- The error classes seen on unseen minutes (issue 8). Every sentence here is written for the test. ---

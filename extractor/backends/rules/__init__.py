@@ -13,9 +13,14 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from rapidfuzz import fuzz
-
 from ...documents import Document
+from ...grounding import (
+    OTHER_MEASURE_BELOW,
+    SAME_MEASURE_ACROSS_CHUNKS,
+    SAME_MEASURE_RESTATED,
+    SAME_STATUS_RESTATED,
+    same_name,
+)
 from ...meta import detect_meta
 from ...passages import Passage, segment
 from ...periods import bounds
@@ -52,9 +57,6 @@ _STATUS_SPEC = re.compile(r"^(?P<lead>[A-Z][^\n]{3,140}?)\s+[\u2013\u2014-]\s+(?
 _STATUS_SPEC_COLON = re.compile(r"^(?P<lead>[A-Z][^\n:]{3,140}?):\s+(?P<rest>\S.*)$", re.S)
 _LIST_INTRO_MISSED = re.compile(r"\bnot\s+(?:been\s+)?(?:achieved|met)|below\s+target|off\s+target|\bred\b", re.I)
 _LIST_INTRO_MET = re.compile(r"\b(?:been\s+)?(?:achieved|met|exceeded|on\s+target)\b", re.I)
-_SAME_MEASURE = 70  # rapidfuzz token-set score at which two indicators in one document are one measure
-_OTHER_MEASURE = 50  # below this score a status in a paragraph of values names a measure of its own
-_SAME_STATUS = 60  # the same, for two status-only statements of the same direction
 
 
 def _blocks(passages: list[Passage]) -> list[list[Passage]]:
@@ -136,7 +138,8 @@ def _status_records(sentences: list[Sentence], orphans: list[list[Comparison]],
             # 'a decrease in timely completion of return interviews ... the decrease in timely returns'
             into = found[0] if spec and (passage is first or _similar(found[0], statement)) else next(
                 (f for f in found if f["start"] < passage.start and f["trend"] == statement.trend
-                 and _similar(f, statement, 60)), found[-1] if found and _similar(found[-1], statement, 90) else None)
+                 and _similar(f, statement, SAME_STATUS_RESTATED)),
+                found[-1] if found and _similar(found[-1], statement, SAME_MEASURE_ACROSS_CHUNKS) else None)
             if into is not None:
                 into["trend"] = into["trend"] or statement.trend
                 continue
@@ -154,8 +157,8 @@ def _status_records(sentences: list[Sentence], orphans: list[list[Comparison]],
     return found
 
 
-def _similar(record: dict, statement: Statement, threshold: int = 70) -> bool:
-    return fuzz.token_set_ratio(record["indicator"].lower(), statement.indicator.lower()) >= threshold
+def _similar(record: dict, statement: Statement, threshold: int = SAME_MEASURE_RESTATED) -> bool:
+    return same_name(record["indicator"], statement.indicator, threshold)
 
 
 def _block_period(sentence_periods: list[list], report: str | None) -> str | None:
@@ -176,8 +179,7 @@ def _other_statuses(sentences: list[Sentence], values: list[dict], period: str |
             stop = statement.end + (clause_end.start() if clause_end else 0)
             if any(statement.start <= at < stop for at in numbers):
                 continue  # 'fostering numbers had reduced by 2, with 111 ...': the numbers own the clause
-            if any(fuzz.token_set_ratio(v["indicator"].lower(), statement.indicator.lower()) >= _OTHER_MEASURE
-                   for v in values + found):
+            if any(same_name(v["indicator"], statement.indicator, OTHER_MEASURE_BELOW) for v in values + found):
                 continue  # the same measure: its direction went to the value as a trend
             found.append(_status_raw(statement, sentence.passage, period))
     return found
@@ -281,10 +283,9 @@ def _one_per_measure(records: list[KPIRecord]) -> list[KPIRecord]:
         # of one sentence ('contacts, referrals and assessments rates') are not.
         key = (record.value, record.unit, record.period) if record.value is not None else (
             None, record.trend, record.target_met, record.trend or id(record))
-        threshold = _SAME_MEASURE if record.value is not None else _SAME_STATUS
+        threshold = SAME_MEASURE_RESTATED if record.value is not None else SAME_STATUS_RESTATED
         group = groups.setdefault(key, [])
-        if any(other.evidence != record.evidence
-               and fuzz.token_set_ratio(other.indicator.lower(), record.indicator.lower()) >= threshold
+        if any(other.evidence != record.evidence and same_name(other.indicator, record.indicator, threshold)
                for other in group):
             continue
         group.append(record)
