@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -343,9 +344,13 @@ def eval_table(reports: tuple[str, ...]) -> None:
 
     \b
     Example:
-      kpi-extract eval-table eval/reports/rules-dev-check.json eval/reports/rules-dev-tune.json
+      kpi-extract eval-table eval/reports/*-dev-check.json eval/reports/*-dev-tune.json
     """
-    loaded = {Path(path).stem.removeprefix("rules-"): json.loads(Path(path).read_text("utf-8")) for path in reports}
+    stems = [Path(path).stem for path in reports]
+    shared = os.path.commonprefix(stems) if len(stems) > 1 else ""
+    shared = shared[: shared.rfind("-") + 1]  # 'rules-dev-check', 'rules-samples': columns 'dev-check', 'samples'
+    loaded = {stem[len(shared):]: json.loads(Path(path).read_text("utf-8")) for stem, path in zip(stems, reports,
+                                                                                                   strict=True)}
     out.print(side_by_side(loaded))
 
 

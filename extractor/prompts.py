@@ -9,6 +9,7 @@ import re
 import string
 import tomllib
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -80,10 +81,15 @@ class Prompt:
         return "\n\n".join(parts) if parts else "(none)"
 
 
+def _packaged() -> Path:
+    """The prompts shipped inside the package (the project's prompts/, mapped to extractor.prompt_files)."""
+    return Path(str(resources.files("extractor.prompt_files")))
+
+
 def prompt_dirs() -> list[Path]:
-    """Where prompt names are looked up: $KPI_PROMPTS, ./prompts, then the project's prompts/."""
+    """Where prompt names are looked up: $KPI_PROMPTS, ./prompts, then the prompts installed with the package."""
     dirs = [Path(os.environ["KPI_PROMPTS"])] if os.environ.get("KPI_PROMPTS") else []
-    dirs += [Path.cwd() / "prompts", Path(__file__).resolve().parent.parent / "prompts"]
+    dirs += [Path.cwd() / "prompts", _packaged()]
     unique: list[Path] = []
     for folder in dirs:
         if folder not in unique:
