@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from .backends import OFFLINE, create_backend
 from .backends.base import Backend, Extraction, Usage, prices, run_note
 from .documents import Document, discover, load_document
-from .errors import ExtractorError
+from .errors import ConfigError, ExtractorError
 from .schema import DocumentResult
 from .store import Store
 
@@ -188,13 +188,31 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
         stage = "extract"
         extraction: Extraction = await backend.extract(document)
         summary.usage.add(extraction.usage)
-        store.log_calls(summary.run_id, document.sha256, [asdict(c) for c in extraction.usage.calls],
-                        model=stamp["model"])
-        extraction.raise_for_error()  # an incomplete document is not stored; the next run retries it
+        calls = [asdict(c) for c in extraction.usage.calls]
+        if extraction.error is not None:  # an incomplete document is not stored; the next run retries it
+            raise _Failed(extraction.error, document.sha256, calls)
         stage = "store"
-        count = store.save_result(document, extraction.result, run_id=summary.run_id, **stamp)
+        # One transaction: the document, its records, its extraction row and its calls. Another process
+        # may have stored this content meanwhile; then it is not written twice.
+        count = store.save_result(document, extraction.result, run_id=summary.run_id, calls=calls, replace=force,
+                                  **stamp)
+        if count is None:
+            return DocumentOutcome(document.name, "skipped")
         return DocumentOutcome(document.name, "extracted", count, extraction.dropped, offered=extraction.offered)
+    except ConfigError:
+        raise  # a setting that cannot work stops the batch (a wrong endpoint, a key refused)
     except Exception as exc:  # one broken document must not end the batch
-        message = str(exc) if isinstance(exc, ExtractorError) else f"{type(exc).__name__}: {exc}"
-        store.record_failure(summary.run_id, str(path), stage, message)
+        cause = exc.error if isinstance(exc, _Failed) else exc
+        message = str(cause) if isinstance(cause, ExtractorError) else f"{type(cause).__name__}: {cause}"
+        failed = exc if isinstance(exc, _Failed) else None
+        store.record_failure(summary.run_id, str(path), stage, message, document_id=failed and failed.document_id,
+                             calls=failed.calls if failed else (), model=stamp["model"])
         return DocumentOutcome(path.name, "failed", error=message)
+
+
+class _Failed(Exception):
+    """A document whose extraction failed after making model calls: they are logged with its failure."""
+
+    def __init__(self, error: Exception, document_id: str, calls: list[dict[str, Any]]) -> None:
+        super().__init__(str(error))
+        self.error, self.document_id, self.calls = error, document_id, calls

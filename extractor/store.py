@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -89,23 +90,39 @@ def _m003_offered_and_mode(db: sqlite_utils.Database) -> None:
                               pk=("endpoint", "model"))
 
 
+def _m004_run_status(db: sqlite_utils.Database) -> None:
+    # A run ends 'completed', 'interrupted' (Ctrl-C) or 'aborted' (a fault that stops the batch);
+    # a run killed outright keeps no status and no end time.
+    db["runs"].add_column("status", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_model_calls", _m002_model_calls),
     ("m003_offered_and_mode", _m003_offered_and_mode),
+    ("m004_run_status", _m004_run_status),
 ]
+BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's transaction before giving up
 
 
 class Store:
-    """A kpi-extract database: opened (and migrated) once, written one document per transaction."""
+    """A kpi-extract database: opened (and migrated) once, written one document per transaction.
+
+    Several processes may write one database at once: it runs in WAL mode, a writer waits up to
+    BUSY_TIMEOUT for another's transaction, and every document is written in one explicit
+    BEGIN IMMEDIATE transaction, inside which the decision to skip it is made again."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         try:
-            # One writer at a time, but not always the opening thread: a batch started inside a running
-            # event loop (a notebook) runs on a worker thread (pipeline.run_sync).
-            self.db = sqlite_utils.Database(sqlite3.connect(self.path, check_same_thread=False))
+            # Autocommit (isolation_level None): no transaction opens unless we open one, so ours are
+            # explicit. check_same_thread off: one writer at a time, but not always the opening
+            # thread (a batch started inside a running event loop runs on a worker thread).
+            connection = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT,
+                                         isolation_level=None)
+            self.db = sqlite_utils.Database(connection)
             self.db.execute("pragma foreign_keys = on")
+            self.db.execute("pragma journal_mode = wal")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(fix_hint(
@@ -113,20 +130,42 @@ class Store:
                 "point --db at a new file or an existing kpi-extract database",
             )) from exc
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One explicit write transaction; BEGIN IMMEDIATE takes the write lock first, so what is
+        decided inside it (skip a document, apply a migration) still holds when it commits."""
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.conn.execute("ROLLBACK")
+            raise
+        self.db.conn.execute("COMMIT")
+
+    def _applied(self) -> set[str]:
+        if "_migrations" not in self.db.table_names():
+            return set()
+        return {row["name"] for row in self.db["_migrations"].rows}
+
     def _migrate(self) -> None:
-        done = set()
-        if "_migrations" in self.db.table_names():
-            done = {row["name"] for row in self.db["_migrations"].rows}
-        for name, step in MIGRATIONS:
-            if name in done:
-                continue
-            with self.db.conn:
-                step(self.db)
-                self.db["_migrations"].insert({"name": name, "applied_at": now()}, pk="name")
+        if {name for name, _ in MIGRATIONS} <= self._applied():
+            return
+        with self.transaction():  # two processes opening a new file: the second waits, then finds them done
+            done = self._applied()
+            for name, step in MIGRATIONS:
+                if name not in done:
+                    step(self.db)
+                    self.db["_migrations"].insert({"name": name, "applied_at": now()}, pk="name")
 
     def start_run(self, run_id: str, *, backend: str, model: str | None, prompt_version: str | None,
                   prompt_hash: str | None = None) -> None:
         """Record that a run began."""
+        with self.transaction():
+            self._insert_run(run_id, backend=backend, model=model, prompt_version=prompt_version,
+                             prompt_hash=prompt_hash)
+
+    def _insert_run(self, run_id: str, *, backend: str, model: str | None, prompt_version: str | None,
+                    prompt_hash: str | None) -> None:
         self.db["runs"].insert({
             "id": run_id, "started_at": now(), "backend": backend, "model": model,
             "prompt_version": prompt_version, "prompt_hash": prompt_hash, "documents": 0, "extracted": 0,
@@ -134,9 +173,10 @@ class Store:
             "completion_tokens": 0, "calls": 0, "cache_hits": 0,
         })
 
-    def finish_run(self, run_id: str, **counts: Any) -> None:
-        """Close a run with its final counts."""
-        self.db["runs"].update(run_id, {"ended_at": now(), **counts})
+    def finish_run(self, run_id: str, *, status: str = "completed", **counts: Any) -> None:
+        """Close a run with its status ('completed', 'interrupted', 'aborted') and its final counts."""
+        with self.transaction():
+            self.db["runs"].update(run_id, {"ended_at": now(), "status": status, **counts})
 
     def is_current(self, document: Document, *, backend: str, model: str | None, prompt_hash: str | None) -> bool:
         """Whether this exact content was already extracted with this backend, model and prompt."""
@@ -148,9 +188,16 @@ class Store:
     def save_result(
         self, document: Document, result: DocumentResult, *, run_id: str, backend: str,
         model: str | None = None, prompt_version: str | None = None, prompt_hash: str | None = None,
-    ) -> int:
-        """Replace a document's records with a new result, in one transaction; return the count."""
-        with self.db.conn:
+        calls: Sequence[dict[str, Any]] = (), replace: bool = True,
+    ) -> int | None:
+        """Write a document, its records, its extraction row and the model calls it made, in one
+        transaction; return the records stored, or None when another process stored this content
+        with the same backend, model and prompt meanwhile and replace is False (then only the calls
+        are logged)."""
+        with self.transaction():
+            self._log_calls(run_id, document.sha256, calls, model=model)
+            if not replace and self.is_current(document, backend=backend, model=model, prompt_hash=prompt_hash):
+                return None
             if document.path:
                 # Changed content at the same path: the old version's records go.
                 for old in self.db["documents"].rows_where("path = ? and id != ?", [document.path, document.sha256]):
@@ -191,10 +238,14 @@ class Store:
             "prompt_version": prompt_version, "prompt_hash": prompt_hash,
         }
 
-    def record_failure(self, run_id: str, document: str, stage: str, error: str) -> None:
-        """Log a document that failed at a stage, so the batch can go on."""
-        self.db["failures"].insert({"run_id": run_id, "document": document, "stage": stage,
-                                    "error": error, "at": now()})
+    def record_failure(self, run_id: str, document: str, stage: str, error: str, *, document_id: str | None = None,
+                       calls: Sequence[dict[str, Any]] = (), model: str | None = None) -> None:
+        """Log a document that failed at a stage, with the model calls it made, so the batch can go on."""
+        with self.transaction():
+            if document_id:
+                self._log_calls(run_id, document_id, calls, model=model)
+            self.db["failures"].insert({"run_id": run_id, "document": document, "stage": stage,
+                                        "error": error, "at": now()})
 
     def cached_response(self, key: str) -> dict[str, Any] | None:
         """A stored model response by cache key, or None."""
@@ -204,7 +255,7 @@ class Store:
     def save_response(self, key: str, response: dict[str, Any], *, model: str, mode: str, prompt_version: str,
                       prompt_hash: str, prompt_tokens: int, completion_tokens: int) -> None:
         """Cache a model response (already validated) under its key."""
-        with self.db.conn:
+        with self.transaction():
             self.db["responses"].upsert({
                 "key": key, "model": model, "mode": mode, "prompt_version": prompt_version,
                 "prompt_hash": prompt_hash, "response": json.dumps(response, ensure_ascii=False),
@@ -218,17 +269,16 @@ class Store:
 
     def save_server_mode(self, endpoint: str, model: str, mode: str, note: str) -> None:
         """Remember the mode a server accepted (replacing an older decision)."""
-        with self.db.conn:
+        with self.transaction():
             self.db["server_modes"].upsert({"endpoint": endpoint, "model": model, "mode": mode, "note": note,
                                             "decided_at": now()}, pk=("endpoint", "model"))
 
-    def log_calls(self, run_id: str, document_id: str, calls: list[dict[str, Any]], *, model: str) -> None:
-        """Record each HTTP call a document's extraction made, with its token counts."""
+    def _log_calls(self, run_id: str, document_id: str, calls: Sequence[dict[str, Any]], *,
+                   model: str | None) -> None:
+        """Record each HTTP call a document's extraction made (inside the caller's transaction)."""
         if calls:
-            with self.db.conn:
-                self.db["calls"].insert_all(
-                    [{"run_id": run_id, "document_id": document_id, "model": model, "at": now(), **c}
-                     for c in calls])
+            self.db["calls"].insert_all(
+                [{"run_id": run_id, "document_id": document_id, "model": model, "at": now(), **c} for c in calls])
 
     def run(self, run_id: str) -> dict[str, Any]:
         """One run's row."""
