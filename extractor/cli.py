@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
@@ -23,7 +24,7 @@ from .errors import ExtractorError
 from .evaluate import evaluate as score
 from .evaluate import split_documents
 from .goldcheck import check_dir, load_result_file
-from .pipeline import DocumentOutcome, extract_documents, open_backend, run_batch
+from .pipeline import BatchInterrupted, DocumentOutcome, RunSummary, extract_documents, open_backend, run_batch
 from .report import comparison_table, print_eval, run_table, side_by_side, usage_line
 from .schema import DocumentResult
 from .store import Store
@@ -36,7 +37,8 @@ def _backend_option(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--backend", type=click.Choice(names()), envvar="KPI_BACKEND", default=None,
         help="Extractor to use (`kpi-extract backends` lists them, env KPI_BACKEND). Default: the first "
-        "installed backend the environment configures (a model endpoint set), else the offline one.",
+        "installed backend the options or environment configure (a model endpoint given by --base-url, "
+        "OPENAI_BASE_URL or OPENAI_API_KEY), else the offline one.",
     )(function)
 
 
@@ -89,7 +91,7 @@ def _model_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 def _checked(name: str | None, options: dict[str, Any]) -> str:
     """The chosen (or default) backend's name, its options checked before any file or database is touched."""
-    name = name or default_backend()
+    name = name or default_backend(options)
     spec(name).check(options)
     return name
 
@@ -103,8 +105,12 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ExtractorError as exc:
-            err.print(f"[red]Error:[/red] {exc}", highlight=False)
+            message = "\n".join([str(exc), *getattr(exc, "__notes__", ())])
+            err.print(f"[red]Error:[/red] {escape(message)}", highlight=False)
             ctx.exit(1)
+        except KeyboardInterrupt:  # outside a batch (a batch says what it stored): nothing half-written
+            err.print("Interrupted.")
+            ctx.exit(130)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -155,13 +161,30 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
         def advance(outcome: DocumentOutcome) -> None:
             progress.update(task, advance=1, description=f"{outcome.name[:40]}: {outcome.status}")
 
-        summary = run_batch(files, store=store, backend=chosen, force=force, on_progress=advance)
+        try:
+            summary = run_batch(files, store=store, backend=chosen, force=force, on_progress=advance)
+        except BatchInterrupted as stop:
+            summary = stop.summary
+        except ExtractorError as exc:  # a wrong endpoint stops the batch: say what was kept
+            exc.add_note(f"(the batch stopped: {progress.tasks[0].completed:.0f} of {len(files)} documents done "
+                         f"and kept; the run is marked 'aborted'; once fixed, run again: stored documents are skipped)")
+            raise
     out.print(run_table(summary))
     if summary.model is not None:
         err.print(usage_line(summary), highlight=False)
+    if summary.status == "interrupted":
+        err.print(_stopped_line(summary, db_path), highlight=False)
+        sys.exit(130)
     if summary.failed:
         err.print(f"{summary.failed} document(s) failed; see the 'failures' table in {db_path}")
         sys.exit(1)
+
+
+def _stopped_line(summary: RunSummary, db_path: str) -> str:
+    return (f"Interrupted: {summary.count('extracted')} document(s) stored, {summary.count('skipped')} already "
+            f"current, {summary.failed} failed, {summary.not_reached} not stored (not reached or cut off). "
+            f"Run {summary.run_id[:12]} is closed as 'interrupted' in {db_path}; run the same command again to "
+            "go on: stored documents are skipped and cached model answers are reused.")
 
 
 @cli.command(name="extract")

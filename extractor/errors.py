@@ -11,6 +11,11 @@ class ConfigError(ExtractorError):
     """The tool is configured wrongly (missing key, unknown backend, bad option)."""
 
 
+class EndpointError(ConfigError):
+    """The model endpoint cannot be used as configured (unreachable, key refused, unknown model): the
+    batch stops, since every document would fail the same way."""
+
+
 class InputError(ExtractorError):
     """An input file cannot be read or is not what it claims to be."""
 

@@ -48,6 +48,8 @@ class RunSummary:
     prompt: str | None = None
     cost: float | None = None
     mode: str | None = None  # what the backend says about how it ran (a model's structured-output mode)
+    documents: int = 0  # documents the batch found; those without an outcome were never reached
+    status: str = "completed"  # or 'interrupted' (Ctrl-C), 'aborted' (an error stopped the batch)
 
     @property
     def failed(self) -> int:
@@ -67,6 +69,11 @@ class RunSummary:
     def count(self, status: str) -> int:
         """How many documents ended with a status."""
         return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def not_reached(self) -> int:
+        """Documents a stopped batch never finished: neither stored, skipped nor failed."""
+        return self.documents - len(self.outcomes)
 
 
 def open_backend(backend: str | Backend, options: Mapping[str, Any] | Any | None = None, *,
@@ -129,12 +136,15 @@ def run_batch(
 ) -> RunSummary:
     """Extract every document under paths into the store; failures are logged and the batch goes on.
 
-    backend is an installed backend's name (made from options) or a Backend already made."""
+    backend is an installed backend's name (made from options) or a Backend already made. The run's
+    row is closed whatever happens: 'completed'; 'interrupted' by Ctrl-C (BatchInterrupted, carrying
+    the summary, is raised); 'aborted' by an error that stops the batch (a wrong endpoint), re-raised.
+    Documents stored before the stop stay stored; the next run skips them."""
     chosen = open_backend(backend, options, store=store, client=client)
     files = discover(paths)
     identity = chosen.identity
     summary = RunSummary(run_id=uuid.uuid4().hex, backend=identity.name, model=identity.model,
-                         prompt=identity.prompt)
+                         prompt=identity.prompt, documents=len(files))
     stamp = {"backend": identity.name, "model": identity.model, "prompt_version": identity.prompt,
              "prompt_hash": identity.prompt_hash}
     store.start_run(summary.run_id, **stamp)
@@ -144,20 +154,43 @@ def run_batch(
         if on_progress:
             on_progress(outcome)
 
-    run_sync(_run(files, chosen, store=store, summary=summary, stamp=stamp, force=force, finished=finished))
+    try:
+        run_sync(_run(files, chosen, store=store, summary=summary, stamp=stamp, force=force, finished=finished))
+    except KeyboardInterrupt:
+        summary.status = "interrupted"
+        raise BatchInterrupted(summary) from None
+    except BaseException:
+        summary.status = "aborted"
+        raise
+    finally:
+        _close_run(store, chosen, summary)
+    return summary
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a batch; summary says what was stored before it (the run's row is closed)."""
+
+    def __init__(self, summary: RunSummary) -> None:
+        super().__init__(f"interrupted after {len(summary.outcomes)} of {summary.documents} documents")
+        self.summary = summary
+
+
+def _close_run(store: Store, backend: Backend, summary: RunSummary) -> None:
+    """Write the run's status and final counts (after Ctrl-C too: a write it cut short is rolled back)."""
+    store.abandon_transaction()
     asked = summary.usage.calls or summary.usage.cache_hits or any(o.offered is not None for o in summary.outcomes)
-    summary.cost = summary.usage.cost(*prices(chosen))
-    summary.mode = run_note(chosen)
+    summary.cost = summary.usage.cost(*prices(backend))
+    summary.mode = run_note(backend)
     store.finish_run(
-        summary.run_id, documents=len(files), extracted=summary.count("extracted"),
+        summary.run_id, status=summary.status, documents=summary.documents, extracted=summary.count("extracted"),
         skipped=summary.count("skipped"), failed=summary.failed,
         records=sum(o.records for o in summary.outcomes if o.status == "extracted"),
         dropped=summary.dropped, offered=summary.offered if asked else None, mode=summary.mode,
         prompt_tokens=summary.usage.prompt_tokens,
         completion_tokens=summary.usage.completion_tokens, calls=len(summary.usage.calls),
-        cache_hits=summary.usage.cache_hits, cost=summary.cost,
+        cache_hits=summary.usage.cache_hits, retries=summary.usage.retries, reasks=summary.usage.reasks,
+        cost=summary.cost,
     )
-    return summary
 
 
 async def _run(files: list[Path], backend: Backend, *, store: Store, summary: RunSummary,

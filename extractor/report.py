@@ -50,10 +50,11 @@ def usage_line(summary: RunSummary) -> str:
     """What a model run did and cost: mode, calls (refused ones too), cache hits, tokens, records offered,
     kept and dropped, estimated cost."""
     usage = summary.usage
-    refused = sum(1 for c in usage.calls if (c.finish_reason or "").startswith("http "))
+    refused = sum(1 for c in usage.calls if (c.finish_reason or "").startswith("http "))  # lost ones are retries
     stored = sum(o.records for o in summary.outcomes if o.status == "extracted")
     line = (f"model {summary.model}, prompt {summary.prompt}, mode {summary.mode or 'not decided'}: "
-            f"{len(usage.calls)} model calls ({refused} refused by the server), "
+            f"{len(usage.calls)} model calls ({refused} refused by the server, {usage.retries} retries, "
+            f"{usage.reasks} re-asks), "
             f"{usage.cache_hits} cached answers, {usage.prompt_tokens:,} prompt + "
             f"{usage.completion_tokens:,} completion tokens; records offered {summary.offered}, "
             f"kept {summary.offered - summary.dropped}, dropped {summary.dropped} (invalid, ungrounded or "

@@ -96,11 +96,19 @@ def _m004_run_status(db: sqlite_utils.Database) -> None:
     db["runs"].add_column("status", str)
 
 
+def _m005_retries_and_reasks(db: sqlite_utils.Database) -> None:
+    # A run counts the requests it sent again (rate limits, server errors, timeouts, dropped
+    # connections) and the answers it re-asked, so a flaky endpoint shows in the run.
+    db["runs"].add_column("retries", int)
+    db["runs"].add_column("reasks", int)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_model_calls", _m002_model_calls),
     ("m003_offered_and_mode", _m003_offered_and_mode),
     ("m004_run_status", _m004_run_status),
+    ("m005_retries_and_reasks", _m005_retries_and_reasks),
 ]
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's transaction before giving up
 
@@ -141,6 +149,11 @@ class Store:
             self.db.conn.execute("ROLLBACK")
             raise
         self.db.conn.execute("COMMIT")
+
+    def abandon_transaction(self) -> None:
+        """Roll back a transaction left open by an interruption between BEGIN and the end of a write."""
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("ROLLBACK")
 
     def _applied(self) -> set[str]:
         if "_migrations" not in self.db.table_names():

@@ -62,11 +62,30 @@ def on_completion(response: Any) -> None:
     tally.completions.append(response)
 
 
-def _count_refused(exc: openai.APIStatusError) -> None:
-    """A request the server answered with an error status reached it: it is a call too."""
+class EmptyAnswer(Exception):
+    """The server answered 200 with an empty 'choices' list: no answer at all, worth another try."""
+
+
+def _count_failed(exc: Exception) -> None:
+    """A request refused with an error status, timed out, cut off or answered with nothing is a call
+    too: it is counted."""
+    tally = _current.get()
+    if tally is None:
+        return
+    if isinstance(exc, openai.APIStatusError):
+        reason = f"http {exc.status_code}"
+    elif isinstance(exc, EmptyAnswer):
+        reason = "no choices"
+    else:
+        reason = "timeout" if isinstance(exc, openai.APITimeoutError) else "connection error"
+    tally.usage.calls.append(Call(None, reason, 0, 0, tally.chunk))
+
+
+def _count_retry(retry_state: Any) -> None:
+    """tenacity before_sleep: one more try of a request is about to be made."""
     tally = _current.get()
     if tally is not None:
-        tally.usage.calls.append(Call(None, f"http {exc.status_code}", 0, 0, tally.chunk))
+        tally.usage.retries += 1
 
 
 # A server error whose body says the request itself is wrong (an unsupported response_format, no
@@ -77,12 +96,13 @@ _INVALID_REQUEST = re.compile(
 
 
 def refusal(exc: BaseException) -> str | None:
-    """Why the server refused the request's shape (400, 404, 422, or a 500 that says the request is
-    invalid), in its own words; None for any other error."""
+    """Why the server refused the request's shape (400, 422, or a 500 that says the request is
+    invalid), in its own words; None for any other error (a 401, 403 or 404 is about the endpoint,
+    the key or the model, not the request)."""
     if not isinstance(exc, openai.APIStatusError):
         return None
     message = _error_message(exc)
-    if exc.status_code in (400, 404, 422) or (exc.status_code >= 500 and _INVALID_REQUEST.search(message)):
+    if exc.status_code in (400, 422) or (exc.status_code >= 500 and _INVALID_REQUEST.search(message)):
         return f"HTTP {exc.status_code}: {message[:300]}"
     return None
 
@@ -98,9 +118,9 @@ def _error_message(exc: openai.APIStatusError) -> str:
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Errors worth another try: rate limits, server errors, timeouts and dropped connections; never a
-    request the server refused as invalid."""
-    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+    """Errors worth another try: rate limits, server errors, timeouts, dropped connections and empty
+    answers; never a request the server refused as invalid."""
+    if isinstance(exc, (openai.APIConnectionError, EmptyAnswer)):  # includes APITimeoutError
         return True
     if isinstance(exc, openai.APIStatusError):
         if refusal(exc):
@@ -160,6 +180,7 @@ class RetryPolicy:
             wait=_WaitRetryAfter(self.initial_wait, self.max_wait),
             retry=retry_if_exception(is_transient),
             sleep=self.sleep,
+            before_sleep=_count_retry,
             reraise=True,
         )
 
@@ -192,10 +213,14 @@ def retrying_create(create: Callable[..., Awaitable[Any]], policy: RetryPolicy,
                 if limiter:
                     await limiter.acquire(estimate)
                 try:
-                    return await create(*args, **kwargs)
-                except openai.APIStatusError as exc:
-                    _count_refused(exc)
+                    response = await create(*args, **kwargs)
+                except (openai.APIStatusError, openai.APIConnectionError) as exc:
+                    _count_failed(exc)
                     raise
+                if getattr(response, "choices", None) == []:
+                    _count_failed(EmptyAnswer())
+                    raise EmptyAnswer("the server answered with an empty 'choices' list")
+                return response
         raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
 
     return create_with_retries

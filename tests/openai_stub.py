@@ -4,7 +4,9 @@ It is NOT a model. It answers with what kpi-extract's own rules backend finds in
 of the request, so its answers are plausible and grounded, and it can be scripted to misbehave
 as real servers and small models do (429, 500, malformed JSON, a cut-off answer, an invented
 record, an answer that ignores the schema, an empty object, no tool calling, json_schema refused
-with a 500, an answer that never stops) to exercise the client. Anything recorded from it is
+with a 500, an answer that never stops, 503, a refused key, a hang past the client's timeout, a
+connection dropped mid-answer, an empty choices list, a refusal, an unknown model) to exercise
+the client. Anything recorded from it is
 authored test data, never model output.
 
     python tests/openai_stub.py --port 8011 [--fault 429 --fault invent ...]
@@ -26,7 +28,10 @@ from extractor.documents import document_from_text
 from extractor.schema import DocumentMeta
 
 # Per-request misbehaviours, taken in order ('ok': answer this request normally).
-FAULTS = ("ok", "429", "500", "malformed", "length", "invent", "offschema", "empty")
+FAULTS = ("ok", "429", "500", "503", "401", "403", "timeout", "drop", "malformed", "length", "invent", "offschema",
+          "empty", "no_choices", "refusal")
+REFUSAL = "I'm sorry, but I can't help with that request."
+HANG = 5.0  # seconds a 'timeout' fault waits before answering (longer than the tests' client timeout)
 OFF_SCHEMA = {"id": 123, "title": "Agenda item", "summary": "The Panel noted the report."}
 INVENTED = {
     "indicator": "Children adopted", "value": 999, "unit": "count", "period": None, "numerator": None,
@@ -50,7 +55,8 @@ class StubServer:
     """Start with `with StubServer(faults=[...]) as stub:`; stub.base_url, stub.requests."""
 
     def __init__(self, faults: Iterable[str] = (), *, latency: float = 0.0,
-                 modes: Iterable[str] = ("tools", "json_schema", "json"), never_stops: bool = False) -> None:
+                 modes: Iterable[str] = ("tools", "json_schema", "json"), never_stops: bool = False,
+                 models: Iterable[str] | None = None, api_key: str | None = None) -> None:
         unknown = set(faults) - set(FAULTS)
         if unknown:
             raise ValueError(f"unknown faults {sorted(unknown)}; choose from {FAULTS}")
@@ -60,7 +66,13 @@ class StubServer:
         # response_format it does not know is refused with a 500 naming what it accepts.
         self.modes = set(modes)
         self.never_stops = never_stops
+        # Like vLLM or Ollama when given: GET /models lists these and any other model is a 404. Left
+        # None, like llama.cpp's server: it lists one model and answers whatever model is asked for.
+        self.models = list(models) if models is not None else None
+        self.api_key = api_key  # when set, any request without 'Authorization: Bearer <api_key>' is a 401
+        self.authorizations: list[str] = []  # every Authorization header received, to check what was sent
         self.requests: list[dict[str, Any]] = []
+        self.paths: list[str] = []  # every request's method and path, GET /models included
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -84,8 +96,8 @@ class StubServer:
         with self._lock:
             return self.faults.pop(0) if self.faults else None
 
-    def respond(self, body: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any]]:
-        """(status, headers, JSON body) for one chat-completions request."""
+    def respond(self, body: dict[str, Any], fault: str | None = None) -> tuple[int, dict[str, str], dict[str, Any]]:
+        """(status, headers, JSON body) for one chat-completions request with its fault (None: answer it)."""
         with self._lock:
             self.requests.append(body)
             number = len(self.requests)
@@ -93,12 +105,20 @@ class StubServer:
         if response_format == "json_schema" and "json_schema" not in self.modes:
             message = "1 validation error: body.response_format.type: Input should be 'text' or 'json_object'"
             return 500, {}, {"error": {"message": message, "type": "server_error", "code": 500}}
-        fault = self._next_fault()
-        if fault in ("429", "500"):
+        model = body.get("model", "stub")
+        if self.models is not None and model not in self.models:
+            return 404, {}, {"error": {"message": f"The model `{model}` does not exist.", "type": "invalid_request_error",
+                                       "code": "model_not_found"}}
+        if fault in ("429", "500", "503", "401", "403"):
             status = int(fault)
             headers = {"retry-after": "2"} if status == 429 else {}
-            kind = "rate_limit_exceeded" if status == 429 else "server_error"
+            kind = {429: "rate_limit_exceeded", 401: "invalid_api_key", 403: "permission_denied"}.get(
+                status, "server_error")
             return status, headers, {"error": {"message": f"stub {fault}", "type": kind, "code": kind}}
+        if fault == "no_choices":
+            return 200, {}, {"id": f"chatcmpl-stub-{number}", "object": "chat.completion", "created": 1700000000,
+                             "model": model, "choices": [], "usage": {"prompt_tokens": 0, "completion_tokens": 0,
+                                                                      "total_tokens": 0}}
         messages = body.get("messages", [])
         user = next((m["content"] for m in messages if m.get("role") == "user"), "")
         reask = len(messages) > 2  # anything after system + user is instructor re-asking
@@ -117,7 +137,9 @@ class StubServer:
             arguments = "{}"
         message: dict[str, Any] = {"role": "assistant", "content": None}
         tools = body.get("tools") or []
-        if tools and "tools" in self.modes:
+        if fault == "refusal":  # as OpenAI's models refuse: no answer, the refusal in its own field
+            message["refusal"] = REFUSAL
+        elif tools and "tools" in self.modes:
             name = tools[0]["function"]["name"]
             message["tool_calls"] = [{"id": f"call_{number}", "type": "function",
                                       "function": {"name": name, "arguments": arguments}}]
@@ -138,15 +160,56 @@ class StubServer:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
+            def _authorized(self) -> bool:
+                given = self.headers.get("authorization") or ""
+                stub.authorizations.append(given)
+                if stub.api_key is None or given == f"Bearer {stub.api_key}":
+                    return True
+                self._send(401, {}, {"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error",
+                                               "code": "invalid_api_key"}})
+                return False
+
+            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+                stub.paths.append(f"GET {self.path}")
+                if not self._authorized():
+                    return
+                if not self.path.rstrip("/").endswith("/models"):
+                    self._send(404, {}, {"error": {"message": f"no route {self.path}"}})
+                    return
+                listed = stub.models if stub.models is not None else ["stub"]
+                self._send(200, {}, {"object": "list", "data": [
+                    {"id": name, "object": "model", "created": 1700000000, "owned_by": "stub"} for name in listed]})
+
             def do_POST(self) -> None:  # noqa: N802 - the http.server API
+                stub.paths.append(f"POST {self.path}")
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(length)
+                if not self._authorized():
+                    return
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     self._send(404, {}, {"error": {"message": f"no route {self.path}"}})
                     return
-                length = int(self.headers.get("content-length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
+                body = json.loads(raw or b"{}")
                 if stub.latency:
                     time.sleep(stub.latency)
-                self._send(*stub.respond(body))
+                fault = stub._next_fault()
+                if fault == "timeout":
+                    time.sleep(HANG)  # the client has given up by now; the answer goes nowhere
+                if fault == "drop":  # headers and half the answer, then the connection closes
+                    with stub._lock:
+                        stub.requests.append(body)
+                    self.send_response(200)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", "4096")
+                    self.end_headers()
+                    self.wfile.write(b'{"id": "chatcmpl-stub-cut", "choices": [{"ind')
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                try:
+                    self._send(*stub.respond(body, fault))
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a 'timeout' fault): nobody to answer
 
             def _send(self, status: int, headers: dict[str, str], payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()

@@ -40,6 +40,9 @@ def _backend(name: str, sleeps: Sleeps, store: Store | None = None, **overrides)
     return LLMBackend(settings, store=store, sleep=sleeps)
 
 
+CHECK = 1  # every recording starts with the endpoint check, GET /models, before any chat request
+
+
 def _replay(name: str, backend: LLMBackend, document_name: str | None = None):
     scenario = SCENARIOS[name]
     document = load_document(scenario.paths[0] if document_name is None else scenario.paths[0].parent / document_name)
@@ -85,8 +88,8 @@ def test_normal_extraction_is_grounded_with_our_offsets_and_counted(tmp_path):
 def test_invented_evidence_is_reasked_with_the_validators_message_and_never_kept():
     sleeps = Sleeps()
     document, extraction, cassette = _replay("invented_evidence_reasked", _backend("invented_evidence_reasked", sleeps))
-    assert cassette.play_count == 2
-    reask = cassette.requests[1].body.decode()
+    assert cassette.play_count == CHECK + 2
+    reask = cassette.requests[CHECK + 1].body.decode()
     assert "is not in the document" in reask and "999 children" in reask
     records = extraction.raise_for_error().result.records
     assert records and all(r.value != 999 for r in records)
@@ -98,7 +101,7 @@ def test_invented_evidence_is_reasked_with_the_validators_message_and_never_kept
 def test_a_record_still_invented_after_the_last_reask_is_dropped_and_counted():
     name = "invented_evidence_reasked"
     _, extraction, cassette = _replay(name, _backend(name, Sleeps(), max_reasks=0))
-    assert cassette.play_count == 1
+    assert cassette.play_count == CHECK + 1
     assert extraction.dropped == 1
     assert all(r.value != 999 for r in extraction.raise_for_error().result.records)
 
@@ -106,7 +109,7 @@ def test_a_record_still_invented_after_the_last_reask_is_dropped_and_counted():
 def test_429_waits_what_retry_after_says_then_succeeds():
     sleeps = Sleeps()
     _, extraction, cassette = _replay("rate_limited_then_ok", _backend("rate_limited_then_ok", sleeps))
-    assert cassette.play_count == 2 and cassette.responses[0]["status"]["code"] == 429
+    assert cassette.play_count == CHECK + 2 and cassette.responses[CHECK]["status"]["code"] == 429
     assert sleeps.waits == [2.0]
     assert extraction.raise_for_error().result.records
 
@@ -137,7 +140,7 @@ def test_500s_until_retries_run_out_is_a_recorded_failure_and_the_batch_goes_on(
 def test_malformed_json_is_reasked_then_parsed():
     name = "malformed_json_reasked"
     _, extraction, cassette = _replay(name, _backend(name, Sleeps()))
-    assert cassette.play_count == 2
+    assert cassette.play_count == CHECK + 2
     assert extraction.raise_for_error().result.records
 
 
@@ -152,7 +155,7 @@ def test_an_answer_cut_off_by_length_is_asked_again_in_halves_and_cached_whole(t
     name = "finish_reason_length"
     store = Store(tmp_path / "k.db")
     document, extraction, cassette = _replay(name, _backend(name, Sleeps(), store))
-    assert cassette.play_count == 3
+    assert cassette.play_count == CHECK + 3
     assert [c.finish_reason for c in extraction.usage.calls][0] == "length"
     records = extraction.raise_for_error().result.records
     _assert_grounded(document, records)

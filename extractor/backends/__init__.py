@@ -65,10 +65,11 @@ def origin(name: str) -> str:
     return _entry_points()[name].value
 
 
-def default_backend() -> str:
-    """The first installed backend the environment configures (a model endpoint set), else 'rules'."""
+def default_backend(options: Mapping[str, Any] | None = None) -> str:
+    """The first installed backend the options or the environment configure (a model endpoint given
+    with --base-url or set in OPENAI_BASE_URL / OPENAI_API_KEY), else 'rules'."""
     for name in names():
-        if name != OFFLINE and spec(name).configured():
+        if name != OFFLINE and spec(name).configured(options or {}):
             return name
     return OFFLINE
 

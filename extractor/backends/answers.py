@@ -32,6 +32,21 @@ def answer_text(completion: Any) -> str | None:
     return _FENCE.sub("", content) if content else None
 
 
+def model_refusal(completions: list[Any]) -> str | None:
+    """What the model said when it refused, if the last answer is a refusal (OpenAI's 'refusal' field)
+    or was stopped by a content filter; else None."""
+    try:
+        choice = completions[-1].choices[0]
+    except (AttributeError, IndexError, TypeError):
+        return None
+    said = getattr(choice.message, "refusal", None)
+    if said:
+        return repr(str(said)[:200])
+    if getattr(choice, "finish_reason", None) == "content_filter":
+        return "finish_reason 'content_filter'"
+    return None
+
+
 def used_tools(completion: Any) -> bool:
     """Whether a completion answered with a tool call (the server supports tool calling)."""
     try:

@@ -33,10 +33,12 @@ class Identity:
 
 @dataclass
 class Call:
-    """One HTTP request that reached the server (answered or refused): its id, finish reason, tokens, chunk."""
+    """One HTTP request to the server (answered, refused or lost): its id, finish reason, tokens, chunk."""
 
     response_id: str | None
-    finish_reason: str | None  # 'stop', 'length', ... or 'http 500' for a refused request
+    # 'stop', 'length', ...; 'http 500' for a request the server refused; 'timeout' or 'connection
+    # error' for one that got no answer
+    finish_reason: str | None
     prompt_tokens: int
     completion_tokens: int
     chunk: int | None = None
@@ -50,6 +52,8 @@ class Usage:
     completion_tokens: int = 0
     calls: list[Call] = field(default_factory=list)
     cache_hits: int = 0
+    retries: int = 0  # requests sent again after a rate limit, a server error, a timeout or a dropped connection
+    reasks: int = 0  # answers that failed validation and were asked again with the errors
 
     def add(self, other: Usage) -> None:
         """Fold another tally into this one."""
@@ -57,6 +61,8 @@ class Usage:
         self.completion_tokens += other.completion_tokens
         self.calls.extend(other.calls)
         self.cache_hits += other.cache_hits
+        self.retries += other.retries
+        self.reasks += other.reasks
 
     def cost(self, price_in: float | None, price_out: float | None) -> float | None:
         """Estimated cost from prices per million prompt and completion tokens, or None when unpriced."""
@@ -124,14 +130,14 @@ class BackendFactory(Protocol):
 class BackendSpec:
     """What an entry point of the group 'kpi_extract.backends' names: how to make one backend.
 
-    configured says whether the environment asks for this backend by default (a model endpoint
-    set); it must be cheap, since it is asked of every installed backend before any is made.
+    configured says whether the command line's options or the environment ask for this backend
+    by default (a model endpoint given); it must be cheap, since it is asked of every installed backend before any is made.
     check raises ConfigError when options cannot work, before any file or database is touched;
     uses_store says the backend keeps something in the run's database (a response cache)."""
 
     name: str
     summary: str
     create: BackendFactory
-    configured: Callable[[], bool] = lambda: False
+    configured: Callable[[Mapping[str, Any]], bool] = lambda options: False
     check: Callable[[Any], None] = lambda options: None
     uses_store: bool = False

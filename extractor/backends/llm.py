@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,13 +19,15 @@ from pydantic import ValidationError
 
 from ..chunking import Chunk, chunk_document, estimate_tokens
 from ..documents import Document
-from ..errors import ConfigError, ExtractionFailed, fix_hint
+from ..errors import ConfigError, EndpointError, ExtractionFailed, ExtractorError, fix_hint
 from ..grounding import merge, place
 from ..meta import detect_meta
 from ..prompts import Prompt, load_prompt
+from ..redact import redact, safe_url, url_secrets
 from ..schema import ChunkRecords, DocumentResult, ModelRecord
 from ..textnorm import NormalisedText
 from ..transport import (
+    EmptyAnswer,
     RateLimiter,
     RetryPolicy,
     Tally,
@@ -35,7 +38,7 @@ from ..transport import (
     retrying_create,
     stop_counting,
 )
-from .answers import ChunkAnswer, answer_text, read_attempts, used_tools
+from .answers import ChunkAnswer, answer_text, model_refusal, read_attempts, used_tools
 from .base import Extraction, Identity
 from .model import NAME, LLMSettings
 
@@ -48,6 +51,8 @@ MAX_SPLITS = 2  # an answer cut off at --max-tokens is asked again in halves, th
 _REASK_ROOM = 400  # tokens a re-ask's error message may add to the conversation
 _SAFETY = 0.85  # the 4-characters-a-token estimate is an average; keep a margin below the context
 _PROBE_TEXT = "Minutes: The Panel noted the report. No figures were discussed."
+_CHECK_TIMEOUT = 30.0  # seconds the endpoint check waits for GET /models
+_UNKNOWN_MODEL = re.compile(r"model", re.IGNORECASE)
 # instructor logs every failed attempt at ERROR; we handle those and report them in the run,
 # so without a configured handler they should not reach stderr through logging's last resort.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
@@ -101,6 +106,11 @@ class LLMBackend:
                  sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
         settings.check(client_given=client is not None)
         self.settings = settings
+        # What is stored and printed of the endpoint: never the key, never credentials in the URL.
+        self.endpoint = safe_url(settings.base_url) or "https://api.openai.com/v1"
+        self._secrets = [settings.api_key, *url_secrets(settings.base_url)]
+        self._checked = False
+        self._served: list[str] = []  # the models GET /models listed, for a message naming them
         self.prompt: Prompt = load_prompt(settings.prompt)
         self.store = store
         # One retry layer: ours. The openai client's own retries would stack on top of it.
@@ -114,6 +124,7 @@ class LLMBackend:
         self.mode: str | None = None if settings.mode == "auto" else settings.mode
         self.mode_note = "" if self.mode is None else f"{self.mode} (as asked)"
         self._deciding = asyncio.Lock()
+        self._checking = asyncio.Lock()
         self._probe_usage = Usage()
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._schema = ChunkRecords.model_json_schema()
@@ -194,11 +205,12 @@ class LLMBackend:
         if self.mode is not None:
             return self.mode
         async with self._deciding:
-            endpoint = self.settings.base_url or "https://api.openai.com/v1"
+            endpoint = self.endpoint
             remembered = self.store.server_mode(endpoint, self.settings.model) if self.store else None
             if self.mode is None and remembered:
                 self.mode, self.mode_note = remembered, f"{remembered} (auto, as decided on an earlier run)"
             if self.mode is None:
+                await self.check_endpoint()
                 notes = []
                 for mode in MODES:
                     fits = self._fits(mode)
@@ -227,6 +239,9 @@ class LLMBackend:
                 model=self.settings.model, messages=_literal(messages), response_model=ChunkRecords,
                 context={"source": _PROBE_TEXT}, max_retries=0, temperature=0, max_tokens=self.settings.max_tokens)
         except InstructorRetryException as exc:
+            stop = self._endpoint_error(exc.__cause__) if exc.__cause__ else None
+            if stop is not None:
+                raise stop from exc
             reason = refusal(exc.__cause__) if exc.__cause__ else None
             if reason:
                 return f"refused ({reason})"
@@ -270,12 +285,13 @@ class LLMBackend:
         failures = [a for a in answers if isinstance(a, BaseException) and not isinstance(a, _NotAsked)]
         error = None
         if failures:
-            if not isinstance(failures[0], ExtractionFailed):
-                raise failures[0]
+            stops = [f for f in failures if not isinstance(f, ExtractionFailed)]
+            if stops:  # an endpoint that cannot work, or a bug: not this document's failure
+                raise stops[0]
             skipped = sum(isinstance(a, _NotAsked) for a in answers)
             note = f", {skipped} not asked" if skipped else ""
-            error = ExtractionFailed(f"{document.name}: {failures[0]} ({len(failures)} of {len(chunks)} chunks "
-                                     f"failed{note})")
+            error = ExtractionFailed(self._redact(f"{document.name}: {failures[0]} ({len(failures)} of "
+                                                  f"{len(chunks)} chunks failed{note})"))
         return Extraction(result=result, dropped=dropped, usage=usage, error=error, offered=offered)
 
     def cache_key(self, messages: list[dict[str, str]], mode: str | None = None) -> str:
@@ -291,7 +307,7 @@ class LLMBackend:
         failed is set when any chunk of the document fails; a chunk not yet asked then is not asked."""
         try:
             return await self._chunk_answer(chunk, context, spent, mode, depth, failed)
-        except ExtractionFailed:
+        except ExtractorError:
             if failed is not None:
                 failed.set()
             raise
@@ -314,6 +330,7 @@ class LLMBackend:
                 f"(--max-calls-per-document {cap}); likely cause: the model does not stop or does not follow the "
                 "schema, so answers are cut off and re-asked", "raise --max-tokens, or use a model that follows "
                 "the schema"))
+        await self.check_endpoint()
         usage = Usage()
         async with self._slots:
             if failed is not None and failed.is_set():
@@ -323,6 +340,7 @@ class LLMBackend:
                 answer = await self._ask(chunk, messages, mode, tally)
             finally:
                 stop_counting(token)
+                usage.reasks += max(len(tally.completions) - 1, 0)
                 spent.add(usage)
         if answer is None:  # the answer did not fit in max_tokens: ask about each half
             halves = chunk.split() if depth < MAX_SPLITS else None
@@ -363,7 +381,12 @@ class LLMBackend:
             return None
         except InstructorRetryException as exc:
             cause = exc.__cause__
-            if not exc.failed_attempts or isinstance(cause, openai.APIError):
+            refused = model_refusal(tally.completions)
+            if refused:  # the model declined (or a content filter stopped it): asking again rarely helps
+                raise ExtractionFailed(fix_hint(
+                    f"chunk {chunk.index}: the model refused to answer ({refused})",
+                    "check the passage is minutes, not instructions; try another model")) from exc
+            if not exc.failed_attempts or isinstance(cause, (openai.APIError, EmptyAnswer)):
                 raise self._transport_failure(f"chunk {chunk.index}", cause or exc, mode) from exc
         answer = read_attempts(tally.completions, chunk.text, final)
         if final is None and not answer.followed_schema and not answer.records:
@@ -372,21 +395,77 @@ class LLMBackend:
                 f"try --mode {' or '.join(m for m in MODES if m != mode)}, or a model that follows JSON schemas"))
         return answer
 
-    def _transport_failure(self, where: str, cause: BaseException, mode: str | None = None) -> ExtractionFailed:
+    async def check_endpoint(self) -> None:
+        """Once per run, before the first question: prove the endpoint answers with one cheap request
+        (GET /models). Unreachable or a refused key raises EndpointError, which stops the batch;
+        a server without /models, or one that will not list them, is left to the first real request."""
+        async with self._checking:
+            if self._checked:
+                return
+            try:
+                page = await self.client.with_options(timeout=min(self.settings.timeout, _CHECK_TIMEOUT)).models.list()
+                self._served = [model.id for model in page.data]
+            except openai.APITimeoutError:
+                pass  # slow to list is not broken; the first request has the full --timeout
+            except (openai.APIConnectionError, openai.AuthenticationError) as exc:
+                raise self._endpoint_error(exc) or exc from None
+            except (openai.APIError, ValueError, TypeError):
+                pass  # no /models route, or an answer we cannot read: the first request will tell
+            self._checked = True
+
+    def _endpoint_error(self, cause: BaseException) -> EndpointError | None:
+        """The error that stops the batch when the endpoint, key or model cannot work, else None."""
+        where = f"{self.endpoint} (model {self.settings.model!r})"
+        if isinstance(cause, openai.APITimeoutError):
+            return None
+        if isinstance(cause, openai.APIConnectionError):
+            problem, fix = (f"cannot reach {where}: {cause.__cause__ or cause}",
+                            "check --base-url (or OPENAI_BASE_URL) and that the server is running")
+        elif isinstance(cause, openai.AuthenticationError):
+            problem, fix = (f"{where} refused the API key (HTTP 401: {_message(cause)})",
+                            "set OPENAI_API_KEY to a key this endpoint accepts")
+        elif isinstance(cause, openai.PermissionDeniedError):
+            problem, fix = (f"{where} denied access (HTTP 403: {_message(cause)})",
+                            "use a key allowed to call this model, or another --model")
+        elif isinstance(cause, openai.NotFoundError) and _UNKNOWN_MODEL.search(_message(cause)):
+            listed = f"; it lists {', '.join(self._served[:10])}" if self._served else ""
+            problem, fix = (f"{where}: the server does not know the model (HTTP 404: {_message(cause)}){listed}",
+                            "pass --model with a model the server serves")
+        elif isinstance(cause, openai.NotFoundError):
+            problem, fix = (f"{where}: no chat-completions route there (HTTP 404: {_message(cause)})",
+                            "give --base-url the server's OpenAI-compatible root, usually ending in /v1")
+        else:
+            return None
+        return EndpointError(self._redact(fix_hint(problem, fix)))
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self._secrets)
+
+    def _transport_failure(self, where: str, cause: BaseException, mode: str | None = None) -> ExtractorError:
+        stop = self._endpoint_error(cause)
+        if stop is not None:
+            return stop
         reason = refusal(cause)
         if reason and mode:
             return ExtractionFailed(fix_hint(
                 f"{where}: the server refused --mode {mode}: {reason}",
                 f"use --mode {_next_mode(mode)}, or --mode auto to let kpi-extract pick what the server supports"))
-        endpoint = self.settings.base_url or "api.openai.com"
+        endpoint = self.endpoint
         tries = 1 if reason else self.settings.retries + 1
         fix = "check --base-url, the key and the server's logs; the document will be retried on the next run"
         if isinstance(cause, openai.APITimeoutError):
             fix = (f"raise --timeout ({self.settings.timeout:g} s now), or lower --concurrency "
                    f"({self.settings.concurrency} now) for a local server that answers one request at a time")
-        return ExtractionFailed(fix_hint(
+        return ExtractionFailed(self._redact(fix_hint(
             f"{where}: the model call to {endpoint} failed after {tries} {'try' if tries == 1 else 'tries'}: "
-            f"{type(cause).__name__}: {cause}", fix))
+            f"{type(cause).__name__}: {cause}", fix)))
+
+
+def _message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    error = body.get("error", body) if isinstance(body, dict) else body
+    text = error.get("message") if isinstance(error, dict) else error
+    return str(text or exc.message)[:200]
 
 
 def _what_it_said(completions: list[Any]) -> str:

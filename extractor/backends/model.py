@@ -88,9 +88,11 @@ class LLMSettings:
 
 
 
-def configured() -> bool:
-    """Whether the environment points at a model endpoint (OPENAI_BASE_URL or OPENAI_API_KEY)."""
-    return bool(os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY"))
+def configured(options: Mapping[str, Any]) -> bool:
+    """Whether the options (--base-url, an API key) or the environment (OPENAI_BASE_URL or
+    OPENAI_API_KEY) point at a model endpoint."""
+    return bool(options.get("base_url") or options.get("api_key") or os.environ.get("OPENAI_BASE_URL")
+                or os.environ.get("OPENAI_API_KEY"))
 
 
 def settings_from(options: Mapping[str, Any] | LLMSettings) -> LLMSettings:
