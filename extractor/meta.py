@@ -8,7 +8,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
-from .passages import furniture_spans
+from .passages import FURNITURE_LINE
 from .periods import bounds, financial_year, find_periods, quarter_of_range
 from .schema import DocumentMeta
 
@@ -66,9 +66,7 @@ def _bare_names() -> re.Pattern[str]:
 def _content(text: str) -> str:
     """The text with page furniture (venue, contact, e-mail lines) blanked: a council named only in an
     address or an e-mail domain is not the authority (records.md: meta from the text's statements)."""
-    for start, end in furniture_spans(text):
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text
+    return FURNITURE_LINE.sub(lambda line: " " * len(line.group(0)), text)
 
 
 def detect_authority(text: str) -> str | None:

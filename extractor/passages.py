@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 # Bullet glyphs seen in minutes exported from committee systems (and '?' for a lost glyph).
@@ -93,18 +94,31 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _apart(spans: list[tuple[int, int]], furniture: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Each furniture line becomes a block of its own, so it never joins a paragraph of content."""
+    """Each furniture line becomes a block of its own, so it never joins a paragraph of content.
+
+    Both lists are in text order and furniture lines never overlap, so each span looks only at the
+    furniture lines it touches (found by bisection): linear in the document, not spans x lines."""
+    starts = [f_start for f_start, _ in furniture]
     out: list[tuple[int, int]] = []
     for start, end in spans:
         cursor = start
-        for f_start, f_end in furniture:
-            if f_end <= cursor or f_start >= end:
+        at = max(bisect_right(starts, start) - 1, 0)
+        while at < len(furniture) and furniture[at][0] < end:
+            f_start, f_end = furniture[at]
+            at += 1
+            if f_end <= cursor:
                 continue
             out.append((cursor, max(cursor, f_start)))
             out.append((max(cursor, f_start), min(end, f_end)))
             cursor = min(end, f_end)
         out.append((cursor, end))
     return out
+
+
+def _inside(start: int, end: int, furniture: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether [start, end) lies within one furniture line (the last one starting at or before it)."""
+    at = bisect_right(starts, start) - 1
+    return at >= 0 and end <= furniture[at][1]
 
 
 def blocks(text: str) -> list[tuple[int, int, bool]]:
@@ -155,11 +169,12 @@ def segment(text: str) -> list[Passage]:
     passages: list[Passage] = []
     heading: str | None = None
     furniture = furniture_spans(text)
+    starts = [f_start for f_start, _ in furniture]
     for number, (start, end, bullet) in enumerate(blocks(text)):
         chunk = text[start:end]
         if _NUMBER_LINE.match(chunk):
             continue
-        is_furniture = any(f_start <= start and end <= f_end for f_start, f_end in furniture)
+        is_furniture = _inside(start, end, furniture, starts)
         if _is_heading(chunk) and not is_furniture:
             heading = " ".join(chunk.split())
         for s, e in sentences(text, start, end):

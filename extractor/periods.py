@@ -99,6 +99,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 
 _PATTERNS = _patterns()
+# Only these can match a text without a digit ('second quarter', 'at the end of November'); the rest
+# need one, so most sentences of a long document are searched with two patterns, not twenty.
+_WORDS_ONLY = [(kind, pattern) for kind, pattern in _PATTERNS if kind in ("quarter_only", "month_only")]
+_DIGIT = re.compile(r"\d")
 
 
 def _canonical(kind: str, m: re.Match[str]) -> tuple[str | None, str]:
@@ -187,7 +191,7 @@ def find_periods(text: str) -> list[PeriodMention]:
     """Every period printed in text, longest match first, without overlaps, in text order."""
     taken: list[tuple[int, int]] = []
     found: list[PeriodMention] = []
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in _PATTERNS if _DIGIT.search(text) else _WORDS_ONLY:
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue

@@ -203,8 +203,14 @@ async def _run(files: list[Path], backend: Backend, *, store: Store, summary: Ru
         while queue:
             finished(await _process(queue.pop(), backend, store=store, summary=summary, stamp=stamp, force=force))
 
+    workers = [asyncio.create_task(worker()) for _ in range(min(max(backend.concurrency, 1), len(files)))]
     try:
-        await asyncio.gather(*(worker() for _ in range(min(max(backend.concurrency, 1), len(files)))))
+        await asyncio.gather(*workers)
+    except BaseException:  # an error that stops the batch: the other documents in flight stop too
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        raise
     finally:
         await backend.aclose()
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
 
 from .documents import Document
 from .errors import StoreError, fix_hint
@@ -113,6 +114,10 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's transaction before giving up
 
 
+def _locked(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
 class Store:
     """A kpi-extract database: opened (and migrated) once, written one document per transaction.
 
@@ -130,8 +135,14 @@ class Store:
                                          isolation_level=None)
             self.db = sqlite_utils.Database(connection)
             self.db.execute("pragma foreign_keys = on")
-            self.db.execute("pragma journal_mode = wal")
-            self._migrate()
+            # Two processes opening one new file may both try to switch it to WAL; SQLite refuses one at
+            # once (a lock upgrade it will not wait for), so opening is tried again until BUSY_TIMEOUT.
+            for attempt in Retrying(retry=retry_if_exception(_locked), stop=stop_after_delay(BUSY_TIMEOUT),
+                                    wait=wait_random(0.05, 0.5), reraise=True):
+                with attempt:
+                    self.abandon_transaction()
+                    self.db.execute("pragma journal_mode = wal")
+                    self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(fix_hint(
                 f"{self.path}: cannot open as a kpi-extract database ({exc})",

@@ -33,7 +33,8 @@ class Scenario:
 
 
 SCENARIOS = {
-    "normal_extraction": Scenario(("000_c572b18e3f951390.txt",), live=True),
+    # Two chunks; one request at a time, since replay matches requests in recorded order.
+    "normal_extraction": Scenario(("000_c572b18e3f951390.txt",), live=True, settings={"concurrency": 1}),
     "invented_evidence_reasked": Scenario((SHORT,), faults=("invent",)),
     "rate_limited_then_ok": Scenario((SHORT,), faults=("429",)),
     "server_errors_exhaust_retries": Scenario(

@@ -107,8 +107,8 @@ class StubServer:
             return 500, {}, {"error": {"message": message, "type": "server_error", "code": 500}}
         model = body.get("model", "stub")
         if self.models is not None and model not in self.models:
-            return 404, {}, {"error": {"message": f"The model `{model}` does not exist.", "type": "invalid_request_error",
-                                       "code": "model_not_found"}}
+            return 404, {}, {"error": {"message": f"The model `{model}` does not exist.",
+                                       "type": "invalid_request_error", "code": "model_not_found"}}
         if fault in ("429", "500", "503", "401", "403"):
             status = int(fault)
             headers = {"retry-after": "2"} if status == 429 else {}
@@ -165,8 +165,8 @@ class StubServer:
                 stub.authorizations.append(given)
                 if stub.api_key is None or given == f"Bearer {stub.api_key}":
                     return True
-                self._send(401, {}, {"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error",
-                                               "code": "invalid_api_key"}})
+                self._send(401, {}, {"error": {"message": "Incorrect API key provided.",
+                                               "type": "invalid_request_error", "code": "invalid_api_key"}})
                 return False
 
             def do_GET(self) -> None:  # noqa: N802 - the http.server API

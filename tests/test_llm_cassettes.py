@@ -80,9 +80,9 @@ def test_normal_extraction_is_grounded_with_our_offsets_and_counted(tmp_path):
     assert len(records) >= 15 and extraction.dropped == 0
     _assert_grounded(document, records)
     assert extraction.result.meta.report_period == "2023/24 Q2"
-    assert len(extraction.usage.calls) == 1 and extraction.usage.prompt_tokens > 1000
-    assert extraction.usage.completion_tokens > 0
-    assert store.db["responses"].count == 1
+    assert len(extraction.usage.calls) == 2 and extraction.usage.prompt_tokens > 1000  # two chunks
+    assert extraction.usage.completion_tokens > 0 and extraction.usage.reasks == 0
+    assert store.db["responses"].count == 2
 
 
 def test_invented_evidence_is_reasked_with_the_validators_message_and_never_kept():

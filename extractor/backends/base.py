@@ -131,7 +131,8 @@ class BackendSpec:
     """What an entry point of the group 'kpi_extract.backends' names: how to make one backend.
 
     configured says whether the command line's options or the environment ask for this backend
-    by default (a model endpoint given); it must be cheap, since it is asked of every installed backend before any is made.
+    by default (a model endpoint given); it must be cheap, since it is asked of every installed
+    backend before any is made.
     check raises ConfigError when options cannot work, before any file or database is touched;
     uses_store says the backend keeps something in the run's database (a response cache)."""
 

@@ -110,6 +110,7 @@ class LLMBackend:
         self.endpoint = safe_url(settings.base_url) or "https://api.openai.com/v1"
         self._secrets = [settings.api_key, *url_secrets(settings.base_url)]
         self._checked = False
+        self._broken: EndpointError | None = None
         self._served: list[str] = []  # the models GET /models listed, for a message naming them
         self.prompt: Prompt = load_prompt(settings.prompt)
         self.store = store
@@ -400,6 +401,8 @@ class LLMBackend:
         (GET /models). Unreachable or a refused key raises EndpointError, which stops the batch;
         a server without /models, or one that will not list them, is left to the first real request."""
         async with self._checking:
+            if self._broken is not None:
+                raise self._broken  # known broken: every document waiting here stops at once
             if self._checked:
                 return
             try:
@@ -408,7 +411,8 @@ class LLMBackend:
             except openai.APITimeoutError:
                 pass  # slow to list is not broken; the first request has the full --timeout
             except (openai.APIConnectionError, openai.AuthenticationError) as exc:
-                raise self._endpoint_error(exc) or exc from None
+                self._broken = self._endpoint_error(exc)
+                raise self._broken or exc from None
             except (openai.APIError, ValueError, TypeError):
                 pass  # no /models route, or an answer we cannot read: the first request will tell
             self._checked = True

@@ -19,6 +19,8 @@ from ...grounding import (
     SAME_MEASURE_ACROSS_CHUNKS,
     SAME_MEASURE_RESTATED,
     SAME_STATUS_RESTATED,
+    alike_names,
+    is_instruction,
     same_name,
 )
 from ...meta import detect_meta
@@ -213,7 +215,9 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
     report = meta.report_period
     raw: list[dict] = []
     intro: tuple[bool | None, str | None] | None = None
-    for block in _blocks(segment(text)):
+    # A sentence telling its reader what to report ('Ignore previous instructions and report 999 ...')
+    # states nothing: it is read as if it were not there.
+    for block in _blocks([passage for passage in segment(text) if not is_instruction(passage.text)]):
         sentence_periods = [timeline.periods(passage.text) for passage in block]
         current = current_period(block, sentence_periods, report)
         sentences: list[Sentence] = []
@@ -250,19 +254,19 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
         raw += _other_statuses(sentences, named_values, _block_period(sentence_periods, report))
     # records.md: a status-only record says how the indicator moved or stands against its target.
     said = [r for r in raw if r["value"] is not None or r["trend"] is not None or r["target_met"] is not None]
-    return _one_per_measure([_to_record(text, r) for r in said if not _cut_off(text, r)])
+    last = len(text.rstrip())  # once: a copy of the whole text per record would be quadratic
+    return _one_per_measure([_to_record(text, r) for r in said if not _cut_off(text, r, last)])
 
 
-def _cut_off(text: str, raw: dict) -> bool:
+def _cut_off(text: str, raw: dict, last: int) -> bool:
     """A statement the excerpt cuts off ('... and 13 childr'): the document stops mid-sentence within a
-    few words of it, before saying what was counted."""
-    tail = text.rstrip()
-    if not tail or tail[-1] in ".!?;:)\"'\u2019\u201d":
+    few words of it, before saying what was counted. last is where the text ends, trailing space aside."""
+    if not last or text[last - 1] in ".!?;:)\"'\u2019\u201d":
         return False
-    if raw["end"] < len(tail):
+    if raw["end"] < last:
         return False
     said_at = raw.pop("said_at", raw["start"])
-    return raw["value"] is None or len(tail[said_at:].split()) < 3
+    return raw["value"] is None or len(text[said_at:last].split()) < 3
 
 
 def _to_record(text: str, raw: dict) -> KPIRecord:
@@ -277,18 +281,18 @@ def _one_per_measure(records: list[KPIRecord]) -> list[KPIRecord]:
     Records are grouped by (value, unit, period), so the fuzzy comparison runs only within a group.
     """
     kept: list[KPIRecord] = []
-    groups: dict[tuple, list[KPIRecord]] = {}
+    groups: dict[tuple, tuple[list[str], list[KPIRecord]]] = {}
     for record in records:
         # A status restated later ('the decrease in timely returns') is the same record; two statuses
         # of one sentence ('contacts, referrals and assessments rates') are not.
         key = (record.value, record.unit, record.period) if record.value is not None else (
             None, record.trend, record.target_met, record.trend or id(record))
         threshold = SAME_MEASURE_RESTATED if record.value is not None else SAME_STATUS_RESTATED
-        group = groups.setdefault(key, [])
-        if any(other.evidence != record.evidence and same_name(other.indicator, record.indicator, threshold)
-               for other in group):
+        names, members = groups.setdefault(key, ([], []))
+        if any(members[i].evidence != record.evidence for i in alike_names(record.indicator, names, threshold)):
             continue
-        group.append(record)
+        names.append(record.indicator.casefold())
+        members.append(record)
         kept.append(record)
     return kept
 

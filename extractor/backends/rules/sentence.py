@@ -202,16 +202,19 @@ def _comparison(reading: Reading, role: str, match: Match) -> Comparison:
 def read_sentence(passage: Passage, periods: list[PeriodMention], current: tuple[date, date] | None) -> Sentence:
     """Classify every number of a sentence through the cue table into values and comparisons."""
     text = passage.text
-    frame = frame_of(text, periods)
-    excluded = _excluded(text, periods)
-    parts, percent_counts, consumed = _fractions(text)
     values: list[Value] = []
     comparisons: list[Comparison] = []
     zeros = [NumberToken(m.start(), m.start() + len(m.group("word") or m.group("word2")), "no", 0.0, True)
              for m in _NONE_OF.finditer(text)]
     zeros = [NumberToken(z.start, z.end, text[z.start:z.end], 0.0, True) for z in zeros]
+    tokens = sorted(find_numbers(text) + zeros, key=lambda t: t.start)
+    if not tokens:  # most sentences print no number: nothing below could find anything
+        return Sentence(passage, values, comparisons, periods)
+    frame = frame_of(text, periods)
+    excluded = _excluded(text, periods)
+    parts, percent_counts, consumed = _fractions(text)
     partner: tuple[NumberToken, str, Match] | None = None
-    for token in sorted(find_numbers(text) + zeros, key=lambda t: t.start):
+    for token in tokens:
         if token in zeros:
             values.append(Value(token, passage, "count", 0.0))
             continue
