@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import __version__
 from .backends import default_backend, names, origin, spec
 from .backends.base import Backend, Identity
-from .documents import discover, load_document
+from .documents import MAX_CHARS, discover, load_document
 from .errors import ExtractorError
 from .evaluate import evaluate as score
 from .evaluate import split_documents
@@ -39,6 +39,14 @@ def _backend_option(function: Callable[..., Any]) -> Callable[..., Any]:
         help="Extractor to use (`kpi-extract backends` lists them, env KPI_BACKEND). Default: the first "
         "installed backend the options or environment configure (a model endpoint given by --base-url, "
         "OPENAI_BASE_URL or OPENAI_API_KEY), else the offline one.",
+    )(function)
+
+
+def _max_chars_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--max-chars", type=click.IntRange(1), default=MAX_CHARS, show_default=True,
+        help="Refuse a document with more characters of text than this (about 1,500 pages by default); "
+        "it fails at once, naming the file, instead of holding the batch. Time grows in step with length.",
     )(function)
 
 
@@ -130,8 +138,10 @@ def cli() -> None:
 @_db_option
 @_backend_option
 @click.option("--force", is_flag=True, help="Extract again even when the content was already extracted.")
+@_max_chars_option
 @_model_options
-def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, **options: Any) -> None:
+def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, max_chars: int,
+        **options: Any) -> None:
     """Extract every document in PATHS (files or folders) into the database.
 
     Unchanged documents are skipped unless --force; a changed document replaces
@@ -162,7 +172,8 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
             progress.update(task, advance=1, description=f"{outcome.name[:40]}: {outcome.status}")
 
         try:
-            summary = run_batch(files, store=store, backend=chosen, force=force, on_progress=advance)
+            summary = run_batch(files, store=store, backend=chosen, force=force, on_progress=advance,
+                                max_chars=max_chars)
         except BatchInterrupted as stop:
             summary = stop.summary
         except ExtractorError as exc:  # a wrong endpoint stops the batch: say what was kept
@@ -192,8 +203,9 @@ def _stopped_line(summary: RunSummary, db_path: str) -> str:
 @_backend_option
 @click.option("--db", "db_path", envvar="KPI_DB", type=click.Path(dir_okay=False),
               help="A database whose model response cache to use and fill (env KPI_DB); nothing else is stored.")
+@_max_chars_option
 @_model_options
-def extract_command(file: str, backend: str | None, db_path: str | None, **options: Any) -> None:
+def extract_command(file: str, backend: str | None, db_path: str | None, max_chars: int, **options: Any) -> None:
     """Print one document's records as kpi-records/1 JSON.
 
     \b
@@ -203,7 +215,7 @@ def extract_command(file: str, backend: str | None, db_path: str | None, **optio
     """
     name = _checked(backend, options)
     chosen = _backend(name, options, Store(db_path) if db_path else None)
-    result = extract_documents([load_document(file)], backend=chosen)[0]
+    result = extract_documents([load_document(file, max_chars=max_chars)], backend=chosen)[0]
     click.echo(json.dumps(result.to_kpi_json(), indent=2, ensure_ascii=False))
 
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from .backends import OFFLINE, create_backend
 from .backends.base import Backend, Extraction, Usage, prices, run_note
-from .documents import Document, discover, load_document
+from .documents import MAX_CHARS, Document, discover, load_document
 from .errors import ConfigError, ExtractorError
 from .schema import DocumentResult
 from .store import Store
@@ -97,13 +97,14 @@ def run_sync(step: Coroutine[Any, Any, T]) -> T:
 
 def extract(
     document: Document | str | Path, *, backend: str | Backend = OFFLINE, options: Mapping[str, Any] | Any = None,
-    store: Store | None = None, client: Any | None = None,
+    store: Store | None = None, client: Any | None = None, max_chars: int = MAX_CHARS,
 ) -> DocumentResult:
     """Extract one document's KPI records (a Document, or a path to load) with a backend.
 
-    options are the backend's: a mapping (as the command line gives them) or its settings object."""
+    options are the backend's: a mapping (as the command line gives them) or its settings object;
+    a file whose text is longer than max_chars characters is refused (InputError)."""
     if not isinstance(document, Document):
-        document = load_document(document)
+        document = load_document(document, max_chars=max_chars)
     return extract_documents([document], backend=backend, options=options, store=store, client=client)[0]
 
 
@@ -132,9 +133,10 @@ def extract_documents(
 def run_batch(
     paths: Iterable[str | Path], *, store: Store, backend: str | Backend = OFFLINE, force: bool = False,
     on_progress: Callable[[DocumentOutcome], None] | None = None, options: Mapping[str, Any] | Any = None,
-    client: Any | None = None,
+    client: Any | None = None, max_chars: int = MAX_CHARS,
 ) -> RunSummary:
-    """Extract every document under paths into the store; failures are logged and the batch goes on.
+    """Extract every document under paths into the store; failures are logged and the batch goes on
+    (a file that cannot be read, or longer than max_chars characters, is one of them).
 
     backend is an installed backend's name (made from options) or a Backend already made. The run's
     row is closed whatever happens: 'completed'; 'interrupted' by Ctrl-C (BatchInterrupted, carrying
@@ -155,7 +157,8 @@ def run_batch(
             on_progress(outcome)
 
     try:
-        run_sync(_run(files, chosen, store=store, summary=summary, stamp=stamp, force=force, finished=finished))
+        run_sync(_run(files, chosen, store=store, summary=summary, stamp=stamp, force=force, finished=finished,
+                      max_chars=max_chars))
     except KeyboardInterrupt:
         summary.status = "interrupted"
         raise BatchInterrupted(summary) from None
@@ -194,14 +197,16 @@ def _close_run(store: Store, backend: Backend, summary: RunSummary) -> None:
 
 
 async def _run(files: list[Path], backend: Backend, *, store: Store, summary: RunSummary,
-               stamp: dict[str, str | None], force: bool, finished: Callable[[DocumentOutcome], None]) -> None:
+               stamp: dict[str, str | None], force: bool, finished: Callable[[DocumentOutcome], None],
+               max_chars: int) -> None:
     """Documents in flight together, as many as the backend allows; every store write happens on this
     one event-loop thread, so SQLite has a single writer."""
     queue = list(reversed(files))
 
     async def worker() -> None:
         while queue:
-            finished(await _process(queue.pop(), backend, store=store, summary=summary, stamp=stamp, force=force))
+            finished(await _process(queue.pop(), backend, store=store, summary=summary, stamp=stamp, force=force,
+                                    max_chars=max_chars))
 
     workers = [asyncio.create_task(worker()) for _ in range(min(max(backend.concurrency, 1), len(files)))]
     try:
@@ -216,11 +221,11 @@ async def _run(files: list[Path], backend: Backend, *, store: Store, summary: Ru
 
 
 async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSummary,
-                   stamp: dict[str, str | None], force: bool) -> DocumentOutcome:
+                   stamp: dict[str, str | None], force: bool, max_chars: int) -> DocumentOutcome:
     """Load, skip if current, extract, log the model calls, store: one document, never raising."""
     stage = "load"
     try:
-        document = load_document(path)
+        document = load_document(path, max_chars=max_chars)
         if not force and store.is_current(document, backend=stamp["backend"], model=stamp["model"],
                                           prompt_hash=stamp["prompt_hash"]):
             return DocumentOutcome(document.name, "skipped")

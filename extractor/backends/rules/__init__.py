@@ -9,9 +9,12 @@ paragraphs that print no value (status.py) -> one record per measure.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+import threading
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...documents import Document
 from ...grounding import (
@@ -55,6 +58,7 @@ if TYPE_CHECKING:
     from ...store import Store
 
 BACKEND = "rules"
+T = TypeVar("T")
 _STATUS_SPEC = re.compile(r"^(?P<lead>[A-Z][^\n]{3,140}?)\s+[\u2013\u2014-]\s+(?P<rest>\S.*)$", re.S)
 _STATUS_SPEC_COLON = re.compile(r"^(?P<lead>[A-Z][^\n:]{3,140}?):\s+(?P<rest>\S.*)$", re.S)
 _LIST_INTRO_MISSED = re.compile(r"\bnot\s+(?:been\s+)?(?:achieved|met)|below\s+target|off\s+target|\bred\b", re.I)
@@ -310,11 +314,38 @@ class RulesBackend:
     concurrency = 1
 
     async def extract(self, document: Document) -> Extraction:
-        """Extract one document (it never waits, so it never yields to the event loop)."""
-        return Extraction(extract(document))
+        """Extract one document on a thread of its own, so the event loop stays free to act on Ctrl-C."""
+        return Extraction(await _on_daemon_thread(extract, document))
 
     async def aclose(self) -> None:
         """Nothing to release."""
+
+
+async def _on_daemon_thread(work: Callable[[Document], T], document: Document) -> T:
+    """work(document) on a daemon thread, awaited. Cancelled (Ctrl-C), the await ends at once and the
+    thread's result is dropped: a long document cannot hold up the stop, nor, being a daemon, the
+    process's exit (asyncio.to_thread's pool is joined at exit, so it would)."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def settle(outcome: Callable[[], None]) -> None:
+        if not done.done():  # cancelled meanwhile: nobody is waiting
+            outcome()
+
+    def run() -> None:
+        try:
+            result = work(document)
+        except BaseException as exc:  # handed to the awaiting task, which raises it
+            report = functools.partial(settle, functools.partial(done.set_exception, exc))
+        else:
+            report = functools.partial(settle, functools.partial(done.set_result, result))
+        try:
+            loop.call_soon_threadsafe(report)
+        except RuntimeError:
+            pass  # the loop has closed: the batch stopped without it
+
+    threading.Thread(target=run, name=f"kpi-rules {document.name}", daemon=True).start()
+    return await done
 
 
 def _create(options: Mapping[str, Any] | Any, *, store: Store | None = None, client: Any | None = None) -> RulesBackend:
