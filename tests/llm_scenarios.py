@@ -8,6 +8,8 @@ from typing import Any
 
 import vcr
 
+from extractor.redact import safe_url
+
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "cassettes"
 CORPUS = ROOT / "eval" / "corpus"
@@ -45,6 +47,12 @@ SCENARIOS = {
 }
 
 
+def _without_credentials(request: Any) -> Any:
+    """A request as recorded: credentials in its URL (https://user:pass@host, ?api-key=) masked."""
+    request.uri = safe_url(request.uri)
+    return request
+
+
 def recorder(record_mode: str = "none") -> vcr.VCR:
     """The VCR used to play (record_mode 'none') and record cassettes: keys filtered, no network fallthrough."""
     return vcr.VCR(
@@ -52,5 +60,6 @@ def recorder(record_mode: str = "none") -> vcr.VCR:
         record_mode=record_mode,
         match_on=["method", "path"],  # played in recorded order; hosts and ports differ between machines
         filter_headers=SECRET_HEADERS,
+        before_record_request=_without_credentials,
         decode_compressed_response=True,
     )
