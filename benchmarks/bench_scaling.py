@@ -1,9 +1,11 @@
-"""Does the work grow with the input, not its square? Time and memory per MB of one long document.
+"""Does the work grow with the input, not its square? Time and memory per MB of one long document,
+and time per document of a growing batch.
 
 Each size runs in a fresh process: one text document of that many MB (the bundled minutes,
 repeated) goes through `run_batch` with the rules backend into a new database (load, extract,
 store), with --max-chars raised to let it through; then the default --max-chars is shown
-refusing the largest at once. A flat 's/MB' column is linear work.
+refusing the largest at once. Then batches of 100 and 400 short documents (one sample each,
+numbered) go into one database. Flat 's/MB' and 'ms/doc' columns are linear work.
 
 Run: .venv/bin/python benchmarks/bench_scaling.py [MB ...]     (default: 1 5 25; 25 MB takes minutes)
 """
@@ -59,6 +61,22 @@ def in_fresh_process(path: Path, max_chars: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def batch(folder: Path, count: int) -> float:
+    """Seconds to run count distinct short documents through one run_batch into a new database."""
+    from extractor.pipeline import run_batch
+    from extractor.store import Store
+
+    sample = (CORPUS / "004_36426df94b734508.txt").read_text("utf-8")
+    minutes = folder / f"batch_{count}"
+    minutes.mkdir()
+    for number in range(count):
+        (minutes / f"{number:05d}.txt").write_text(f"Extract {number}.\n\n{sample}", "utf-8")
+    started = time.perf_counter()
+    summary = run_batch([minutes], store=Store(folder / f"batch_{count}.db"))
+    assert summary.count("extracted") == count
+    return time.perf_counter() - started
+
+
 def main() -> None:
     from extractor.documents import MAX_CHARS
 
@@ -77,6 +95,10 @@ def main() -> None:
             refused = in_fresh_process(largest, max_chars=MAX_CHARS)
             print(f"default --max-chars {MAX_CHARS:,}: the {largest.stat().st_size / 1e6:g} MB document "
                   f"{refused['status']} in {refused['seconds']:.2f} s: {refused['error'][:120]}")
+        print(f"\n{'docs':>5} {'seconds':>8} {'ms/doc':>7}")
+        for count in (100, 400):
+            seconds = batch(Path(tmp), count)
+            print(f"{count:5d} {seconds:8.1f} {1000 * seconds / count:7.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -145,8 +145,11 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
     """Extract every document in PATHS (files or folders) into the database.
 
     Unchanged documents are skipped unless --force; a changed document replaces
-    its old records. Exit 0 when all succeeded, 1 when any failed (the rest are
-    still stored, the failures are in the 'failures' table).
+    its old records. Each document is stored in one transaction, so a run that is
+    killed or interrupted (Ctrl-C) keeps what it stored: run it again to go on.
+    Exit 0 when all succeeded, 1 when any failed (the rest are still stored, the
+    failures are in the 'failures' table) or the endpoint cannot work, 130 when
+    interrupted.
 
     A backend that asks a model sends passages holding numbers or status words in
     chunks; records whose evidence is not in the document are re-asked, then

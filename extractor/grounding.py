@@ -103,11 +103,19 @@ def same_name(a: str, b: str, threshold: int) -> bool:
     return fuzz.token_set_ratio(a.casefold(), b.casefold()) >= threshold
 
 
+# A name is compared with at most this many earlier names of its group (equal value, unit, period):
+# far more than any normal document holds, and a bound on the work in a huge one, where a
+# restatement further back is kept as a record of its own.
+MERGE_WINDOW = 256
+
+
 def alike_names(name: str, names: Sequence[str], threshold: int) -> list[int]:
-    """Indices of the names (already case-folded) that score at least threshold against name, in order:
-    same_name against many at once, in one rapidfuzz pass."""
-    found = process.extract(name.casefold(), names, scorer=fuzz.token_set_ratio, score_cutoff=threshold, limit=None)
-    return sorted(index for _, _, index in found)
+    """Indices of the names (already case-folded; the last MERGE_WINDOW of them) that score at least
+    threshold against name, in order: same_name against many at once, in one rapidfuzz pass."""
+    skipped = max(len(names) - MERGE_WINDOW, 0)
+    found = process.extract(name.casefold(), names[skipped:], scorer=fuzz.token_set_ratio, score_cutoff=threshold,
+                            limit=None)
+    return sorted(skipped + index for _, _, index in found)
 
 
 def same_measure(a: KPIRecord, b: KPIRecord, threshold: int = SAME_MEASURE_ACROSS_CHUNKS) -> bool:

@@ -104,12 +104,19 @@ def _m005_retries_and_reasks(db: sqlite_utils.Database) -> None:
     db["runs"].add_column("reasks", int)
 
 
+def _m006_documents_by_path(db: sqlite_utils.Database) -> None:
+    # Storing a document looks up older versions at its path: an index keeps a batch of thousands
+    # linear instead of scanning every stored document per document.
+    db["documents"].create_index(["path"])
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_model_calls", _m002_model_calls),
     ("m003_offered_and_mode", _m003_offered_and_mode),
     ("m004_run_status", _m004_run_status),
     ("m005_retries_and_reasks", _m005_retries_and_reasks),
+    ("m006_documents_by_path", _m006_documents_by_path),
 ]
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's transaction before giving up
 

@@ -150,3 +150,10 @@ def test_eval_split_errors_name_the_file_and_the_fix(tmp_path, corpus, gold_dir)
     assert result.exit_code == 1 and "no document is in half 'check'" in result.output and "tune" in result.output
     alone = CliRunner().invoke(cli, ["eval", "--gold", str(gold_dir), "--docs", str(corpus), "--half", "tune"])
     assert alone.exit_code == 2 and "--split and --half together" in alone.output
+
+
+def test_a_base_url_alone_picks_the_model_backend_and_nothing_picks_rules():
+    from extractor.backends import default_backend
+
+    assert default_backend({"base_url": "http://127.0.0.1:8080/v1"}) == "openai"
+    assert default_backend({}) == default_backend() == "rules"
