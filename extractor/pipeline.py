@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import signal
 import uuid
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -202,22 +203,60 @@ async def _run(files: list[Path], backend: Backend, *, store: Store, summary: Ru
     """Documents in flight together, as many as the backend allows; every store write happens on this
     one event-loop thread, so SQLite has a single writer."""
     queue = list(reversed(files))
+    interrupt = _InterruptWatch(asyncio.current_task())
 
     async def worker() -> None:
         while queue:
+            interrupt.check()  # a cancellation swallowed below (a library's cancel scope) still stops here
             finished(await _process(queue.pop(), backend, store=store, summary=summary, stamp=stamp, force=force,
                                     max_chars=max_chars))
 
     workers = [asyncio.create_task(worker()) for _ in range(min(max(backend.concurrency, 1), len(files)))]
     try:
-        await asyncio.gather(*workers)
+        with interrupt:
+            await asyncio.gather(*workers)
+            interrupt.check()
     except BaseException:  # an error that stops the batch: the other documents in flight stop too
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
+        if interrupt.seen:
+            raise KeyboardInterrupt from None
         raise
     finally:
         await backend.aclose()
+
+
+class _InterruptWatch:
+    """Ctrl-C during a batch, seen by our own handler: it cancels the batch, and a flag remembers it, so a
+    cancellation that a library swallows deep in a model call cannot let the batch run on to 'completed'."""
+
+    def __init__(self, task: asyncio.Task[Any] | None) -> None:
+        self.task, self.seen, self._installed = task, False, False
+
+    def __enter__(self) -> _InterruptWatch:
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGINT, self._interrupted)
+            self._installed = True
+        except (RuntimeError, ValueError, NotImplementedError):  # not the main thread, or no signals here
+            pass  # asyncio.run's own handler still cancels the batch
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._installed:
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGINT)
+
+    def _interrupted(self) -> None:
+        if self.seen:
+            raise KeyboardInterrupt  # a second Ctrl-C: stop now
+        self.seen = True
+        if self.task is not None:
+            self.task.cancel()
+
+    def check(self) -> None:
+        """Raise CancelledError once Ctrl-C was pressed."""
+        if self.seen:
+            raise asyncio.CancelledError
 
 
 async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSummary,
