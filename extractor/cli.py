@@ -24,6 +24,7 @@ from .errors import ExtractorError
 from .evaluate import evaluate as score
 from .evaluate import split_documents
 from .goldcheck import check_dir, load_result_file
+from .manifest import read_manifest
 from .pipeline import BatchInterrupted, DocumentOutcome, RunSummary, extract_documents, open_backend, run_batch
 from .report import comparison_table, print_eval, run_table, side_by_side, usage_line
 from .schema import DocumentResult
@@ -134,15 +135,28 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @_db_option
 @_backend_option
 @click.option("--force", is_flag=True, help="Extract again even when the content was already extracted.")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
+              help="CSV with columns path,url,authority,committee,meeting_date (only path required, relative to "
+                   "the manifest): its files join the batch, and its values are stored on each document, exported "
+                   "with every record and override what the text says.")
+@click.option("--authority", help="The council for every document of the batch (short name: 'Rotherham'); a "
+                                  "manifest row's value wins.")
+@click.option("--committee", help="The committee for every document of the batch; a manifest row's value wins.")
 @_max_chars_option
 @_model_options
-def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, max_chars: int,
-        **options: Any) -> None:
-    """Extract every document in PATHS (files or folders) into the database.
+def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, manifest: str | None,
+        authority: str | None, committee: str | None, max_chars: int, **options: Any) -> None:
+    """Extract every document in PATHS (files or folders) and in --manifest into the database.
+
+    A file's content decides how it is read (PDF, Word .docx, HTML or text, whatever
+    its extension); a folder's files of other types are listed as not read, hidden
+    files ignored. Meta (authority, committee, meeting date, report period) comes
+    from the text unless --manifest, --authority or --committee give it; a PDF's
+    records carry their page.
 
     Unchanged documents are skipped unless --force; a changed document replaces
     its old records. Each document is stored in one transaction, so a run that is
@@ -159,14 +173,19 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
     \b
     Examples:
       kpi-extract run eval/corpus --db kpis.db
+      kpi-extract run --manifest downloads/manifest.csv --authority Rotherham
       OPENAI_API_KEY=... kpi-extract run minutes/ --model gpt-4o-mini
       kpi-extract run minutes/ --base-url http://127.0.0.1:11434/v1 --model llama3.1 --concurrency 1
       kpi-extract backends     # which --backend names are installed
     """
+    if not paths and not manifest:
+        raise click.UsageError("give PATHS (files or folders) or --manifest FILE.csv")
     name = _checked(backend, options)
+    sources = read_manifest(manifest) if manifest else {}
+    given = {key: value for key, value in (("authority", authority), ("committee", committee)) if value}
+    files = discover([*paths, *sources]).files
     store = Store(db_path)
     chosen = _backend(name, options, store)
-    files = discover(paths)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("extracting", total=len(files))
@@ -175,8 +194,8 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
             progress.update(task, advance=1, description=f"{outcome.name[:40]}: {outcome.status}")
 
         try:
-            summary = run_batch(files, store=store, backend=chosen, force=force, on_progress=advance,
-                                max_chars=max_chars)
+            summary = run_batch(paths, store=store, backend=chosen, force=force, on_progress=advance,
+                                max_chars=max_chars, sources=sources, given=given)
         except BatchInterrupted as stop:
             summary = stop.summary
         except ExtractorError as exc:  # a wrong endpoint stops the batch: say what was kept

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import io
 import re
+import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import InputError, fix_hint
 
@@ -35,6 +38,15 @@ class Document:
     sha256: str
     path: str | None = None
     encoding: str = "utf-8"
+    pages: tuple[int, ...] = ()  # a PDF's page starts as offsets into text (page 1 at 0); () for other formats
+    url: str | None = None  # where it was published (a manifest's url column)
+    given: dict[str, str] = field(default_factory=dict, compare=False)  # meta the user gave (manifest, options)
+
+    def page_at(self, offset: int | None) -> int | None:
+        """The 1-based PDF page holding a text offset, or None (not a PDF, or no offset)."""
+        if not self.pages or offset is None:
+            return None
+        return bisect.bisect_right(self.pages, offset)
 
 
 def document_from_text(text: str, *, name: str) -> Document:
@@ -90,6 +102,45 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     return text, "utf-8" if encoding == "utf-8-sig" else encoding
 
 
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                         re.I | re.S)
+# Formats recognised by their first bytes that we do not read: said by name, with the fix.
+_OTHER_FORMATS = (
+    (b"\xd0\xcf\x11\xe0", "an Office 97-2003 file (.doc or .xls)", "save it as .docx or .pdf"),
+    (b"{\\rtf", "an RTF file", "save it as .docx, .pdf or .txt"),
+    (b"\x89PNG", "a PNG image", "run OCR on it and load the text"),
+    (b"\xff\xd8\xff", "a JPEG image", "run OCR on it and load the text"),
+    (b"GIF8", "a GIF image", "leave it out of the batch"),
+    (b"\x1f\x8b", "a gzip archive", "unpack it and load the files inside"),
+)
+
+
+def sniff(raw: bytes, suffix: str) -> str:
+    """The format a file's bytes hold, whatever its name says: 'pdf', 'docx', 'html' or 'text';
+    raise InputError naming a format we recognise but do not read."""
+    head = raw[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if raw.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(raw)).namelist()
+        except zipfile.BadZipFile:
+            names = []
+        if "word/document.xml" in names:
+            return "docx"
+        what = "an Excel workbook" if any(n.startswith("xl/") for n in names) else "a zip archive"
+        raise InputError(fix_hint(f"unsupported file type: {what}", "save it as .pdf or .txt, or unpack it"))
+    for magic, what, fix in _OTHER_FORMATS:
+        if raw.startswith(magic):
+            raise InputError(fix_hint(f"unsupported file type: {what}", fix))
+    if suffix in (".pdf", ".docx"):  # named as one but not one: corrupt or mislabelled
+        raise InputError(fix_hint(f"not a valid {suffix} file (its first bytes are not a {suffix[1:].upper()}'s)",
+                                  "re-download or re-export it"))
+    if suffix in (".html", ".htm") or _HTML_START.match(head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe")):
+        return "html"
+    return "text"
+
+
 def _html_text(raw: bytes, path: Path) -> str:
     from bs4 import BeautifulSoup
 
@@ -107,24 +158,34 @@ def _html_text(raw: bytes, path: Path) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def _pdf_text(raw: bytes, path: Path) -> str:
+def _pdf_text(raw: bytes, path: Path) -> tuple[str, tuple[int, ...]]:
+    """A PDF's text in content order (pypdf: measured in benchmarks/bench_pdf_layout.py, it keeps table
+    rows and column-by-column pages whole) and the offset where each page starts."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(raw))
-        if reader.is_encrypted:
-            reader.decrypt("")
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(fix_hint(f"{path}: the PDF is encrypted with a password",
+                                      "open it with the password and save an unprotected copy"))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError) as exc:
+    except FileNotDecryptedError as exc:
+        raise InputError(fix_hint(f"{path}: the PDF is encrypted and cannot be read ({exc})",
+                                  "save an unprotected copy")) from exc
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(fix_hint(f"{path}: unreadable PDF ({exc})", "re-export it or save as .txt")) from exc
+    starts, offset = [], 0
+    for page in pages:
+        starts.append(offset)
+        offset += len(page) + 2
     text = "\n\n".join(pages)
     if not text.strip():
         raise InputError(fix_hint(
             f"{path}: the PDF has no text layer (a scan?)",
             "run OCR on it first (e.g. ocrmypdf) and load the result",
         ))
-    return text
+    return text, tuple(starts)
 
 
 def _docx_text(raw: bytes, path: Path) -> str:
@@ -154,11 +215,6 @@ def load_document(path: str | Path, *, max_chars: int = MAX_CHARS) -> Document:
     unreadable, empty, binary, or longer than max_chars characters of text)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
-        raise InputError(fix_hint(
-            f"{path}: unsupported file type {suffix or '(none)'}",
-            f"give one of {', '.join(SUPPORTED)}",
-        ))
     try:
         if suffix in _TEXT_SUFFIXES and path.stat().st_size > 4 * max_chars:  # 4 bytes a character at most
             size = path.stat().st_size
@@ -166,12 +222,18 @@ def load_document(path: str | Path, *, max_chars: int = MAX_CHARS) -> Document:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
-    encoding = "utf-8"
-    if suffix in (".html", ".htm"):
+    if not raw:
+        _decode(raw, path)  # says the file is empty
+    try:
+        kind = sniff(raw, suffix)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
+    encoding, pages = "utf-8", ()
+    if kind == "html":
         text = _html_text(raw, path)
-    elif suffix == ".pdf":
-        text = _pdf_text(raw, path)
-    elif suffix == ".docx":
+    elif kind == "pdf":
+        text, pages = _pdf_text(raw, path)
+    elif kind == "docx":
         text = _docx_text(raw, path)
     else:
         text, encoding = _decode(raw, path)
@@ -189,20 +251,32 @@ def load_document(path: str | Path, *, max_chars: int = MAX_CHARS) -> Document:
         sha256=hashlib.sha256(raw).hexdigest(),
         path=str(path),
         encoding=encoding,
+        pages=pages,
     )
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand files and folders into the supported files they hold, sorted, without repeats."""
+class Found(NamedTuple):
+    """What a batch's paths hold: the files to read, and the files in folders that are not minutes."""
+
+    files: list[Path]
+    skipped: list[Path]
+
+
+def discover(paths: Iterable[str | Path]) -> Found:
+    """Expand files and folders into the files to read (a file named explicitly is always read: its
+    content decides its format), sorted, without repeats; a folder's files of other types are
+    listed as skipped, its hidden files ignored."""
     found: dict[Path, None] = {}
+    skipped: dict[Path, None] = {}
     for item in paths:
         item = Path(item)
         if item.is_dir():
             for child in sorted(item.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUPPORTED:
-                    found.setdefault(child, None)
+                if not child.is_file() or any(part.startswith(".") for part in child.relative_to(item).parts):
+                    continue
+                (found if child.suffix.lower() in SUPPORTED else skipped).setdefault(child, None)
         elif item.is_file():
             found.setdefault(item, None)
         else:
             raise InputError(fix_hint(f"{item}: no such file or folder", "check the path"))
-    return list(found)
+    return Found(list(found), [path for path in skipped if path not in found])

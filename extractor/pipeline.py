@@ -11,7 +11,7 @@ import concurrent.futures
 import signal
 import uuid
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,6 +50,7 @@ class RunSummary:
     cost: float | None = None
     mode: str | None = None  # what the backend says about how it ran (a model's structured-output mode)
     documents: int = 0  # documents the batch found; those without an outcome were never reached
+    unsupported: list[str] = field(default_factory=list)  # files in the batch's folders of types not read
     status: str = "completed"  # or 'interrupted' (Ctrl-C), 'aborted' (an error stopped the batch)
 
     @property
@@ -121,7 +122,7 @@ def extract_documents(
 
         async def one(document: Document) -> DocumentResult:
             async with slots:
-                return (await chosen.extract(document)).raise_for_error().result
+                return in_its_source((await chosen.extract(document)).raise_for_error().result, document)
 
         try:
             return list(await asyncio.gather(*(one(d) for d in documents)))
@@ -134,20 +135,29 @@ def extract_documents(
 def run_batch(
     paths: Iterable[str | Path], *, store: Store, backend: str | Backend = OFFLINE, force: bool = False,
     on_progress: Callable[[DocumentOutcome], None] | None = None, options: Mapping[str, Any] | Any = None,
-    client: Any | None = None, max_chars: int = MAX_CHARS,
+    client: Any | None = None, max_chars: int = MAX_CHARS, sources: Mapping[Path, Mapping[str, str]] | None = None,
+    given: Mapping[str, str] | None = None,
 ) -> RunSummary:
-    """Extract every document under paths into the store; failures are logged and the batch goes on
-    (a file that cannot be read, or longer than max_chars characters, is one of them).
+    """Extract every document under paths (and every file sources lists) into the store; failures are
+    logged and the batch goes on (a file that cannot be read, or longer than max_chars characters, is
+    one of them); a folder's files of other types are listed in summary.unsupported.
+
+    sources maps a file (resolved) to what a manifest row gives (manifest.read_manifest): url,
+    authority, committee, meeting_date; given holds the batch's own (--authority, --committee). A
+    row's value wins over the batch's, and both over what is read from the text.
 
     backend is an installed backend's name (made from options) or a Backend already made. The run's
     row is closed whatever happens: 'completed'; 'interrupted' by Ctrl-C (BatchInterrupted, carrying
     the summary, is raised); 'aborted' by an error that stops the batch (a wrong endpoint), re-raised.
     Documents stored before the stop stay stored; the next run skips them."""
     chosen = open_backend(backend, options, store=store, client=client)
-    files = discover(paths)
+    sources = {Path(file).resolve(): dict(values) for file, values in (sources or {}).items()}
+    found = discover([*paths, *sources])
+    files = found.files
+    provenance = _Provenance(sources, dict(given or {}))
     identity = chosen.identity
     summary = RunSummary(run_id=uuid.uuid4().hex, backend=identity.name, model=identity.model,
-                         prompt=identity.prompt, documents=len(files))
+                         prompt=identity.prompt, documents=len(files), unsupported=[str(p) for p in found.skipped])
     stamp = {"backend": identity.name, "model": identity.model, "prompt_version": identity.prompt,
              "prompt_hash": identity.prompt_hash}
     store.start_run(summary.run_id, **stamp)
@@ -158,8 +168,11 @@ def run_batch(
             on_progress(outcome)
 
     try:
+        def load(path: Path) -> Document:
+            return provenance.apply(load_document(path, max_chars=max_chars), path)
+
         run_sync(_run(files, chosen, store=store, summary=summary, stamp=stamp, force=force, finished=finished,
-                      max_chars=max_chars))
+                      load=load))
     except KeyboardInterrupt:
         summary.status = "interrupted"
         raise BatchInterrupted(summary) from None
@@ -193,13 +206,13 @@ def _close_run(store: Store, backend: Backend, summary: RunSummary) -> None:
         prompt_tokens=summary.usage.prompt_tokens,
         completion_tokens=summary.usage.completion_tokens, calls=len(summary.usage.calls),
         cache_hits=summary.usage.cache_hits, retries=summary.usage.retries, reasks=summary.usage.reasks,
-        cost=summary.cost,
+        cost=summary.cost, unsupported=len(summary.unsupported),
     )
 
 
 async def _run(files: list[Path], backend: Backend, *, store: Store, summary: RunSummary,
                stamp: dict[str, str | None], force: bool, finished: Callable[[DocumentOutcome], None],
-               max_chars: int) -> None:
+               load: Callable[[Path], Document]) -> None:
     """Documents in flight together, as many as the backend allows; every store write happens on this
     one event-loop thread, so SQLite has a single writer."""
     queue = list(reversed(files))
@@ -209,7 +222,7 @@ async def _run(files: list[Path], backend: Backend, *, store: Store, summary: Ru
         while queue:
             interrupt.check()  # a cancellation swallowed below (a library's cancel scope) still stops here
             finished(await _process(queue.pop(), backend, store=store, summary=summary, stamp=stamp, force=force,
-                                    max_chars=max_chars))
+                                    load=load))
 
     workers = [asyncio.create_task(worker()) for _ in range(min(max(backend.concurrency, 1), len(files)))]
     try:
@@ -260,13 +273,14 @@ class _InterruptWatch:
 
 
 async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSummary,
-                   stamp: dict[str, str | None], force: bool, max_chars: int) -> DocumentOutcome:
+                   stamp: dict[str, str | None], force: bool, load: Callable[[Path], Document]) -> DocumentOutcome:
     """Load, skip if current, extract, log the model calls, store: one document, never raising."""
     stage = "load"
     try:
-        document = load_document(path, max_chars=max_chars)
+        document = load(path)
         if not force and store.is_current(document, backend=stamp["backend"], model=stamp["model"],
                                           prompt_hash=stamp["prompt_hash"]):
+            store.update_provenance(document)  # a manifest given since: its values still reach the records
             return DocumentOutcome(document.name, "skipped")
         stage = "extract"
         extraction: Extraction = await backend.extract(document)
@@ -277,8 +291,8 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
         stage = "store"
         # One transaction: the document, its records, its extraction row and its calls. Another process
         # may have stored this content meanwhile; then it is not written twice.
-        count = store.save_result(document, extraction.result, run_id=summary.run_id, calls=calls, replace=force,
-                                  **stamp)
+        count = store.save_result(document, in_its_source(extraction.result, document), run_id=summary.run_id,
+                                  calls=calls, replace=force, **stamp)
         if count is None:
             return DocumentOutcome(document.name, "skipped")
         return DocumentOutcome(document.name, "extracted", count, extraction.dropped, offered=extraction.offered)
@@ -291,6 +305,32 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
         store.record_failure(summary.run_id, str(path), stage, message, document_id=failed and failed.document_id,
                              calls=failed.calls if failed else (), model=stamp["model"])
         return DocumentOutcome(path.name, "failed", error=message)
+
+
+def in_its_source(result: DocumentResult, document: Document) -> DocumentResult:
+    """The result placed in its source: the meta the user gave over what the text says, and each
+    record's PDF page."""
+    meta = result.meta.model_copy(update=document.given) if document.given else result.meta
+    records = result.records
+    if document.pages:
+        records = [record.model_copy(update={"page": document.page_at(record.start)}) for record in records]
+    return result.model_copy(update={"meta": meta, "records": records})
+
+
+@dataclass
+class _Provenance:
+    """What the user said about the batch's files: a manifest's rows and the batch's own options."""
+
+    sources: dict[Path, dict[str, str]]
+    given: dict[str, str]
+
+    def apply(self, document: Document, path: Path) -> Document:
+        """The document with its url and given meta (a row's values over the batch's)."""
+        values = {**self.given, **self.sources.get(path.resolve(), {})}
+        if not values:
+            return document
+        url = values.pop("url", None)
+        return replace(document, url=url, given=values)
 
 
 class _Failed(Exception):

@@ -34,11 +34,19 @@ def run_table(summary: RunSummary) -> Table:
     table.add_column("error", overflow="fold")
     for outcome in sorted(summary.outcomes, key=lambda o: o.name):
         extra = [str(outcome.dropped)] if dropped else []
-        table.add_row(outcome.name, outcome.status, str(outcome.records), *extra, outcome.error or "")
+        # A document that yields no record is said to, not shown as a plain success.
+        status = "extracted, no records" if outcome.status == "extracted" and not outcome.records else outcome.status
+        table.add_row(outcome.name, status, str(outcome.records), *extra, outcome.error or "")
+    for path in summary.unsupported:
+        table.add_row(Path(path).name, "not read", "", *([""] if dropped else []),
+                      f"{Path(path).suffix or 'no extension'}: not a type kpi-extract reads (txt, html, pdf, docx)")
     table.add_section()
+    empty = sum(o.status == "extracted" and not o.records for o in summary.outcomes)
+    not_read = f", {len(summary.unsupported)} not read" if summary.unsupported else ""
     table.add_row(
         f"{len(summary.outcomes)} documents",
-        f"{summary.count('extracted')} extracted, {summary.count('skipped')} skipped, {summary.failed} failed",
+        f"{summary.count('extracted')} extracted ({empty} with no records), {summary.count('skipped')} skipped, "
+        f"{summary.failed} failed{not_read}",
         str(sum(o.records for o in summary.outcomes)),
         *([str(summary.dropped)] if dropped else []),
         "",

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from .grounding import grounding_problem, is_instruction
 from .periods import is_canonical
@@ -112,6 +113,8 @@ class KPIRecord(BaseModel):
     evidence: str = Field(min_length=1)
     start: int | None = Field(default=None, ge=0, description="Offset of the evidence in the document (ours).")
     end: int | None = Field(default=None, ge=0, description="End offset of the evidence (exclusive).")
+    # Set by the pipeline from the document (a PDF's page of start); never part of a model's schema.
+    page: SkipJsonSchema[int | None] = Field(default=None, ge=1, description="PDF page holding the evidence.")
 
     _period = field_validator("period")(classmethod(lambda cls, v: _check_period(v)))
 
@@ -135,7 +138,7 @@ class KPIRecord(BaseModel):
         """The record as a kpi-records/1 object: spec fields in order, then offsets (when known) and extras."""
         data = self.model_dump()
         ordered = {key: data.pop(key) for key in RECORD_FIELDS}
-        offsets = {key: data.pop(key) for key in ("start", "end")}
+        offsets = {key: data.pop(key) for key in ("start", "end", "page")}
         return {**ordered, **{k: v for k, v in offsets.items() if v is not None}, **data}
 
 
@@ -206,7 +209,7 @@ class ModelRecord(KPIRecord):
         problem = model_record_problem(self)
         if problem:
             raise ValueError(problem)
-        self.start = self.end = None  # offsets are found by us (grounding.place), never taken from a model
+        self.start = self.end = self.page = None  # found by us (grounding.place), never taken from a model
         return self
 
 

@@ -110,6 +110,14 @@ def _m006_documents_by_path(db: sqlite_utils.Database) -> None:
     db["documents"].create_index(["path"])
 
 
+def _m007_sources(db: sqlite_utils.Database) -> None:
+    # Where each number comes from: a document's published URL (a manifest's), the PDF page of a
+    # record, and how many files a run's folders held of types it does not read.
+    db["documents"].add_column("url", str)
+    db["records"].add_column("page", int)
+    db["runs"].add_column("unsupported", int)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_model_calls", _m002_model_calls),
@@ -117,6 +125,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m004_run_status", _m004_run_status),
     ("m005_retries_and_reasks", _m005_retries_and_reasks),
     ("m006_documents_by_path", _m006_documents_by_path),
+    ("m007_sources", _m007_sources),
 ]
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's transaction before giving up
 
@@ -236,7 +245,7 @@ class Store:
             self.db["documents"].upsert({
                 "id": document.sha256, "name": document.name, "path": document.path,
                 "meta": json.dumps(result.meta.model_dump()), "text": document.text,
-                "encoding": document.encoding, "loaded_at": now(),
+                "encoding": document.encoding, "loaded_at": now(), "url": document.url,
             }, pk="id")
             self.db["records"].delete_where("document_id = ?", [document.sha256])
             rows = [self._record_row(document, record, run_id, backend, model, prompt_version, prompt_hash)
@@ -249,6 +258,17 @@ class Store:
             }, pk="document_id")
         return len(rows)
 
+    def update_provenance(self, document: Document) -> None:
+        """Write what the user now says about a stored document (its url, the meta given over the text's)."""
+        if not (document.url or document.given):
+            return
+        with self.transaction():
+            rows = list(self.db["documents"].rows_where("id = ?", [document.sha256]))
+            if rows:
+                meta = {**json.loads(rows[0]["meta"] or "{}"), **document.given}
+                self.db["documents"].update(document.sha256, {"meta": json.dumps(meta),
+                                                              "url": document.url or rows[0]["url"]})
+
     def _delete_document(self, document_id: str) -> None:
         self.db["records"].delete_where("document_id = ?", [document_id])
         self.db["extractions"].delete_where("document_id = ?", [document_id])
@@ -260,7 +280,7 @@ class Store:
         data = record.model_dump()
         return {
             "document_id": document.sha256, "run_id": run_id,
-            "start": data.get("start"), "end": data.get("end"),
+            "start": data.get("start"), "end": data.get("end"), "page": data.get("page"),
             "indicator": record.indicator, "value": record.value, "unit": record.unit,
             "period": record.period, "numerator": record.numerator, "denominator": record.denominator,
             "comparisons": json.dumps([c.model_dump() for c in record.comparisons]),
@@ -316,10 +336,15 @@ class Store:
         return self.db["runs"].get(run_id)
 
     def export_rows(self) -> Iterator[dict[str, Any]]:
-        """Every stored record joined with its document's name, in document then offset order."""
+        """Every stored record with where it comes from (its document's name, authority, committee,
+        meeting date, report period and URL, and its PDF page), in document then offset order."""
         yield from self.db.query(
-            "select d.name as document, r.indicator, r.value, r.unit, r.period, r.numerator, "
-            "r.denominator, r.comparisons, r.target_met, r.trend, r.suspect, r.evidence, r.start, "
+            "select d.name as document, json_extract(d.meta, '$.authority') as authority, "
+            "json_extract(d.meta, '$.committee') as committee, "
+            "json_extract(d.meta, '$.meeting_date') as meeting_date, "
+            "json_extract(d.meta, '$.report_period') as report_period, d.url, "
+            "r.indicator, r.value, r.unit, r.period, r.numerator, "
+            "r.denominator, r.comparisons, r.target_met, r.trend, r.suspect, r.evidence, r.page, r.start, "
             "r.end, r.backend, r.model, r.prompt_version, r.run_id "
             "from records r join documents d on d.id = r.document_id order by d.name, r.start, r.id"
         )

@@ -1,4 +1,5 @@
 import io
+import zipfile
 
 import pytest
 
@@ -28,10 +29,11 @@ def test_binary_file_gets_a_clear_error(tmp_path):
         load_document(path)
 
 
-def test_unsupported_suffix_names_the_choices(tmp_path):
+def test_a_workbook_is_refused_by_its_content_naming_the_file_and_the_fix(tmp_path):
     path = tmp_path / "m.xlsx"
-    path.write_bytes(b"x")
-    with pytest.raises(InputError, match=r"unsupported file type \.xlsx.*\.docx"):
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(InputError, match=r"m\.xlsx: unsupported file type: an Excel workbook.*save it as \.pdf"):
         load_document(path)
 
 
@@ -80,7 +82,10 @@ def test_discover_expands_folders_and_skips_other_files(tmp_path):
     (tmp_path / "b.txt").write_text("x")
     (tmp_path / "a.html").write_text("x")
     (tmp_path / "notes.xlsx").write_text("x")
-    assert [p.name for p in discover([tmp_path])] == ["a.html", "b.txt"]
+    (tmp_path / ".DS_Store").write_text("x")
+    found = discover([tmp_path])
+    assert [p.name for p in found.files] == ["a.html", "b.txt"]
+    assert [p.name for p in found.skipped] == ["notes.xlsx"]  # listed, not silently dropped; hidden files ignored
 
 
 def test_discover_rejects_missing_paths(tmp_path):
