@@ -78,6 +78,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("quarter_compact", re.compile(rf"\b(?:Q|Quarter\s*){_QNUM}\s*({_YEAR})(\d\d)(?!\d)", flags)),
         ("quarter_short", re.compile(rf"\bQ([1-4])\s*{_SHORT_FY}", flags)),
         ("quarter_word", re.compile(rf"\b{_QWORD}\s+quarter\s+(?:of\s+)?{_FY}", flags)),
+        # 'H1 2023/24', 'first half of 2023/24', 'the second half of the year 2023-24': six months of a
+        # financial year (H1 April to September).
+        ("half", re.compile(rf"\b(?:H([12])|(first|second)\s+half)\s*(?:of\s+)?(?:the\s+)?(?:(?:financial\s+)?year\s+)?"
+                            rf"(?:FY\s*)?{_FY}", flags)),
         ("range", re.compile(
             rf"\b(?:between\s+)?({_MONTH})\s*({_YEAR})?\s*(?:and|to|until|-|\u2013|\u2014)\s*"
             rf"({_MONTH})\s*({_YEAR})", flags)),
@@ -121,6 +125,13 @@ def _canonical(kind: str, m: re.Match[str]) -> tuple[str | None, str]:
         month, year = MONTHS[g[1].lower().rstrip(".")], int(g[2])
         fy = financial_year(date(year, month, 1))
         return f"{fy}/{(fy + 1) % 100:02d} Q{_quarter_number(g[0])}", "quarter"
+    if kind == "half":
+        fy = _fy(g[2], g[3])
+        if not fy:
+            return None, "range"
+        start = int(g[2])
+        first_half = g[0] == "1" or (g[1] or "").lower() == "first"
+        return (f"{start}-04..{start}-09" if first_half else f"{start}-10..{start + 1}-03"), "range"
     if kind == "year_ending":
         end = int(g[0])
         return f"{end - 1}/{end % 100:02d}", "fy"

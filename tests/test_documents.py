@@ -2,6 +2,7 @@ import io
 import zipfile
 
 import pytest
+from pdfs import pdf_of_columns, pdf_of_pages, pdf_of_table, pdf_without_text
 
 from extractor.documents import discover, load_document
 from extractor.errors import InputError
@@ -91,3 +92,80 @@ def test_discover_expands_folders_and_skips_other_files(tmp_path):
 def test_discover_rejects_missing_paths(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         discover([tmp_path / "missing"])
+
+
+LEFT = ["Children in care: 412 at the end of March 2024, a rate of 68 per 10,000.",
+        "Care leavers in suitable accommodation: 91% against a target of 90%."]
+RIGHT = ["Assessments completed within 45 working days: 87% in Q3 2023/24.",
+         "Fostering households approved this year: 14, compared with 11 in 2022/23."]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_pdf_knows_the_page_of_every_offset(tmp_path):
+    path = pdf_of_pages(tmp_path / "m.pdf", [["Minutes of the Corporate Parenting Panel."], LEFT, RIGHT])
+    document = load_document(path)
+    assert len(document.pages) == 3 and document.pages[0] == 0
+    for page, sentence in ((2, LEFT[1]), (3, RIGHT[0])):
+        offset = _flat(document.text).index(sentence)  # reading order kept
+        at = document.text.index(sentence.split(":")[0])
+        assert offset >= 0 and document.page_at(at) == page
+    assert load_document(_written(tmp_path / "m.txt", "40 children.")).page_at(0) is None
+
+
+def test_two_columns_and_table_rows_do_not_interleave(tmp_path):
+    columns = _flat(load_document(pdf_of_columns(tmp_path / "c.pdf", LEFT, RIGHT)).text)
+    for sentence in LEFT + RIGHT:
+        assert sentence in columns
+    table = load_document(pdf_of_table(tmp_path / "t.pdf", [("Indicator", "Q1", "Q2"),
+                                                             ("Visits on time", "85%", "88%")])).text
+    assert "Visits on time 85% 88%" in _flat(table)
+
+
+def test_a_pdf_with_no_text_layer_says_so(tmp_path):
+    with pytest.raises(InputError, match=r"scan\.pdf: the PDF has no text layer.*OCR"):
+        load_document(pdf_without_text(tmp_path / "scan.pdf"))
+
+
+def test_an_encrypted_pdf_needs_its_password_and_an_owner_only_lock_is_read(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    plain = pdf_of_pages(tmp_path / "plain.pdf", [LEFT])
+    for name, user_password in (("locked.pdf", "secret"), ("owner_only.pdf", "")):
+        writer = PdfWriter(clone_from=PdfReader(plain))
+        writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+        with open(tmp_path / name, "wb") as out:
+            writer.write(out)
+    with pytest.raises(InputError, match=r"locked\.pdf: the PDF is encrypted with a password"):
+        load_document(tmp_path / "locked.pdf")
+    assert LEFT[0] in _flat(load_document(tmp_path / "owner_only.pdf").text)
+
+
+def test_a_corrupt_pdf_and_a_mislabelled_docx_fail_naming_the_file(tmp_path):
+    with pytest.raises(InputError, match=r"broken\.pdf: unreadable PDF"):
+        load_document(_written(tmp_path / "broken.pdf", "%PDF-1.4\n1 0 obj garbage"))
+    with pytest.raises(InputError, match=r"notes\.docx: not a valid \.docx file"):
+        load_document(_written(tmp_path / "notes.docx", "just some text"))
+
+
+def test_content_decides_the_format_whatever_the_extension(tmp_path):
+    pdf = pdf_of_pages(tmp_path / "real.pdf", [LEFT])
+    (tmp_path / "pdf_named.txt").write_bytes(pdf.read_bytes())
+    assert LEFT[0] in _flat(load_document(tmp_path / "pdf_named.txt").text)
+    html = "<!DOCTYPE html><html><body><nav>Home | Council</nav><p>40 children were in care.</p></body></html>"
+    loaded = load_document(_written(tmp_path / "page.txt", html)).text
+    assert "40 children were in care." in loaded and "<p>" not in loaded and "Home" not in loaded
+    (tmp_path / "utf16.txt").write_bytes("\ufeff40 children \u2013 in care.".encode("utf-16-le"))
+    assert load_document(tmp_path / "utf16.txt").text.strip() == "40 children \u2013 in care."
+    (tmp_path / "cp1252.txt").write_bytes("Children\u2019s panel: 40 children.".encode("cp1252"))
+    assert load_document(tmp_path / "cp1252.txt").text == "Children\u2019s panel: 40 children."
+    (tmp_path / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    with pytest.raises(InputError, match=r"scan\.png: unsupported file type: a PNG image"):
+        load_document(tmp_path / "scan.png")
+
+
+def _written(path, text: str):
+    path.write_text(text, "utf-8")
+    return path

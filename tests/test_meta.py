@@ -76,3 +76,42 @@ def test_an_authority_in_an_address_or_email_is_not_the_author():
             "Contact: Phil Wye  Email: phil.wye@nottinghamcity.gov.uk\n\nThe Board noted the report.")
     assert detect_meta(text).authority is None
     assert detect_meta("jointly funded by Nottinghamshire Police and Nottingham City Council").authority == "Nottingham"
+
+
+MODERNGOV_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><title>Issue - meetings - Performance Scorecard</title>
+<style>.mgContent { color: #333 }</style><script>var mgTrack = 2024;</script></head>
+<body>
+<div id="header" role="banner"><a href="/">Home</a> | <a href="/mgListCommittees.aspx">Committees</a></div>
+<nav><ul><li><a href="/ieDocHome.aspx">Council and democracy</a></li><li>Meetings 2018</li></ul></nav>
+<div id="mgContent" class="mgContent">
+<h1 class="mgMainTitleTxt">Issue - meetings</h1>
+<h2>Performance Scorecard</h2>
+<p>Meeting: 18/04/2018 - Children's Scrutiny Panel (Item 111)</p>
+<ul><li><a href="/documents/s1234/Scorecard.pdf">111 Performance Scorecard <img alt="pdf icon"> PDF 1 MB</a></li></ul>
+<p>Venue: Committee Room 2, Civic Centre, Silver Street</p>
+<p>Contact: Jane Smith, Democratic Services Officer, 01234 567890</p>
+<h3>Minutes:</h3>
+<p>The Panel received the quarter three performance scorecard.</p>
+<p>412 children were in care at the end of December 2017, a rate of 68 per 10,000.</p>
+<p>Reviews held on time fell to 88% against a target of 95%.</p>
+</div>
+<div id="footer" role="contentinfo">Copyright 2018 | Accessibility | 0300 123 4567</div>
+</body></html>
+"""
+
+
+def test_a_moderngov_page_gives_its_meeting_and_committee_and_no_record_from_its_header(tmp_path):
+    from extractor.documents import load_document
+    from extractor.pipeline import extract
+
+    path = tmp_path / "issue.htm"
+    path.write_text(MODERNGOV_PAGE, "utf-8")
+    document = load_document(path)
+    assert "mgTrack" not in document.text and "Council and democracy" not in document.text  # scripts, nav
+    assert "Copyright" not in document.text
+    assert "\nMeeting: 18/04/2018 - Children's Scrutiny Panel (Item 111)\n" in document.text  # lines kept
+    result = extract(document)
+    assert (result.meta.committee, result.meta.meeting_date) == ("Children's Scrutiny Panel", "2018-04-18")
+    assert sorted(r.value for r in result.records) == [68, 88, 412]
+    assert all(r.start > document.text.index("Minutes:") for r in result.records)

@@ -26,6 +26,38 @@ def test_canonical_periods_from_records_md(text, canonical):
     assert found == [canonical]
 
 
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("Q3 2023-24", "2023/24 Q3"),
+        ("quarter three 2023/24", "2023/24 Q3"),
+        ("Quarter 4 of 2022/23", "2022/23 Q4"),
+        ("Q1 2023/2024", "2023/24 Q1"),
+        ("2023 to 2024", "2023/24"),
+        ("end of March 2024", "2024-03"),
+        ("October 2023 to December 2023", "2023-10..2023-12"),
+        ("Apr-Sep 2023", "2023-04..2023-09"),
+        ("Jan-Mar 2024", "2024-01..2024-03"),
+        ("H1 2023/24", "2023-04..2023-09"),
+        ("H2 2023/24", "2023-10..2024-03"),
+        ("first half of 2023/24", "2023-04..2023-09"),
+        ("the second half of the year 2023-24", "2023-10..2024-03"),
+        ("the year ending 31 March 2023", "2022/23"),
+        ("1st April 2022 - 31st March 2023", "2022/23"),
+        ("Quarter 2 (September 2022)", "2022/23 Q2"),
+        ("Mar-22", "2022-03"),
+        ("17/11/2022", "2022-11-17"),
+    ],
+)
+def test_common_variants_with_uk_financial_quarters(text, canonical):
+    found = [p.canonical for p in find_periods(text) if p.canonical]
+    assert found == [canonical]
+
+
+def test_year_end_alone_names_no_period_so_the_report_period_applies():
+    assert [p.canonical for p in find_periods("Performance at year end") if p.canonical] == []
+
+
 def test_year_ranges_and_bare_quarters_are_not_periods():
     kinds = {p.kind: p.canonical for p in find_periods("Strategy 2024-2027, Quarter 2, two years")}
     assert kinds == {"year_range": None, "quarter_only": None}

@@ -272,3 +272,13 @@ def test_a_month_without_a_year_takes_the_report_year_and_none_when_no_year_is_p
 def test_a_statement_cut_off_by_the_excerpt_is_dropped():
     found = records("There were seven children in care known to the youth justice service and 13 childr")
     assert [r.value for r in found] == [7]
+
+
+@pytest.mark.parametrize("text", [
+    "Reviews held on time were 88% against a target of 95%.",
+    "Reviews held on time fell to 88% against a target of 95%.",
+    "Visits within timescale were 88%, below the target of 95%.",
+])
+def test_a_level_set_against_its_target_is_a_record_not_a_count_of_targets(text):
+    r = one(text)
+    assert (r.value, r.unit) == (88, "percent") and ("target", 95, None) in comparisons(r)

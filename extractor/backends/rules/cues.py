@@ -71,6 +71,11 @@ def _about_money(r: Reading) -> bool:
     return money is not None and not re.search(rf"\b{PERSON_NOUN}\b|[.;]", r.before[-60:][money.end():], _I)
 
 
+# Words that set a number against a target or benchmark: what follows is its comparison, not what it counts.
+_MEASURED_AGAINST = _re(r"\b(?:against|above|below|under|over|than|versus|vs|compared|exceed\w*|beat\w*|meet\w*|"
+                        r"met|miss\w*|within|short\s+of|ahead\s+of|behind)\b")
+
+
 def _report_count(r: Reading) -> bool:
     """What the number counts is the report's or the meeting's own ('nine of the twelve indicators',
     'three parts', "11 'On Target'"), not a service's: no service noun comes first."""
@@ -78,6 +83,8 @@ def _report_count(r: Reading) -> bool:
     if not m:
         return False
     counted = m.group(0)
+    if _MEASURED_AGAINST.search(counted):  # '88% against a target of 95%', '12 above the target': a level
+        return False
     head = re.search(rf"(?:{REPORT_NOUN}\b|{RAG_LABEL}(?!\w))\s*$", counted, _I)
     return not re.search(rf"\b{PERSON_NOUN}\b(?!['\u2019]s)", counted[: head.start() if head else len(counted)], _I)
 

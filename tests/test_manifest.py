@@ -1,0 +1,111 @@
+"""A batch's manifest: rows read and checked, and their values reaching every exported record."""
+
+import csv
+import html
+import io
+
+import docx
+import pytest
+from click.testing import CliRunner
+from pdfs import _latin1, pdf_of_pages
+
+from extractor.cli import cli
+from extractor.errors import InputError
+from extractor.manifest import read_manifest
+from extractor.pipeline import extract
+from extractor.store import Store
+
+
+def _manifest(folder, text: str):
+    path = folder / "manifest.csv"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_rows_give_url_authority_committee_and_an_iso_meeting_date(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("40 children were in care.", "utf-8")
+    (tmp_path / "b.txt").write_text("41 children were in care.", "utf-8")
+    sources = read_manifest(_manifest(tmp_path, "path,url,authority,committee,meeting_date\n"
+                                                "docs/a.txt,https://example.gov.uk/a,Rotherham,Cabinet,2024-03-18\n"
+                                                "\n"
+                                                "b.txt,,,,\n"))
+    assert sources == {
+        (tmp_path / "docs" / "a.txt").resolve(): {"url": "https://example.gov.uk/a", "authority": "Rotherham",
+                                                  "committee": "Cabinet", "meeting_date": "2024-03-18"},
+        (tmp_path / "b.txt").resolve(): {},
+    }
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ("path,meeting_date\nmissing.txt,\n", r"manifest\.csv, row 2: missing\.txt does not exist"),
+    ("path,meeting_date\na.txt,18/03/2024\n", r"row 2: meeting_date '18/03/2024' is not a date.*YYYY-MM-DD"),
+    ("path\na.txt\na.txt\n", r"row 3: a\.txt is listed twice"),
+    ("file,url\na.txt,x\n", r"no 'path' column"),
+    ("path,council\na.txt,x\n", r"unknown manifest column\(s\) council"),
+    ("path\n", r"lists no files"),
+])
+def test_a_bad_row_is_an_error_naming_it(tmp_path, rows, message):
+    (tmp_path / "a.txt").write_text("40 children were in care.", "utf-8")
+    with pytest.raises(InputError, match=message):
+        read_manifest(_manifest(tmp_path, rows))
+
+
+def _four_formats(folder, text: str) -> None:
+    """The same minutes as .txt, .html, .pdf (two pages) and .docx."""
+    text = _latin1(text)
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    (folder / "m.txt").write_text(text, "utf-8")
+    (folder / "m.html").write_text("<html><body><nav>Home | Meetings</nav>"
+                                   + "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs) + "</body></html>")
+    half = len(paragraphs) // 2
+    pdf_of_pages(folder / "m.pdf", [paragraphs[:half], paragraphs[half:]])
+    word = docx.Document()
+    for paragraph in paragraphs:
+        word.add_paragraph(paragraph)
+    word.save(folder / "m.docx")
+
+
+def test_the_same_minutes_in_four_formats_give_the_same_records(tmp_path, corpus):
+    _four_formats(tmp_path, (corpus / "000_c572b18e3f951390.txt").read_text("utf-8"))
+    found = {suffix: sorted((r.indicator, r.value, r.unit, r.period, r.target_met, r.trend)
+                            for r in extract(tmp_path / f"m.{suffix}").records)
+             for suffix in ("txt", "html", "pdf", "docx")}
+    assert len(found["txt"]) > 10
+    assert found["html"] == found["txt"] and found["pdf"] == found["txt"] and found["docx"] == found["txt"]
+
+
+def test_run_with_a_manifest_stores_and_exports_where_each_record_comes_from(tmp_path, corpus):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    _four_formats(folder, (corpus / "004_36426df94b734508.txt").read_text("utf-8"))
+    (folder / "budget.xlsx").write_bytes(b"PK\x03\x04 not really")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    manifest = _manifest(folder, "path,url,authority,committee,meeting_date\n"
+                                 "m.pdf,https://democracy.example.gov.uk/m.pdf,Kirklees,Corporate Parenting Board,"
+                                 "2019-07-08\n"
+                                 "m.docx,https://democracy.example.gov.uk/m.docx,,,2019-07-08\n")
+    db = tmp_path / "k.db"
+    result = CliRunner().invoke(cli, ["run", str(folder), "--manifest", str(manifest), "--authority", "Leeds",
+                                      "--db", str(db)])
+    assert result.exit_code == 1, result.output  # broken.pdf, and only it
+    store = Store(db)
+    failures = [(row["document"], row["error"]) for row in store.db["failures"].rows]
+    assert len(failures) == 1 and failures[0][0].endswith("broken.pdf") and "unreadable PDF" in failures[0][1]
+    assert "budget.xlsx" in result.output and "not read" in result.output
+    assert [run["unsupported"] for run in store.db["runs"].rows] == [2]  # budget.xlsx and manifest.csv
+    exported = CliRunner().invoke(cli, ["export", "--db", str(db), "--format", "csv"]).output
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    by_document = {name: [row for row in rows if row["document"] == name]
+                   for name in ("m.txt", "m.html", "m.pdf", "m.docx")}
+    assert all(by_document.values()) and len({len(found) for found in by_document.values()}) == 1
+    for row in by_document["m.pdf"]:
+        assert (row["authority"], row["committee"], row["meeting_date"], row["url"]) == (
+            "Kirklees", "Corporate Parenting Board", "2019-07-08", "https://democracy.example.gov.uk/m.pdf")
+        assert row["page"] in ("1", "2")
+    assert {row["page"] for row in by_document["m.pdf"]} == {"1", "2"}
+    for row in by_document["m.docx"]:  # the batch's authority, the text's committee, the row's date and url
+        assert (row["authority"], row["committee"], row["meeting_date"], row["page"]) == (
+            "Leeds", "Corporate Parenting Panel", "2019-07-08", "")
+    for row in by_document["m.txt"]:
+        assert (row["authority"], row["url"], row["meeting_date"]) == ("Leeds", "", "")
