@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from fpdf import FPDF
@@ -42,15 +43,33 @@ def pdf_of_columns(path: Path, left: list[str], right: list[str]) -> Path:
     return path
 
 
-def pdf_of_table(path: Path, rows: list[tuple[str, ...]]) -> Path:
-    """One page holding a bordered table."""
+def pdf_of_columns_across(path: Path, left: list[str], right: list[str]) -> Path:
+    """One page of two columns drawn line by line across the page (left line, right line, next)."""
+    def lines(paragraphs: list[str]) -> list[str]:
+        return [line for paragraph in paragraphs for line in [*textwrap.wrap(_latin1(paragraph), 48), ""]]
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    left_lines, right_lines = lines(left), lines(right)
+    for row in range(max(len(left_lines), len(right_lines))):
+        for x, column in ((10, left_lines), (110, right_lines)):
+            if row < len(column) and column[row]:
+                pdf.text(x, 20 + 5 * row, column[row])
+    pdf.output(str(path))
+    return path
+
+
+def pdf_of_table(path: Path, rows: list[tuple[str, ...]], *, widths: tuple[float, ...] = (), height: float = 8,
+                 border: int = 1) -> Path:
+    """One page holding a table (bordered and spaced by default; height 4.5 and no border packs it tight)."""
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", size=10)
     for row in rows:
-        for cell in row:
-            pdf.cell(45, 8, _latin1(cell), border=1)
-        pdf.ln(8)
+        for column, cell in enumerate(row):
+            pdf.cell(widths[column] if widths else 45, height, _latin1(cell), border=border)
+        pdf.ln(height)
     pdf.output(str(path))
     return path
 

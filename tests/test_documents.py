@@ -2,7 +2,7 @@ import io
 import zipfile
 
 import pytest
-from pdfs import pdf_of_columns, pdf_of_pages, pdf_of_table, pdf_without_text
+from pdfs import pdf_of_columns, pdf_of_columns_across, pdf_of_pages, pdf_of_table, pdf_without_text
 
 from extractor.documents import discover, load_document
 from extractor.errors import InputError
@@ -115,13 +115,29 @@ def test_a_pdf_knows_the_page_of_every_offset(tmp_path):
     assert load_document(_written(tmp_path / "m.txt", "40 children.")).page_at(0) is None
 
 
-def test_two_columns_and_table_rows_do_not_interleave(tmp_path):
-    columns = _flat(load_document(pdf_of_columns(tmp_path / "c.pdf", LEFT, RIGHT)).text)
+@pytest.mark.parametrize("write", [pdf_of_columns, pdf_of_columns_across])
+def test_two_columns_read_one_after_the_other_however_the_page_was_drawn(tmp_path, write):
+    columns = _flat(load_document(write(tmp_path / "c.pdf", LEFT, RIGHT)).text)
     for sentence in LEFT + RIGHT:
         assert sentence in columns
-    table = load_document(pdf_of_table(tmp_path / "t.pdf", [("Indicator", "Q1", "Q2"),
-                                                             ("Visits on time", "85%", "88%")])).text
-    assert "Visits on time 85% 88%" in _flat(table)
+    assert columns.index(LEFT[-1]) < columns.index(RIGHT[0])
+
+
+ROWS = [("Indicator", "Q1", "Q2", "Target"), ("Visits on time", "85%", "88%", "90%"),
+        ("Missing episodes", "41", "37", "-"), ("Plans reviewed", "97%", "98%", "95%")]
+
+
+@pytest.mark.parametrize("layout", [{}, {"height": 4.5, "border": 0}], ids=["bordered", "tight"])
+def test_a_table_row_stays_on_one_line_in_order(tmp_path, layout):
+    text = load_document(pdf_of_table(tmp_path / "t.pdf", ROWS, **layout)).text
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    assert lines == [" ".join(row) for row in ROWS]
+
+
+def test_a_label_and_value_table_keeps_each_pair_together(tmp_path):
+    pairs = [("Children in care", "412"), ("Rate per 10,000", "68"), ("Care leavers in EET", "57%")]
+    text = load_document(pdf_of_table(tmp_path / "t.pdf", pairs, widths=(80, 30), height=5, border=0)).text
+    assert [" ".join(line.split()) for line in text.splitlines() if line.strip()] == [" ".join(p) for p in pairs]
 
 
 def test_a_pdf_with_no_text_layer_says_so(tmp_path):
