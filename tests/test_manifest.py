@@ -109,3 +109,19 @@ def test_run_with_a_manifest_stores_and_exports_where_each_record_comes_from(tmp
             "Leeds", "Corporate Parenting Panel", "2019-07-08", "")
     for row in by_document["m.txt"]:
         assert (row["authority"], row["url"], row["meeting_date"]) == ("Leeds", "", "")
+
+
+def test_a_manifest_given_later_reaches_documents_already_stored_and_an_empty_one_says_so(tmp_path):
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Corporate Parenting Panel\n\n412 children were in care in March 2024.", "utf-8")
+    (folder / "apologies.txt").write_text("Apologies were received from Councillor Smith.", "utf-8")
+    db = str(tmp_path / "k.db")
+    first = CliRunner().invoke(cli, ["run", str(folder), "--db", db])
+    assert first.exit_code == 0 and "no records" in first.output
+    manifest = _manifest(tmp_path, "path,url,meeting_date\nminutes/a.txt,https://example.gov.uk/a,2024-04-02\n")
+    again = CliRunner().invoke(cli, ["run", "--manifest", str(manifest), "--committee", "Cabinet", "--db", db])
+    assert again.exit_code == 0 and "skipped" in again.output  # not extracted again
+    rows = list(csv.DictReader(io.StringIO(CliRunner().invoke(cli, ["export", "--db", db]).output)))
+    assert [(r["document"], r["url"], r["meeting_date"], r["committee"]) for r in rows] == [
+        ("a.txt", "https://example.gov.uk/a", "2024-04-02", "Cabinet")]

@@ -260,7 +260,7 @@ class LLMBackend:
         """Extract one document: every candidate chunk, grounded, offsets ours, repeats merged."""
         usage = Usage()
         mode = await self.resolve_mode(usage)
-        meta = detect_meta(document.text)
+        meta = detect_meta(document.text).model_copy(update=document.given)  # what the user gave wins
         context = {"title": _title(document.text), "committee": meta.committee, "report_period": meta.report_period}
         chunks = chunk_document(document, token_budget=self.passage_budget(mode))
         # Chunks in flight run to the end, so answers already paid for reach the cache even if one
