@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from .documents import MAX_CHARS, discover, load_document
 from .errors import ExtractorError
 from .evaluate import evaluate as score
 from .evaluate import split_documents
+from .exports import FORMATS, rows_for_export, write_kpi_records, write_rows, write_xlsx
 from .goldcheck import check_dir, load_result_file
 from .manifest import read_manifest
 from .pipeline import BatchInterrupted, DocumentOutcome, RunSummary, extract_documents, open_backend, run_batch
@@ -241,37 +241,67 @@ def extract_command(file: str, backend: str | None, db_path: str | None, max_cha
     click.echo(json.dumps(result.to_kpi_json(), indent=2, ensure_ascii=False))
 
 
-@cli.command()
-@_db_option
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
-def export(db_path: str, fmt: str, output: str | None) -> None:
-    """Export every stored record, one row per KPI, as CSV or JSON.
-
-    \b
-    Example:
-      kpi-extract export --db kpis.db --format csv --output kpis.csv
-    """
+def _existing_store(db_path: str) -> Store:
     if not Path(db_path).exists():
         raise click.UsageError(f"{db_path} does not exist; create it with 'kpi-extract run PATH --db {db_path}'")
-    rows = list(Store(db_path).export_rows())
-    if fmt == "json":
-        for row in rows:
-            row["comparisons"] = json.loads(row["comparisons"])
-            row["target_met"] = None if row["target_met"] is None else bool(row["target_met"])
-            row["suspect"] = bool(row["suspect"])
-        text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    return Store(db_path)
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+@cli.command()
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="csv, json (one array), jsonl (a record a line), xlsx (Excel), or kpi-records (a folder of "
+                   "kpi-records/1 files, one per document, that 'kpi-extract eval --pred' scores).")
+@click.option("--output", type=click.Path(), help="Write here instead of stdout (a folder for kpi-records; "
+                                                  "needed for xlsx and kpi-records).")
+@click.option("--authority", help="Only this council's records (any case).")
+@click.option("--indicator", help="Only records whose indicator contains this text.")
+@click.option("--since", callback=_iso_date, metavar="YYYY-MM-DD", help="Only meetings on or after this date.")
+@click.option("--document", help="Only this document (its name or path).")
+def export(db_path: str, fmt: str, output: str | None, authority: str | None, indicator: str | None,
+           since: str | None, document: str | None) -> None:
+    """Export stored records, one row per KPI, with where each comes from.
+
+    Every row carries its document's name, path, authority, committee, meeting
+    date, report period, URL and PDF page; comparisons are kept whole and the
+    common ones flattened into columns (previous_year_value, target_value,
+    national_value, ...). Rows are written as they are read, so memory stays flat.
+
+    \b
+    Examples:
+      kpi-extract export --db kpis.db --format csv --output kpis.csv
+      kpi-extract export --format xlsx --output kpis.xlsx --authority Rotherham --since 2024-01-01
+      kpi-extract export --format jsonl --indicator "in care" | jq .value
+      kpi-extract export --format kpi-records --output predictions/ && kpi-extract eval --pred predictions/ ...
+    """
+    store = _existing_store(db_path)
+    if fmt in ("xlsx", "kpi-records") and not output:
+        raise click.UsageError(f"--format {fmt} needs --output ({'a folder' if fmt == 'kpi-records' else 'a file'})")
+    if fmt == "kpi-records":
+        written = write_kpi_records(store, Path(output), document=document)
+        err.print(f"wrote {written} kpi-records/1 file(s) to {output}")
+        return
+    rows = rows_for_export(store, authority=authority, indicator=indicator, since=since, document=document)
+    if not output:
+        write_rows(rows, fmt, sys.stdout)
+        return
+    part = Path(f"{output}.part")  # a failed export leaves no half-written file under the real name
+    if fmt == "xlsx":
+        count = write_xlsx(rows, part)
     else:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["document"])
-        writer.writeheader()
-        writer.writerows(rows)
-        text = buffer.getvalue()
-    if output:
-        Path(output).write_text(text, "utf-8")
-        err.print(f"wrote {len(rows)} records to {output}")
-    else:
-        click.echo(text, nl=False)
+        with part.open("w", encoding="utf-8", newline="") as stream:
+            count = write_rows(rows, fmt, stream)
+    part.replace(output)
+    err.print(f"wrote {count} records to {output}")
 
 
 @cli.command(name="eval")

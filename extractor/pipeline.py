@@ -292,7 +292,7 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
         # One transaction: the document, its records, its extraction row and its calls. Another process
         # may have stored this content meanwhile; then it is not written twice.
         count = store.save_result(document, in_its_source(extraction.result, document), run_id=summary.run_id,
-                                  calls=calls, replace=force, **stamp)
+                                  calls=calls, replace=force, dropped=extraction.dropped, **stamp)
         if count is None:
             return DocumentOutcome(document.name, "skipped")
         return DocumentOutcome(document.name, "extracted", count, extraction.dropped, offered=extraction.offered)

@@ -118,6 +118,25 @@ def _m007_sources(db: sqlite_utils.Database) -> None:
     db["runs"].add_column("unsupported", int)
 
 
+KPIS_VIEW = """
+create view kpis as
+select r.id as record_id, d.id as document_id, d.name as document, d.path,
+       json_extract(d.meta, '$.authority') as authority, json_extract(d.meta, '$.committee') as committee,
+       json_extract(d.meta, '$.meeting_date') as meeting_date,
+       json_extract(d.meta, '$.report_period') as report_period, d.url, r.page,
+       r.indicator, r.value, r.unit, r.period, r.numerator, r.denominator, r.comparisons, r.target_met,
+       r.trend, r.suspect, r.evidence, r.start, r."end", r.backend, r.model, r.prompt_version, r.run_id
+from records r join documents d on d.id = r.document_id
+"""
+
+
+def _m008_review(db: sqlite_utils.Database) -> None:
+    # The review page and the exports: how many records a model offered that validation dropped, per
+    # document; and one view of every record with where it comes from (exports, Datasette).
+    db["extractions"].add_column("dropped", int)
+    db.execute(KPIS_VIEW)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_model_calls", _m002_model_calls),
@@ -126,6 +145,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m005_retries_and_reasks", _m005_retries_and_reasks),
     ("m006_documents_by_path", _m006_documents_by_path),
     ("m007_sources", _m007_sources),
+    ("m008_review", _m008_review),
 ]
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's transaction before giving up
 
@@ -228,7 +248,7 @@ class Store:
     def save_result(
         self, document: Document, result: DocumentResult, *, run_id: str, backend: str,
         model: str | None = None, prompt_version: str | None = None, prompt_hash: str | None = None,
-        calls: Sequence[dict[str, Any]] = (), replace: bool = True,
+        calls: Sequence[dict[str, Any]] = (), replace: bool = True, dropped: int = 0,
     ) -> int | None:
         """Write a document, its records, its extraction row and the model calls it made, in one
         transaction; return the records stored, or None when another process stored this content
@@ -255,6 +275,7 @@ class Store:
             self.db["extractions"].upsert({
                 "document_id": document.sha256, "backend": backend, "model": model,
                 "prompt_hash": prompt_hash, "run_id": run_id, "records": len(rows), "at": now(),
+                "dropped": dropped,
             }, pk="document_id")
         return len(rows)
 
@@ -335,19 +356,51 @@ class Store:
         """One run's row."""
         return self.db["runs"].get(run_id)
 
-    def export_rows(self) -> Iterator[dict[str, Any]]:
-        """Every stored record with where it comes from (its document's name, authority, committee,
-        meeting date, report period and URL, and its PDF page), in document then offset order."""
-        yield from self.db.query(
-            "select d.name as document, json_extract(d.meta, '$.authority') as authority, "
-            "json_extract(d.meta, '$.committee') as committee, "
-            "json_extract(d.meta, '$.meeting_date') as meeting_date, "
-            "json_extract(d.meta, '$.report_period') as report_period, d.url, "
-            "r.indicator, r.value, r.unit, r.period, r.numerator, "
-            "r.denominator, r.comparisons, r.target_met, r.trend, r.suspect, r.evidence, r.page, r.start, "
-            "r.end, r.backend, r.model, r.prompt_version, r.run_id "
-            "from records r join documents d on d.id = r.document_id order by d.name, r.start, r.id"
-        )
+    def export_rows(self, *, authority: str | None = None, indicator: str | None = None, since: str | None = None,
+                    document: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every stored record with where it comes from (the kpis view), streamed in document then
+        offset order; filtered by authority (any case), indicator (substring), meeting date on or
+        after since (YYYY-MM-DD), and document (its name or path)."""
+        where, args = [], []
+        if authority:
+            where.append("lower(authority) = lower(?)")
+            args.append(authority)
+        if indicator:
+            where.append("indicator like ?")
+            args.append(f"%{indicator}%")
+        if since:
+            where.append("meeting_date >= ?")
+            args.append(since)
+        if document:
+            where.append("(document = ? or path = ?)")
+            args += [document, document]
+        sql = "select * from kpis" + (" where " + " and ".join(where) if where else "")
+        yield from self.db.query(sql + " order by document, path, start, record_id", args)
+
+    def stored_documents(self, name: str | None = None) -> list[dict[str, Any]]:
+        """Stored documents with their text, meta and the records a model offered that were dropped;
+        all, or those whose name or path is name."""
+        sql = ("select d.id, d.name, d.path, d.url, d.meta, d.text, e.dropped, e.backend, e.model "
+               "from documents d left join extractions e on e.document_id = d.id")
+        args = []
+        if name:
+            sql += " where d.name = ? or d.path = ?"
+            args = [name, name]
+        return list(self.db.query(sql + " order by d.name, d.path", args))
+
+    def records_of(self, document_id: str) -> list[dict[str, Any]]:
+        """One document's stored records in text order."""
+        return list(self.db.query("select * from records where document_id = ? order by start, id", [document_id]))
+
+    def failures(self, run_id: str | None = None) -> list[dict[str, Any]]:
+        """Failed documents, newest first: all runs' or one run's (an id or its prefix)."""
+        if run_id:
+            return list(self.db.query("select * from failures where run_id like ? order by id desc", [f"{run_id}%"]))
+        return list(self.db.query("select * from failures order by id desc"))
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Past runs, newest first."""
+        return list(self.db.query("select * from runs order by started_at desc, rowid desc"))
 
     def documents(self) -> list[dict[str, Any]]:
         """The stored documents (without their text)."""

@@ -50,7 +50,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def corpus() -> Path:
     return CORPUS
 

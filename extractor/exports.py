@@ -1,0 +1,139 @@
+"""Exports analysts open: CSV, JSON, JSON lines and Excel, one row per record, streamed; and
+kpi-records/1 files, one per document, that the eval harness scores."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from .schema import RECORD_FIELDS
+from .store import Store
+
+FORMATS = ("csv", "json", "jsonl", "xlsx", "kpi-records")
+# The comparisons most analyses need, flattened into columns (the first of each basis); every
+# comparison stays whole in the 'comparisons' column (JSON text in CSV and Excel).
+FLATTENED = (("previous_year", "value"), ("previous_year", "change"), ("previous_period", "value"),
+             ("previous_period", "change"), ("target", "value"), ("national", "value"),
+             ("statistical_neighbours", "value"), ("regional", "value"))
+COLUMNS = ("document", "path", "authority", "committee", "meeting_date", "report_period", "url", "page",
+           "indicator", "value", "unit", "period", "numerator", "denominator", "target_met", "trend", "suspect",
+           *(f"{basis}_{part}" for basis, part in FLATTENED), "comparisons", "evidence", "start", "end",
+           "backend", "model", "prompt_version", "run_id")
+_NUMBERS = ("value", "numerator", "denominator")
+
+
+def number(value: Any) -> Any:
+    """A stored number as printed: 78, not 78.0 (SQLite keeps every value as REAL)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def export_row(row: dict[str, Any]) -> dict[str, Any]:
+    """One record as exported: typed values, comparisons parsed and the common bases flattened."""
+    comparisons = [{key: number(v) for key, v in c.items()} for c in json.loads(row["comparisons"] or "[]")]
+    out = {column: row.get(column) for column in COLUMNS}
+    out.update({key: number(row[key]) for key in _NUMBERS})
+    out["target_met"] = None if row["target_met"] is None else bool(row["target_met"])
+    out["suspect"] = bool(row["suspect"])
+    out["comparisons"] = comparisons
+    for basis, part in FLATTENED:
+        out[f"{basis}_{part}"] = next((c[part] for c in comparisons if c["basis"] == basis), None)
+    return out
+
+
+def write_rows(rows: Iterable[dict[str, Any]], fmt: str, stream: IO[str]) -> int:
+    """Write records as csv, json or jsonl to a text stream, one at a time; return how many."""
+    count = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(stream, fieldnames=COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "comparisons": json.dumps(row["comparisons"], ensure_ascii=False)})
+            count += 1
+    elif fmt == "jsonl":
+        for row in rows:
+            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    elif fmt == "json":
+        stream.write("[")
+        for count, row in enumerate(rows, start=1):
+            stream.write(("\n  " if count == 1 else ",\n  ") + json.dumps(row, ensure_ascii=False))
+        stream.write("\n]\n" if count else "]\n")
+    else:
+        raise ValueError(f"not a text format: {fmt}")
+    return count
+
+
+def write_xlsx(rows: Iterable[dict[str, Any]], path: Path) -> int:
+    """Write records to an Excel workbook (openpyxl, write-only so memory stays flat): numbers as
+    numbers, meeting dates as dates, a frozen header row with filters; return how many."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("records")
+    sheet.freeze_panes = "A2"
+    header = []
+    for column in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=column)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        count += 1
+        cells = []
+        for column in COLUMNS:
+            value = row[column]
+            if column == "comparisons":
+                value = json.dumps(value, ensure_ascii=False)
+            elif column == "meeting_date" and value:
+                value = date.fromisoformat(value)
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+            cells.append(cell)
+        sheet.append(cells)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    book.save(path)
+    return count
+
+
+def write_kpi_records(store: Store, folder: Path, *, document: str | None = None) -> int:
+    """One kpi-records/1 file per stored document (records in text order, offsets and page kept),
+    named after the document (a second document of the same name gets its number); return how many."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: set[str] = set()
+    for stored in store.documents():
+        if document and document not in (stored["name"], stored["path"]):
+            continue
+        records = [_kpi_record(row) for row in store.records_of(stored["id"])]
+        stem, number_ = stored["name"], 1
+        while stem in written:
+            number_ += 1
+            stem = f"{stored['name']}.{number_}"
+        written.add(stem)
+        payload = {"format": "kpi-records/1", "document": stored["name"], "meta": json.loads(stored["meta"]),
+                   "records": records}
+        (folder / f"{stem}.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return len(written)
+
+
+def _kpi_record(row: dict[str, Any]) -> dict[str, Any]:
+    record = {field: row[field] for field in RECORD_FIELDS}
+    record.update({key: number(row[key]) for key in _NUMBERS})
+    record["comparisons"] = [{k: number(v) for k, v in c.items()} for c in json.loads(row["comparisons"] or "[]")]
+    record["target_met"] = None if row["target_met"] is None else bool(row["target_met"])
+    record["suspect"] = bool(row["suspect"])
+    record.update({key: row[key] for key in ("start", "end", "page") if row.get(key) is not None})
+    return record
+
+
+def rows_for_export(store: Store, **filters: str | None) -> Iterator[dict[str, Any]]:
+    """The store's records as export rows, streamed, filtered (see Store.export_rows)."""
+    return (export_row(row) for row in store.export_rows(**filters))

@@ -1,0 +1,90 @@
+"""Exports: each format opens in the tool it is for, one row per record, typed, filtered."""
+
+import csv
+import json
+from datetime import date
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from extractor.cli import cli
+from extractor.evaluate import evaluate
+from extractor.goldcheck import load_result_file
+from extractor.store import Store
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, corpus):
+    folder = tmp_path_factory.mktemp("export")
+    manifest = folder / "manifest.csv"
+    manifest.write_text("path,url,authority,committee,meeting_date\n"
+                        f"{corpus / '000_c572b18e3f951390.txt'},https://example.gov.uk/0,Rotherham,Cabinet,2024-01-15\n"
+                        f"{corpus / '004_36426df94b734508.txt'},,Kirklees,,2019-06-03\n", "utf-8")
+    path = folder / "k.db"
+    result = CliRunner().invoke(cli, ["run", str(corpus), "--manifest", str(manifest), "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _export(db, *args):
+    result = CliRunner().invoke(cli, ["export", "--db", str(db), *args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_csv_has_one_typed_row_per_record_with_its_source_and_flattened_comparisons(db):
+    rows = list(csv.DictReader(_export(db, "--format", "csv").output.splitlines()))
+    assert len(rows) == Store(db).db["records"].count == 109
+    entered = next(r for r in rows if r["evidence"].startswith("78 children entered"))
+    assert (entered["value"], entered["previous_year_change"], entered["authority"], entered["url"],
+            entered["meeting_date"]) == ("78", "-13", "Rotherham", "https://example.gov.uk/0", "2024-01-15")
+    assert json.loads(entered["comparisons"]) == [{"basis": "previous_year", "value": None, "change": -13,
+                                                   "period": None}]
+    assert all(not r["value"].endswith(".0") for r in rows)  # counts print as counts
+
+
+def test_json_and_jsonl_keep_comparisons_whole(db):
+    array = json.loads(_export(db, "--format", "json").output)
+    lines = [json.loads(line) for line in _export(db, "--format", "jsonl").output.splitlines()]
+    assert array == lines and len(lines) == 109
+    assert all(isinstance(r["comparisons"], list) and isinstance(r["suspect"], bool) for r in lines)
+    assert any(r["target_value"] is not None for r in lines)
+
+
+def test_xlsx_opens_in_openpyxl_typed_with_a_frozen_filtered_header(db, tmp_path):
+    out = tmp_path / "kpis.xlsx"
+    _export(db, "--format", "xlsx", "--output", str(out))
+    sheet = openpyxl.load_workbook(out)["records"]
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.max_row == 110 and sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    rows = [dict(zip(header, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    dated = [r for r in rows if r["document"] == "000_c572b18e3f951390.txt"]
+    assert dated and all(r["meeting_date"].date() == date(2024, 1, 15) for r in dated)
+    assert all(isinstance(r["value"], int | float) for r in rows if r["value"] is not None)
+    assert not (tmp_path / "kpis.xlsx.part").exists()
+
+
+def test_filters_narrow_the_rows(db):
+    def count(*args):
+        return len(_export(db, "--format", "jsonl", *args).output.splitlines())
+
+    rows = [json.loads(line) for line in _export(db, "--format", "jsonl").output.splitlines()]
+    assert count("--authority", "rotherham") == sum(r["authority"] == "Rotherham" for r in rows) > 21
+    for since in ("2019-06-03", "2019-06-04", "2024-01-15"):
+        assert count("--since", since) == sum((r["meeting_date"] or "") >= since for r in rows)
+    assert count("--since", "2019-06-03") - count("--since", "2019-06-04") >= 5  # Kirklees' day is included
+    assert count("--document", "004_36426df94b734508.txt") == 5
+    assert 0 < count("--indicator", "care") < 109
+    bad = CliRunner().invoke(cli, ["export", "--db", str(db), "--since", "15/01/2024"])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+
+
+def test_kpi_records_files_score_like_the_database(db, tmp_path, corpus):
+    folder = tmp_path / "pred"
+    _export(db, "--format", "kpi-records", "--output", str(folder))
+    predictions = [load_result_file(path) for path in sorted(folder.glob("*.json"))]
+    assert len(predictions) == 5 and predictions[0].meta.authority == "Rotherham"
+    gold = [load_result_file(path) for path in sorted((corpus.parent / "gold").glob("*.json"))]
+    report, _ = evaluate(gold, predictions, {p.name: p.read_text("utf-8") for p in corpus.glob("*.txt")})
+    assert report["records"]["f1"] == 1.0 and report["grounding_rate"] == 1.0
