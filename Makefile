@@ -9,7 +9,7 @@ REPORTS = eval/reports
 
 REAL    = .venv-real
 
-.PHONY: run test test-real-server eval eval-dev lint cassettes clean
+.PHONY: run test test-real-server eval eval-dev lint cassettes clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,21 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	@$(MAKE) --no-print-directory chromium
 	touch $@
+
+# The review page's browser test drives Debian's chromium (never a downloaded browser). Installed
+# when missing and apt-get can (root, or sudo without a password); otherwise that test is skipped
+# and says why.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || (sudo -n true 2>/dev/null && echo "sudo -n") || echo none ); \
+	  if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser test"; \
+	    $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q chromium >/dev/null 2>&1; } || \
+	    echo "chromium could not be installed: the browser test will be skipped"; \
+	  else echo "chromium is missing and cannot be installed here: the browser test will be skipped"; fi; }
 
 run: $(VENV)/.installed
 	$(BIN)/kpi-extract run eval/corpus --db kpis.db --backend rules

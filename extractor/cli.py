@@ -27,6 +27,7 @@ from .goldcheck import check_dir, load_result_file
 from .manifest import read_manifest
 from .pipeline import BatchInterrupted, DocumentOutcome, RunSummary, extract_documents, open_backend, run_batch
 from .report import comparison_table, print_eval, run_table, side_by_side, usage_line
+from .review import render_review
 from .schema import DocumentResult
 from .store import Store
 
@@ -302,6 +303,32 @@ def export(db_path: str, fmt: str, output: str | None, authority: str | None, in
             count = write_rows(rows, fmt, stream)
     part.replace(output)
     err.print(f"wrote {count} records to {output}")
+
+
+@cli.command()
+@_db_option
+@click.option("--document", help="Only this document (its name or path).")
+@click.option("--output", type=click.Path(dir_okay=False), default="review.html", show_default=True,
+              help="The HTML file to write.")
+def review(db_path: str, document: str | None, output: str) -> None:
+    """Write a review page: each document's text with every record's evidence highlighted.
+
+    One self-contained HTML file (no network; open it from disk or mail it). Beside
+    each text, a table of its records: click a record to scroll to its highlight,
+    click a highlight to select its record, type in the filter box to narrow the
+    records, press j / k to step through them. Suspect records, records a model
+    offered that validation dropped, and documents that failed are marked.
+
+    \b
+    Example:
+      kpi-extract review --db kpis.db --output review.html && xdg-open review.html
+    """
+    store = _existing_store(db_path)
+    if document and not store.stored_documents(document):
+        raise click.UsageError(f"no stored document is named {document!r} in {db_path}; "
+                               f"'kpi-extract export --format jsonl' lists them")
+    Path(output).write_text(render_review(store, document=document), "utf-8")
+    err.print(f"wrote {output}")
 
 
 @cli.command(name="eval")

@@ -1,0 +1,232 @@
+"""The review page: one self-contained HTML file with every record highlighted in its source.
+
+No network and no external files: the styles and the script are inline, so the page works from
+file:// and can be mailed. Every piece of document text is escaped; nothing from a document
+reaches the page as markup.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+from .exports import number
+from .store import Store
+
+_STYLE = """
+body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}
+header{position:sticky;top:0;z-index:2;background:#1d3557;color:#fff;padding:.6em 1em;display:flex;gap:1em;
+ align-items:center;flex-wrap:wrap}
+header h1{font-size:1.1em;margin:0}
+header input{font:inherit;padding:.3em .5em;min-width:18em;border-radius:4px;border:0}
+header small{opacity:.8}
+nav{padding:.5em 1em;background:#eef1f5}
+nav a{margin-right:1em}
+section.doc{margin:1em;padding:1em;background:#fff;border:1px solid #ddd;border-radius:6px}
+section.doc h2{margin:.1em 0;font-size:1.15em}
+.meta{color:#555;margin:.2em 0 .6em}
+.warn{color:#8a4b00;background:#fff3d6;padding:.3em .6em;border-radius:4px;display:inline-block}
+.panes{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1em}
+.records{border-collapse:collapse;width:100%;font-size:13px}
+.records th,.records td{border-bottom:1px solid #e4e4e4;padding:.25em .4em;text-align:left;vertical-align:top}
+.records thead th{position:sticky;top:0;background:#fff;z-index:1}
+.records tbody tr{cursor:pointer}
+.records tbody tr:hover{background:#f2f6fb}
+.records tr.active{background:#ffe58a !important;outline:2px solid #c99a00}
+.records tr.suspect td.value::after{content:" \\26a0 suspect";color:#b00020;font-weight:600}
+.records tr.unplaced td.indicator::after{content:" (evidence not located)";color:#b00020}
+.scroll{max-height:78vh;overflow:auto;position:relative}
+.text{white-space:pre-wrap;font:13px/1.5 ui-monospace,monospace;border:1px solid #e4e4e4;padding:.6em;
+ background:#fcfcfc}
+mark{background:#d8ebff;cursor:pointer;border-radius:2px}
+mark.suspect{background:#ffd6dc}
+mark.active{background:#ffd23f;outline:2px solid #c99a00}
+.failed{background:#fff0f0;border-color:#e0a0a0}
+.hidden{display:none}
+@media (max-width:900px){.panes{grid-template-columns:1fr}}
+"""
+
+_SCRIPT = """
+(function () {
+  var rows = Array.prototype.slice.call(document.querySelectorAll('tr.rec'));
+  var current = null;
+  function select(row, scrollText) {
+    document.querySelectorAll('.active').forEach(function (e) { e.classList.remove('active'); });
+    current = row;
+    if (!row) return;
+    row.classList.add('active');
+    var marks = document.querySelectorAll('mark[data-r~="' + row.dataset.r + '"]');
+    marks.forEach(function (m) { m.classList.add('active'); });
+    var section = row.closest('section');
+    var box = section.getBoundingClientRect();
+    if (box.top < 0 || box.top > window.innerHeight / 2) {
+      window.scrollBy(0, box.top - document.querySelector('header').offsetHeight - 8);
+    }
+    reveal(row, false);
+    if (marks.length && scrollText !== false) reveal(marks[0], true);
+  }
+  // Scroll an element's own pane (not the window) so the element shows: centred, or just into view.
+  function reveal(element, centre) {
+    var pane = element.closest('.scroll');
+    var inside = element.getBoundingClientRect(), frame = pane.getBoundingClientRect();
+    if (centre) {
+      pane.scrollTop += inside.top - frame.top - (frame.height - inside.height) / 2;
+    } else if (inside.top < frame.top + 30 || inside.bottom > frame.bottom) {
+      pane.scrollTop += inside.top - frame.top - 30;
+    }
+  }
+  rows.forEach(function (row) {
+    row.addEventListener('click', function () { select(row); });
+  });
+  document.querySelectorAll('mark').forEach(function (mark) {
+    mark.addEventListener('click', function () {
+      var id = mark.dataset.r.split(' ')[0];
+      select(document.querySelector('tr.rec[data-r="' + id + '"]'), false);
+    });
+  });
+  var filter = document.getElementById('filter');
+  var count = document.getElementById('count');
+  function visible() { return rows.filter(function (r) { return !r.classList.contains('hidden'); }); }
+  function applyFilter() {
+    var words = filter.value.toLowerCase().trim();
+    rows.forEach(function (row) {
+      row.classList.toggle('hidden', words !== '' && row.textContent.toLowerCase().indexOf(words) < 0);
+    });
+    count.textContent = visible().length + ' of ' + rows.length + ' records';
+  }
+  filter.addEventListener('input', applyFilter);
+  applyFilter();
+  document.addEventListener('keydown', function (event) {
+    if (event.target === filter || (event.key !== 'j' && event.key !== 'k')) return;
+    var shown = visible();
+    if (!shown.length) return;
+    var at = shown.indexOf(current);
+    var next = event.key === 'j' ? Math.min(at + 1, shown.length - 1) : Math.max(at - 1, 0);
+    select(shown[at < 0 ? 0 : next]);
+    event.preventDefault();
+  });
+})();
+"""
+
+_COLUMNS = ("indicator", "value", "unit", "period", "comparisons", "target met", "trend", "page")
+
+
+def render_review(store: Store, *, document: str | None = None) -> str:
+    """The review page for every stored document (or one, by name or path), and the failures."""
+    documents = store.stored_documents(document)
+    failures = _still_failing(store, {d["path"] for d in store.documents()}, document)
+    parts = [f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+             f"<title>kpi-extract review</title><style>{_STYLE}</style></head><body>",
+             "<header><h1>kpi-extract review</h1>"
+             "<input id='filter' type='search' placeholder='Filter records by text' aria-label='Filter records'>"
+             "<span id='count'></span><small>click a record or a highlight; j / k: next / previous record</small>"
+             "</header>"]
+    names = [escape(d["name"]) for d in documents]
+    parts.append("<nav>" + "".join(f"<a href='#doc-{i}'>{name}</a>" for i, name in enumerate(names))
+                 + (f"<a href='#failed'>{len(failures)} failed</a>" if failures else "") + "</nav>")
+    for index, stored in enumerate(documents):
+        parts.append(_document_section(index, stored, store.records_of(stored["id"])))
+    if failures:
+        parts.append(_failures_section(failures))
+    if not documents and not failures:
+        parts.append("<section class='doc'><p>No documents stored yet: run <code>kpi-extract run</code>.</p></section>")
+    parts.append(f"<script>{_SCRIPT}</script></body></html>\n")
+    return "".join(parts)
+
+
+def _document_section(index: int, stored: dict[str, Any], records: list[dict[str, Any]]) -> str:
+    meta = json.loads(stored["meta"] or "{}")
+    facts = [escape(str(meta[key])) for key in ("authority", "committee", "meeting_date", "report_period")
+             if meta.get(key)]
+    if stored.get("url"):
+        facts.append(f"<a href='{escape(stored['url'], quote=True)}' rel='noopener noreferrer'>source</a>")
+    facts.append(f"<code>{escape(stored['path'] or stored['name'])}</code>")
+    warnings = ""
+    if stored.get("dropped"):
+        warnings = (f"<p class='warn'>{stored['dropped']} record(s) the model offered were dropped by validation "
+                    f"(invalid or not found in the text)</p>")
+    if not records:
+        warnings += "<p class='warn'>No records in this document.</p>"
+    rows = "".join(_record_row(index, number_, record) for number_, record in enumerate(records))
+    head = "".join(f"<th>{column}</th>" for column in _COLUMNS)
+    return (f"<section class='doc' id='doc-{index}'><h2>{escape(stored['name'])}</h2>"
+            f"<p class='meta'>{' &middot; '.join(facts)}</p>{warnings}<div class='panes'>"
+            f"<div class='scroll'><table class='records'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+            f"</div><div class='scroll text'>{_highlighted(index, stored['text'], records)}</div></div></section>")
+
+
+def _record_id(document: int, record: int) -> str:
+    return f"d{document}r{record}"
+
+
+def _record_row(document: int, index: int, record: dict[str, Any]) -> str:
+    classes = ["rec"]
+    if record["suspect"]:
+        classes.append("suspect")
+    if record["start"] is None:
+        classes.append("unplaced")
+    comparisons = "; ".join(_comparison(c) for c in json.loads(record["comparisons"] or "[]"))
+    target = {None: "", 1: "met", 0: "missed"}[record["target_met"]]
+    cells = [record["indicator"], _value(record["value"]), record["unit"] or "", record["period"] or "", comparisons,
+             target, record["trend"] or "", f"page {record['page']}" if record.get("page") else ""]
+    return (f"<tr class='{' '.join(classes)}' data-r='{_record_id(document, index)}' tabindex='0' "
+            f"title='{escape(record['evidence'], quote=True)}'>"
+            + "".join(f"<td class='{name.split()[0]}'>{escape(str(cell))}</td>"
+                      for name, cell in zip(_COLUMNS, cells, strict=True)) + "</tr>")
+
+
+def _value(value: Any) -> str:
+    return "" if value is None else str(number(value))
+
+
+def _comparison(comparison: dict[str, Any]) -> str:
+    said = [comparison["basis"].replace("_", " ")]
+    if comparison.get("value") is not None:
+        said.append(str(number(comparison["value"])))
+    if comparison.get("change") is not None:
+        said.append(f"change {number(comparison['change']):+g}")
+    if comparison.get("period"):
+        said.append(f"({comparison['period']})")
+    return " ".join(said)
+
+
+def _highlighted(document: int, text: str, records: list[dict[str, Any]]) -> str:
+    """The text escaped, each record's evidence in <mark>s naming the records that cover it (records
+    sharing a sentence share its marks)."""
+    starts: dict[int, list[tuple[int, str, bool]]] = {}
+    for i, r in enumerate(records):
+        if r["start"] is not None and r["end"] is not None and r["end"] > r["start"]:
+            starts.setdefault(r["start"], []).append((r["end"], _record_id(document, i), bool(r["suspect"])))
+    cuts = sorted({0, len(text), *starts, *(end for spans in starts.values() for end, _, _ in spans)})
+    active: list[tuple[int, str, bool]] = []  # the spans covering the current piece (a sweep: linear in cuts)
+    out = []
+    for begin, end in zip(cuts, cuts[1:], strict=False):
+        active = [span for span in active if span[0] > begin] + starts.get(begin, [])
+        piece = escape(text[begin:end])
+        if active:
+            suspect = " suspect" if any(flag for _, _, flag in active) else ""
+            piece = f"<mark class='ev{suspect}' data-r='{' '.join(rid for _, rid, _ in active)}'>{piece}</mark>"
+        out.append(piece)
+    return "".join(out)
+
+
+def _still_failing(store: Store, stored_paths: set[str], document: str | None) -> list[dict[str, Any]]:
+    """The newest failure of each file not stored since (a file that failed once and then went
+    through is not failed); only those of one document when asked."""
+    newest: dict[str, dict[str, Any]] = {}
+    for failure in store.failures():  # newest first
+        path = failure["document"]
+        if path not in stored_paths and path not in newest and (
+                document is None or path == document or path.endswith(f"/{document}")):
+            newest[path] = failure
+    return list(newest.values())
+
+
+def _failures_section(failures: list[dict[str, Any]]) -> str:
+    rows = "".join(f"<tr><td><code>{escape(f['document'])}</code></td><td>{escape(f['stage'])}</td>"
+                   f"<td>{escape(f['error'])}</td><td>{escape(f['at'])}</td></tr>" for f in failures)
+    return (f"<section class='doc failed' id='failed'><h2>{len(failures)} failed document(s)</h2>"
+            f"<table class='records'><thead><tr><th>document</th><th>stage</th><th>error</th><th>at</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table></section>")

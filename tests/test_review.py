@@ -1,0 +1,113 @@
+"""The review page, rendered and clicked through in a real browser (headless Chromium)."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from extractor.cli import cli
+from extractor.review import render_review
+from extractor.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTEFACTS = Path(os.environ.get("KPI_TEST_ARTEFACTS", ROOT / "build" / "test-artefacts"))
+HOSTILE = ("Children's Scrutiny Panel\n\n<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\">\n\n"
+           "412 children were in care at the end of March 2024, a rate of 68 per 10,000.\n")
+
+
+def chromium() -> str | None:
+    """Debian's chromium (the Makefile's test setup installs it), or KPI_CHROMIUM."""
+    return os.environ.get("KPI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory, corpus):
+    folder = tmp_path_factory.mktemp("review")
+    minutes = folder / "minutes"
+    shutil.copytree(corpus, minutes)
+    (minutes / "hostile.txt").write_text(HOSTILE, "utf-8")
+    (minutes / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    db = folder / "k.db"
+    result = CliRunner().invoke(cli, ["run", str(minutes), "--db", str(db)])
+    assert result.exit_code == 1, result.output  # broken.pdf
+    out = folder / "review.html"
+    assert CliRunner().invoke(cli, ["review", "--db", str(db), "--output", str(out)]).exit_code == 0
+    return out, db
+
+
+def test_the_page_is_self_contained_and_escapes_the_minutes(page_file):
+    html = page_file[0].read_text("utf-8")
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html and "<link" not in html
+    assert "<script>window.pwned" not in html and "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in html
+    assert "<img src=x" not in html
+    store = Store(page_file[1])
+    assert html.count("<tr class='rec") == store.db["records"].count
+    assert "broken.pdf" in html and "1 failed document(s)" in html
+
+
+def test_one_document_only(page_file):
+    html = render_review(Store(page_file[1]), document="hostile.txt")
+    assert html.count("<section class='doc'") == 1 and "412" in html
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium()
+    if executable is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium; make test tries to); "
+                    "the review page was not checked in a browser")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+def _in_view(page, selector: str) -> bool:
+    """Whether the element shows: inside its scrolling pane and inside the window."""
+    return page.eval_on_selector(selector, """e => { const r = e.getBoundingClientRect();
+        const box = e.closest('.scroll').getBoundingClientRect();
+        return r.top >= box.top && r.bottom <= box.bottom && r.top >= 0 && r.bottom <= window.innerHeight; }""")
+
+
+def test_clicking_a_record_scrolls_to_its_marked_highlight_and_back(page_file, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(page_file[0].as_uri())
+    assert page.evaluate("window.pwned") is None  # nothing from the minutes ran
+    rows = page.locator("tr.rec")
+    target = rows.nth(40)  # far down the third document's text
+    record = target.get_attribute("data-r")
+    target.click()
+    assert "active" in target.get_attribute("class")
+    mark = f"mark.active[data-r~='{record}']"
+    assert page.locator(mark).count() >= 1 and _in_view(page, mark)
+    assert _in_view(page, f"tr.rec[data-r='{record}']")  # the record stays in sight beside its evidence
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "review.png"))
+    # clicking a highlight selects its record
+    other = page.locator("mark[data-r]").nth(3)
+    chosen = other.get_attribute("data-r").split()[0]
+    other.click()
+    assert "active" in page.locator(f"tr.rec[data-r='{chosen}']").get_attribute("class")
+    page.close()
+
+
+def test_filter_and_j_k_keys(page_file, browser):
+    page = browser.new_page()
+    page.goto(page_file[0].as_uri())
+    total = page.locator("tr.rec").count()
+    page.fill("#filter", "per 10,000")
+    shown = page.locator("tr.rec:not(.hidden)")
+    assert 0 < shown.count() < total and page.inner_text("#count") == f"{shown.count()} of {total} records"
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("j")
+    first = shown.nth(0).get_attribute("data-r")
+    assert "active" in page.locator(f"tr.rec[data-r='{first}']").get_attribute("class")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    second = shown.nth(1).get_attribute("data-r")
+    assert "active" in page.locator(f"tr.rec[data-r='{second}']").get_attribute("class")
+    page.close()
