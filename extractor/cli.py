@@ -26,10 +26,11 @@ from .exports import FORMATS, rows_for_export, write_kpi_records, write_rows, wr
 from .goldcheck import check_dir, load_result_file
 from .manifest import read_manifest
 from .pipeline import BatchInterrupted, DocumentOutcome, RunSummary, extract_documents, open_backend, run_batch
-from .report import comparison_table, print_eval, run_table, side_by_side, usage_line
+from .report import comparison_table, print_eval, side_by_side, usage_line
 from .review import render_review
 from .schema import DocumentResult
 from .store import Store
+from .views import failure_lines, failures_table, records_table, run_summary, runs_table, summary_json, totals_line
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -147,10 +148,13 @@ def cli() -> None:
 @click.option("--authority", help="The council for every document of the batch (short name: 'Rotherham'); a "
                                   "manifest row's value wins.")
 @click.option("--committee", help="The committee for every document of the batch; a manifest row's value wins.")
+@click.option("--quiet", "-q", is_flag=True, help="Print one line of totals (and the failures), not the table.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON on stdout, for scripts.")
 @_max_chars_option
 @_model_options
 def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, manifest: str | None,
-        authority: str | None, committee: str | None, max_chars: int, **options: Any) -> None:
+        authority: str | None, committee: str | None, quiet: bool, as_json: bool, max_chars: int,
+        **options: Any) -> None:
     """Extract every document in PATHS (files or folders) and in --manifest into the database.
 
     A file's content decides how it is read (PDF, Word .docx, HTML or text, whatever
@@ -188,7 +192,7 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
     store = Store(db_path)
     chosen = _backend(name, options, store)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
+    with Progress(*columns, console=err, transient=True, disable=quiet or as_json) as progress:
         task = progress.add_task("extracting", total=len(files))
 
         def advance(outcome: DocumentOutcome) -> None:
@@ -203,8 +207,13 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
             exc.add_note(f"(the batch stopped: {progress.tasks[0].completed:.0f} of {len(files)} documents done "
                          f"and kept; the run is marked 'aborted'; once fixed, run again: stored documents are skipped)")
             raise
-    out.print(run_table(summary))
-    if summary.model is not None:
+    if as_json:
+        click.echo(json.dumps(summary_json(summary), indent=2, ensure_ascii=False))
+    elif quiet:
+        err.print(totals_line(summary), *failure_lines(summary, err.width), sep="\n", highlight=False)
+    else:
+        out.print(run_summary(summary, out.width))
+    if summary.model is not None and not as_json:
         err.print(usage_line(summary), highlight=False)
     if summary.status == "interrupted":
         err.print(_stopped_line(summary, db_path), highlight=False)
@@ -329,6 +338,76 @@ def review(db_path: str, document: str | None, output: str) -> None:
                                f"'kpi-extract export --format jsonl' lists them")
     Path(output).write_text(render_review(store, document=document), "utf-8")
     err.print(f"wrote {output}")
+
+
+@cli.command()
+@click.argument("name")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON lines (export's columns).")
+def show(name: str, db_path: str, as_json: bool) -> None:
+    """Print one stored document's records, each with its evidence and the value marked in it.
+
+    NAME is the document's file name, or its path where two stored documents share a name.
+
+    \b
+    Examples:
+      kpi-extract show 002_db4118e4560db15c.txt --db kpis.db
+      kpi-extract show minutes/2024/cpp.pdf --json | jq .value
+    """
+    store = _existing_store(db_path)
+    found = store.stored_documents(name)
+    if not found:
+        raise click.UsageError(f"no stored document is named {name!r} in {db_path}; "
+                               f"'kpi-extract runs' and 'kpi-extract export' show what is stored")
+    if len(found) > 1:
+        paths = "\n  ".join(d["path"] or d["name"] for d in found)
+        raise click.UsageError(f"{len(found)} stored documents are named {name!r}; give the path of one:\n  {paths}")
+    document = found[0]
+    if as_json:
+        write_rows(rows_for_export(store, document=document["path"] or document["name"]), "jsonl", sys.stdout)
+        return
+    out.print(records_table(document, store.records_of(document["id"])))
+
+
+@cli.command()
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON, for scripts.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many, newest first.")
+def runs(db_path: str, as_json: bool, limit: int) -> None:
+    """List past runs with their status, counts, tokens and cost.
+
+    A run with no status was killed outright (its stored documents are kept).
+
+    \b
+    Example:
+      kpi-extract runs --db kpis.db
+    """
+    found = _existing_store(db_path).runs()[:limit]
+    if as_json:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+    else:
+        out.print(runs_table(found))
+
+
+@cli.command()
+@_db_option
+@click.option("--run", "run_id", help="Only this run's failures (its id, or the first characters of it).")
+@click.option("--json", "as_json", is_flag=True, help="Print the failures as JSON, for scripts.")
+def failures(db_path: str, run_id: str | None, as_json: bool) -> None:
+    """List failed documents with the stage they failed at and the full reason.
+
+    \b
+    Examples:
+      kpi-extract failures --db kpis.db
+      kpi-extract failures --run 3f2a9c1d --json
+    """
+    found = _existing_store(db_path).failures(run_id)
+    if as_json:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+    elif found:
+        out.print(failures_table(found))
+    else:
+        err.print("no failures" + (f" in run {run_id}" if run_id else ""))
 
 
 @cli.command(name="eval")

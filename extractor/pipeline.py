@@ -35,6 +35,7 @@ class DocumentOutcome:
     dropped: int = 0
     error: str | None = None
     offered: int | None = None  # records a model offered (None when nothing was asked)
+    path: str | None = None  # the file, which tells apart two documents of one name
 
 
 @dataclass
@@ -281,7 +282,7 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
         if not force and store.is_current(document, backend=stamp["backend"], model=stamp["model"],
                                           prompt_hash=stamp["prompt_hash"]):
             store.update_provenance(document)  # a manifest given since: its values still reach the records
-            return DocumentOutcome(document.name, "skipped")
+            return DocumentOutcome(document.name, "skipped", path=str(path))
         stage = "extract"
         extraction: Extraction = await backend.extract(document)
         summary.usage.add(extraction.usage)
@@ -294,8 +295,9 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
         count = store.save_result(document, in_its_source(extraction.result, document), run_id=summary.run_id,
                                   calls=calls, replace=force, dropped=extraction.dropped, **stamp)
         if count is None:
-            return DocumentOutcome(document.name, "skipped")
-        return DocumentOutcome(document.name, "extracted", count, extraction.dropped, offered=extraction.offered)
+            return DocumentOutcome(document.name, "skipped", path=str(path))
+        return DocumentOutcome(document.name, "extracted", count, extraction.dropped, offered=extraction.offered,
+                               path=str(path))
     except ConfigError:
         raise  # a setting that cannot work stops the batch (a wrong endpoint, a key refused)
     except Exception as exc:  # one broken document must not end the batch
@@ -304,7 +306,7 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
         failed = exc if isinstance(exc, _Failed) else None
         store.record_failure(summary.run_id, str(path), stage, message, document_id=failed and failed.document_id,
                              calls=failed.calls if failed else (), model=stamp["model"])
-        return DocumentOutcome(path.name, "failed", error=message)
+        return DocumentOutcome(path.name, "failed", error=message, path=str(path))
 
 
 def in_its_source(result: DocumentResult, document: Document) -> DocumentResult:

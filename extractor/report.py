@@ -22,38 +22,6 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def run_table(summary: RunSummary) -> Table:
-    """The end-of-run table: records per document, failures, totals."""
-    table = Table(title=f"Run {summary.run_id[:12]} ({summary.backend})")
-    table.add_column("document")
-    table.add_column("status")
-    table.add_column("records", justify="right")
-    dropped = summary.model is not None  # only a model's records can be dropped as ungrounded
-    if dropped:
-        table.add_column("dropped", justify="right")
-    table.add_column("error", overflow="fold")
-    for outcome in sorted(summary.outcomes, key=lambda o: o.name):
-        extra = [str(outcome.dropped)] if dropped else []
-        # A document that yields no record is said to, not shown as a plain success.
-        status = "extracted, no records" if outcome.status == "extracted" and not outcome.records else outcome.status
-        table.add_row(outcome.name, status, str(outcome.records), *extra, outcome.error or "")
-    for path in summary.unsupported:
-        table.add_row(Path(path).name, "not read", "", *([""] if dropped else []),
-                      f"{Path(path).suffix or 'no extension'}: not a type kpi-extract reads (txt, html, pdf, docx)")
-    table.add_section()
-    empty = sum(o.status == "extracted" and not o.records for o in summary.outcomes)
-    not_read = f", {len(summary.unsupported)} not read" if summary.unsupported else ""
-    table.add_row(
-        f"{len(summary.outcomes)} documents",
-        f"{summary.count('extracted')} extracted ({empty} with no records), {summary.count('skipped')} skipped, "
-        f"{summary.failed} failed{not_read}",
-        str(sum(o.records for o in summary.outcomes)),
-        *([str(summary.dropped)] if dropped else []),
-        "",
-    )
-    return table
-
-
 def usage_line(summary: RunSummary) -> str:
     """What a model run did and cost: mode, calls (refused ones too), cache hits, tokens, records offered,
     kept and dropped, estimated cost."""

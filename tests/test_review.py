@@ -111,3 +111,21 @@ def test_filter_and_j_k_keys(page_file, browser):
     second = shown.nth(1).get_attribute("data-r")
     assert "active" in page.locator(f"tr.rec[data-r='{second}']").get_attribute("class")
     page.close()
+
+
+def test_records_a_model_offered_and_validation_dropped_are_marked(tmp_path):
+    from extractor.documents import document_from_text
+    from extractor.schema import DocumentResult, KPIRecord
+
+    store = Store(tmp_path / "k.db")
+    store.start_run("r", backend="openai", model="m", prompt_version=None, prompt_hash=None)
+    document = document_from_text("Cabinet\n\n412 children were in care; 193.4% of them were visited.", name="m.txt")
+    records = [KPIRecord(indicator="Children in care", value=412, unit="count", evidence="412 children were in care",
+                         start=9, end=34),
+               KPIRecord(indicator="Visited", value=193.4, unit="percent", evidence="193.4% of them were visited",
+                         start=36, end=63)]
+    store.save_result(document, DocumentResult(document="m.txt", records=records), run_id="r", backend="openai",
+                      model="m", dropped=2)
+    html = render_review(store)
+    assert "2 record(s) the model offered were dropped by validation" in html
+    assert "<tr class='rec suspect'" in html and "<mark class='ev suspect'" in html
