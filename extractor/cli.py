@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import __version__
 from .backends import default_backend, names, origin, spec
 from .backends.base import Backend, Identity
+from .datasette_metadata import datasette_metadata
 from .documents import MAX_CHARS, discover, load_document
 from .errors import ExtractorError
 from .evaluate import evaluate as score
@@ -408,6 +409,25 @@ def failures(db_path: str, run_id: str | None, as_json: bool) -> None:
         out.print(failures_table(found))
     else:
         err.print("no failures" + (f" in run {run_id}" if run_id else ""))
+
+
+@cli.command(name="datasette-metadata")
+@_db_option
+@click.option("--output", type=click.Path(dir_okay=False), default="metadata.json", show_default=True)
+def datasette_metadata_command(db_path: str, output: str) -> None:
+    """Write Datasette metadata for the database: descriptions, facets, a query.
+
+    Tables and columns described; facets on authority, unit, period and indicator;
+    a canned query of one indicator across documents. Datasette is an optional
+    extra: pip install 'kpi-extract[datasette]'.
+
+    \b
+    Example:
+      kpi-extract datasette-metadata --db kpis.db && datasette kpis.db -m metadata.json
+    """
+    _existing_store(db_path)  # migrated, so the kpis view exists
+    Path(output).write_text(json.dumps(datasette_metadata(db_path), indent=2) + "\n", "utf-8")
+    err.print(f"wrote {output}; now: datasette {db_path} -m {output}")
 
 
 @cli.command(name="eval")
