@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from .backends.rules.status import STATUS_SPEC_WORDS as STATUS_WORDS
@@ -46,19 +47,28 @@ class Chunk:
                 Chunk(self.index, self.parts[middle:], self.spans[middle:]))
 
 
+# Status language a model may read as a status-only record, wider than the rules backend's own
+# (a missed passage is recall lost; one sent too many costs a few tokens).
+_MOVEMENT = re.compile(
+    r"\b(?:improv\w*|declin\w*|reduc\w*|increas\w*|decreas\w*|ris(?:e|es|ing|en)|rose|fall(?:s|ing|en)?|fell|"
+    r"worse\w*|deteriorat\w*|remain\w*\s+(?:high|low|stable|static|above|below|under|over|the\s+same)|"
+    r"rated\s+(?:red|amber|green)|(?:on|off)\s+(?:target|track))\b", re.I)
+
+
 def is_candidate(passage: Passage) -> bool:
     """Whether a sentence may state a KPI: it prints a number or uses status language."""
-    return bool(find_numbers(passage.text)) or bool(STATUS_WORDS.search(passage.text))
+    text = passage.text
+    return bool(find_numbers(text)) or bool(STATUS_WORDS.search(text)) or bool(_MOVEMENT.search(text))
 
 
-def _pieces(document: Document, budget_chars: int) -> list[tuple[str | None, int, int]]:
+def _pieces(document: Document, budget_chars: int, every_block: bool = False) -> list[tuple[str | None, int, int]]:
     """(heading, start, end) for each block holding a candidate, long blocks cut at sentences."""
     by_block: dict[int, list[Passage]] = {}
     for passage in segment(document.text):
         by_block.setdefault(passage.block, []).append(passage)
     pieces: list[tuple[str | None, int, int]] = []
     for passages in by_block.values():
-        if not any(is_candidate(p) for p in passages):
+        if not every_block and not any(is_candidate(p) for p in passages):
             continue
         heading = passages[0].heading
         start = end = passages[0].start
@@ -71,8 +81,10 @@ def _pieces(document: Document, budget_chars: int) -> list[tuple[str | None, int
     return pieces
 
 
-def chunk_document(document: Document, *, token_budget: int = DEFAULT_CHUNK_TOKENS) -> list[Chunk]:
-    """Group a document's candidate paragraphs, in order, into chunks of at most token_budget (estimated).
+def chunk_document(document: Document, *, token_budget: int = DEFAULT_CHUNK_TOKENS,
+                   every_block: bool = False) -> list[Chunk]:
+    """Group a document's candidate paragraphs (every paragraph when every_block), in order, into
+    chunks of at most token_budget (estimated).
 
     Each paragraph is preceded by its heading when that differs from the previous one's, so the
     model sees where a figure sits; a paragraph longer than the budget is cut between sentences.
@@ -83,7 +95,7 @@ def chunk_document(document: Document, *, token_budget: int = DEFAULT_CHUNK_TOKE
     spans: list[tuple[int, int]] = []
     last_heading: str | None = None
     size = 0
-    for heading, start, end in _pieces(document, budget_chars):
+    for heading, start, end in _pieces(document, budget_chars, every_block):
         body = " ".join(document.text[start:end].split())
         titled = f"{heading}\n\n{body}" if heading and not body.startswith(heading) else body
         part = body if heading == last_heading else titled

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import date
 from typing import Any, Literal
@@ -221,3 +222,19 @@ class ChunkRecords(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     records: list[ModelRecord] = Field(description="Every KPI record in the passages; [] when there is none.")
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The JSON schema, built once: instructor asks for it on every request, of a fresh subclass each
+        time with the same name and fields (a copy is returned, as callers edit it)."""
+        try:
+            key = (cls.__name__, tuple(cls.model_fields), args, tuple(sorted(kwargs.items())))
+            hash(key)
+        except TypeError:
+            return super().model_json_schema(*args, **kwargs)
+        if key not in _SCHEMAS:
+            _SCHEMAS[key] = super().model_json_schema(*args, **kwargs)
+        return copy.deepcopy(_SCHEMAS[key])
+
+
+_SCHEMAS: dict[Any, dict[str, Any]] = {}

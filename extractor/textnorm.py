@@ -16,6 +16,7 @@ _ASCII_FOLD = str.maketrans(
     }
 )
 _SPACE_RUN = re.compile(r"\s+")
+_RUN = re.compile(r"\s+|\S+")
 
 
 def normalise(text: str) -> str:
@@ -32,18 +33,31 @@ class NormalisedText:
         chars: list[str] = []
         origin: list[int] = []
         pending_space = False
-        for index, char in enumerate(original):
-            piece = unicodedata.normalize("NFKC", char).translate(_ASCII_FOLD)
-            for out in piece:
-                if out.isspace():
-                    pending_space = bool(chars)
-                    continue
+        for run in _RUN.finditer(original):
+            word, first = run.group(), run.start()
+            if word[0].isspace():
+                pending_space = bool(chars)
+                continue
+            if word.isascii():  # ASCII is its own NFKC form and folds to itself: the whole run at once
                 if pending_space:
                     chars.append(" ")
-                    origin.append(index)
+                    origin.append(first)
                     pending_space = False
-                chars.append(out)
-                origin.append(index)
+                chars.append(word)
+                origin.extend(range(first, run.end()))
+                continue
+            for index, char in enumerate(word, start=first):
+                piece = unicodedata.normalize("NFKC", char).translate(_ASCII_FOLD)
+                for out in piece:
+                    if out.isspace():
+                        pending_space = bool(chars)
+                        continue
+                    if pending_space:
+                        chars.append(" ")
+                        origin.append(index)
+                        pending_space = False
+                    chars.append(out)
+                    origin.append(index)
         self.text = "".join(chars)
         self._origin = origin
 

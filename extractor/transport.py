@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextvars
 import email.utils
 import re
@@ -12,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import openai
-from aiolimiter import AsyncLimiter
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from .backends.base import Call, Usage
@@ -185,20 +185,72 @@ class RetryPolicy:
         )
 
 
+class SlidingWindow:
+    """At most `limit` units (requests, or tokens) in any window of `period` seconds, as providers
+    count them: a use is booked when it is sent and can be corrected once its real size is known.
+
+    Unlike a token bucket that starts full, it never lets more than the limit through in a window;
+    `margin` seconds are added to the window so requests that reach the server later than they
+    left here are still inside the provider's minute."""
+
+    def __init__(self, limit: int, period: float = 60.0, margin: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 ) -> None:
+        self.limit, self.window = limit, period + margin
+        self._clock, self._sleep = clock, sleep
+        self._booked: collections.deque[list[float]] = collections.deque()  # [time, amount], oldest first
+        self._used = 0.0
+        self._lock = asyncio.Lock()
+
+    def _expire(self, now: float) -> None:
+        while self._booked and self._booked[0][0] <= now - self.window:
+            self._used -= self._booked.popleft()[1]
+
+    async def acquire(self, amount: float = 1) -> list[float]:
+        """Wait until amount more fits in the window, book it, and return the booking (for settle)."""
+        amount = min(amount, self.limit)
+        async with self._lock:  # first come, first served
+            while True:
+                now = self._clock()
+                self._expire(now)
+                if self._used + amount <= self.limit:
+                    booking = [now, amount]
+                    self._booked.append(booking)
+                    self._used += amount
+                    return booking
+                # wait until enough old bookings leave the window
+                freed, until = self.limit - self._used, now
+                for at, booked in self._booked:
+                    freed += booked
+                    until = at + self.window
+                    if freed >= amount:
+                        break
+                await self._sleep(max(until - now, 0.001))
+
+    def settle(self, booking: list[float], amount: float) -> None:
+        """Correct a booking to what was really used (a response's usage; 0 when nothing was sent)."""
+        self._used += amount - booking[1]
+        booking[1] = amount
+
+
 class RateLimiter:
     """Optional requests-per-minute and tokens-per-minute limits shared by every call of a run."""
 
-    def __init__(self, *, rpm: int | None = None, tpm: int | None = None) -> None:
-        self._requests = AsyncLimiter(rpm, 60) if rpm else None
-        self._tokens = AsyncLimiter(tpm, 60) if tpm else None
-        self._tpm = tpm
+    def __init__(self, *, rpm: int | None = None, tpm: int | None = None, **window: Any) -> None:
+        self._requests = SlidingWindow(rpm, **window) if rpm else None
+        self._tokens = SlidingWindow(tpm, **window) if tpm else None
 
-    async def acquire(self, tokens: int) -> None:
-        """Wait until one more request of about `tokens` tokens fits under the limits."""
+    async def acquire(self, tokens: int) -> list[float] | None:
+        """Wait until one more request of about `tokens` tokens (prompt and the most it may answer) fits
+        under the limits; return the token booking, to settle once the response says what it used."""
         if self._requests:
             await self._requests.acquire()
-        if self._tokens and self._tpm:
-            await self._tokens.acquire(min(tokens, self._tpm))
+        return await self._tokens.acquire(tokens) if self._tokens else None
+
+    def settle(self, booking: list[float] | None, used: int) -> None:
+        """Count a request's real tokens (prompt plus the completion it used) instead of the estimate."""
+        if booking is not None and self._tokens:
+            self._tokens.settle(booking, used)
 
 
 def retrying_create(create: Callable[..., Awaitable[Any]], policy: RetryPolicy,
@@ -210,13 +262,18 @@ def retrying_create(create: Callable[..., Awaitable[Any]], policy: RetryPolicy,
         estimate = estimate_tokens(text) + int(kwargs.get("max_tokens") or 0)
         async for attempt in policy.retrying():
             with attempt:
-                if limiter:
-                    await limiter.acquire(estimate)
+                booking = await limiter.acquire(estimate) if limiter else None
                 try:
                     response = await create(*args, **kwargs)
                 except (openai.APIStatusError, openai.APIConnectionError) as exc:
                     _count_failed(exc)
+                    if limiter:  # a refused request used nothing; one lost on the way may have: keep the estimate
+                        limiter.settle(booking, 0 if isinstance(exc, openai.APIStatusError) else estimate)
                     raise
+                if limiter:
+                    usage = getattr(response, "usage", None)
+                    used = (getattr(usage, "prompt_tokens", 0) or 0) + (getattr(usage, "completion_tokens", 0) or 0)
+                    limiter.settle(booking, used or estimate)
                 if getattr(response, "choices", None) == []:
                     _count_failed(EmptyAnswer())
                     raise EmptyAnswer("the server answered with an empty 'choices' list")

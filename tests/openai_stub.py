@@ -55,12 +55,40 @@ def answer_records(user_message: str) -> list[dict[str, Any]]:
     return [{k: v for k, v in r.to_kpi_json().items() if k not in ("start", "end")} for r in records]
 
 
+_SENTENCE = re.compile(r"[^.\n]*\d[^.\n]*(?:\.|$)", re.M)
+_FIGURE = re.compile(r"(?<![\d.,/])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(%?)(?![\d/])")
+
+
+def fast_records(user_message: str) -> list[dict[str, Any]]:
+    """A cheap stand-in answer for throughput benchmarks (the stub's own CPU should not be what is
+    measured): one record per sentence holding a number that is not a year, grounded in the passage."""
+    passages = user_message.split("Passages:\n", 1)[-1]
+    records = []
+    for sentence in _SENTENCE.finditer(passages):
+        evidence = sentence.group(0).strip()
+        figure = next((m for m in _FIGURE.finditer(evidence) if not re.fullmatch(r"(?:19|20)\d\d", m.group(1))), None)
+        if figure is None or len(evidence) < 12:
+            continue
+        value = float(figure.group(1).replace(",", ""))
+        records.append({"indicator": " ".join(evidence.split()[:5]), "value": int(value) if value.is_integer()
+                        else value, "unit": "percent" if figure.group(2) else "count", "period": None,
+                        "numerator": None, "denominator": None, "comparisons": [], "target_met": None,
+                        "trend": None, "suspect": False, "evidence": evidence})
+    return records
+
+
+def prompt_tokens_of(body: dict[str, Any]) -> int:
+    """The stub's token count of a request's messages: four characters a token."""
+    return sum(len(str(m.get("content") or "")) for m in body.get("messages") or []) // 4
+
+
 class StubServer:
     """Start with `with StubServer(faults=[...]) as stub:`; stub.base_url, stub.requests."""
 
     def __init__(self, faults: Iterable[str] = (), *, latency: float = 0.0,
                  modes: Iterable[str] = ("tools", "json_schema", "json"), never_stops: bool = False,
-                 models: Iterable[str] | None = None, api_key: str | None = None) -> None:
+                 models: Iterable[str] | None = None, api_key: str | None = None, rpm: int | None = None,
+                 tpm: int | None = None, answers: str = "rules") -> None:
         unknown = set(faults) - set(FAULTS)
         if unknown:
             raise ValueError(f"unknown faults {sorted(unknown)}; choose from {FAULTS}")
@@ -74,6 +102,12 @@ class StubServer:
         # None, like llama.cpp's server: it lists one model and answers whatever model is asked for.
         self.models = list(models) if models is not None else None
         self.api_key = api_key  # when set, any request without 'Authorization: Bearer <api_key>' is a 401
+        # As providers do: at most rpm requests and tpm tokens (prompt + completion) in any sliding
+        # minute; past either, a 429 with Retry-After.
+        self.rpm, self.tpm = rpm, tpm
+        self.answers = fast_records if answers == "fast" else answer_records  # 'fast': for throughput benchmarks
+        self.admitted: list[tuple[float, int]] = []  # (monotonic time, tokens) of each request let through
+        self.rejected = 0  # requests refused with a 429 for a limit
         self.authorizations: list[str] = []  # every Authorization header received, to check what was sent
         self.requests: list[dict[str, Any]] = []
         self.paths: list[str] = []  # every request's method and path, GET /models included
@@ -99,6 +133,38 @@ class StubServer:
     def _next_fault(self) -> str | None:
         with self._lock:
             return self.faults.pop(0) if self.faults else None
+
+    def admit(self, prompt_tokens: int) -> tuple[float | None, int | None]:
+        """(seconds until a request of prompt_tokens fits under rpm and tpm, None) when it must wait, or
+        (None, its slot) when it is admitted now and counted (add its completion tokens to the slot)."""
+        if self.rpm is None and self.tpm is None:
+            return None, None
+        now = time.monotonic()
+        with self._lock:
+            window = [(at, tokens) for at, tokens in self.admitted if at > now - 60.0]
+            waits = []
+            if self.rpm is not None and len(window) >= self.rpm:
+                waits.append(window[len(window) - self.rpm][0] + 60.0 - now)
+            if self.tpm is not None and sum(t for _, t in window) + prompt_tokens > self.tpm:
+                spent, needed = 0, sum(t for _, t in window) + prompt_tokens - self.tpm
+                for at, tokens in window:
+                    spent += tokens
+                    if spent >= needed:
+                        waits.append(at + 60.0 - now)
+                        break
+            if waits:
+                self.rejected += 1
+                return max(max(waits), 0.01), None
+            self.admitted.append((now, prompt_tokens))
+            return None, len(self.admitted) - 1
+
+    def add_completion_tokens(self, slot: int | None, tokens: int) -> None:
+        """Count an answered request's completion tokens in the minute it was admitted."""
+        if slot is None:
+            return
+        with self._lock:
+            at, counted = self.admitted[slot]
+            self.admitted[slot] = (at, counted + tokens)
 
     def respond(self, body: dict[str, Any], fault: str | None = None) -> tuple[int, dict[str, str], dict[str, Any]]:
         """(status, headers, JSON body) for one chat-completions request with its fault (None: answer it)."""
@@ -126,7 +192,7 @@ class StubServer:
         messages = body.get("messages", [])
         user = next((m["content"] for m in messages if m.get("role") == "user"), "")
         reask = len(messages) > 2  # anything after system + user is instructor re-asking
-        records = answer_records(user)
+        records = self.answers(user)
         if fault == "invent" and not reask:
             records.append(dict(INVENTED))
         if fault == "obey" and INJECTION in user:  # every attempt, re-asks too: it keeps obeying
@@ -152,7 +218,7 @@ class StubServer:
             finish = "tool_calls" if finish == "stop" else finish
         else:
             message["content"] = arguments
-        prompt_tokens = sum(len(str(m.get("content") or "")) for m in messages) // 4
+        prompt_tokens = prompt_tokens_of(body)
         completion_tokens = len(arguments) // 4
         return 200, {}, {
             "id": f"chatcmpl-stub-{number}", "object": "chat.completion", "created": 1700000000,
@@ -177,6 +243,11 @@ class StubServer:
 
             def do_GET(self) -> None:  # noqa: N802 - the http.server API
                 stub.paths.append(f"GET {self.path}")
+                if self.path == "/stats":  # for benchmarks: what the stub let through, and refused
+                    with stub._lock:
+                        stats = {"admitted": stub.admitted, "rejected": stub.rejected, "requests": len(stub.requests)}
+                    self._send(200, {}, stats)
+                    return
                 if not self._authorized():
                     return
                 if not self.path.rstrip("/").endswith("/models"):
@@ -196,6 +267,11 @@ class StubServer:
                     self._send(404, {}, {"error": {"message": f"no route {self.path}"}})
                     return
                 body = json.loads(raw or b"{}")
+                wait, slot = stub.admit(prompt_tokens_of(body))
+                if wait is not None:
+                    self._send(429, {"retry-after": f"{wait:.2f}"}, {"error": {
+                        "message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}})
+                    return
                 if stub.latency:
                     time.sleep(stub.latency)
                 fault = stub._next_fault()
@@ -213,7 +289,9 @@ class StubServer:
                     self.close_connection = True
                     return
                 try:
-                    self._send(*stub.respond(body, fault))
+                    status, headers, payload = stub.respond(body, fault)
+                    stub.add_completion_tokens(slot, (payload.get("usage") or {}).get("completion_tokens", 0))
+                    self._send(status, headers, payload)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting (a 'timeout' fault): nobody to answer
 
@@ -242,8 +320,14 @@ def main() -> None:
     parser.add_argument("--modes", default="tools,json_schema,json",
                         help="structured-output modes to support (others are answered as a server without them would)")
     parser.add_argument("--never-stops", action="store_true", help="cut every answer off at max_tokens")
+    parser.add_argument("--rpm", type=int, help="refuse (429) requests past this many in any sliding minute")
+    parser.add_argument("--tpm", type=int, help="refuse (429) requests past this many tokens in any sliding minute")
+    parser.add_argument("--answers", choices=("rules", "fast"), default="rules",
+                        help="rules: the rules backend's records for the passages; fast: one record per sentence "
+                             "with a number (cheap, for throughput benchmarks)")
     args = parser.parse_args()
-    stub = StubServer(args.fault, latency=args.latency, modes=args.modes.split(","), never_stops=args.never_stops)
+    stub = StubServer(args.fault, latency=args.latency, modes=args.modes.split(","), never_stops=args.never_stops,
+                      rpm=args.rpm, tpm=args.tpm, answers=args.answers)
     stub._server.server_close()
     stub._server = ThreadingHTTPServer(("127.0.0.1", args.port), stub._handler())
     print(f"OpenAI-compatible stub on {stub.base_url}  (Ctrl-C to stop)")

@@ -91,3 +91,19 @@ def test_a_failing_endpoint_is_recorded_per_document_and_the_batch_exits_1(tmp_p
     assert result.exit_code == 1
     failures = list(Store(db).db["failures"].rows)
     assert len(failures) == 1 and "InternalServerError" in failures[0]["error"]
+
+
+def test_the_same_question_in_flight_for_two_documents_is_sent_once(tmp_path, corpus):
+    from extractor.pipeline import run_batch
+
+    text = (corpus / "004_36426df94b734508.txt").read_text("utf-8")
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    for name in ("a", "b", "c"):  # three files, different content, the same passages
+        (folder / f"{name}.txt").write_text(f"{text}\n\nPrepared by the {name.upper()} team.\n", "utf-8")
+    with StubServer(latency=0.3) as stub:
+        settings = LLMSettings(base_url=stub.base_url, model="stub", mode="tools", concurrency=3)
+        summary = run_batch([folder], store=Store(tmp_path / "k.db"), backend="openai", options=settings)
+        asked = len(stub.requests)
+    assert summary.count("extracted") == 3 and len({o.records for o in summary.outcomes}) == 1
+    assert asked == len(summary.usage.calls) and summary.usage.cache_hits == 2 * asked  # one answer, three uses

@@ -11,6 +11,7 @@ from extractor.transport import (
     MAX_RETRY_AFTER,
     RateLimiter,
     RetryPolicy,
+    SlidingWindow,
     Usage,
     counting,
     is_transient,
@@ -102,6 +103,9 @@ def test_each_attempt_waits_for_the_rate_limiter_with_its_token_estimate():
         async def acquire(self, tokens: int) -> None:
             asked.append(tokens)
 
+        def settle(self, booking, used: int) -> None:
+            pass
+
     errors = [_status_error(500)]
 
     async def create(**kwargs):
@@ -125,6 +129,49 @@ def test_the_rate_limiter_lets_a_burst_within_its_limits_through():
             await asyncio.wait_for(limiter.acquire(200), timeout=1)
 
     asyncio.run(burst())
+
+
+class _Clock:
+    """A clock that sleeping moves on, so a minute of rate limiting takes no time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_the_window_never_lets_more_than_the_limit_through_in_any_minute_and_keeps_close_to_it():
+    clock = _Clock()
+    window = SlidingWindow(120, clock=clock, sleep=clock.sleep)
+
+    async def requests() -> list[float]:
+        sent = []
+        for _ in range(600):
+            await window.acquire()
+            sent.append(clock.now)
+        return sent
+
+    sent = asyncio.run(requests())
+    # the provider's view: no 60 s window holds more than 120 (so no 429), however it is placed
+    assert max(sum(1 for t in sent if start <= t < start + 60) for start in sent) <= 120
+    assert 600 / (sent[-1] / 60 + 1) >= 0.95 * 120  # requests per minute over the run, from the first minute
+
+
+def test_tokens_are_settled_to_what_the_response_used():
+    clock = _Clock()
+    window = SlidingWindow(1000, clock=clock, sleep=clock.sleep)
+
+    async def flow() -> float:
+        first = await window.acquire(900)  # prompt estimate plus max_tokens
+        window.settle(first, 300)  # the response used less
+        await window.acquire(600)  # fits now, without waiting
+        return clock.now
+
+    assert asyncio.run(flow()) == 0.0
 
 
 def _refusal_error(status: int, message: str) -> openai.APIStatusError:

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..schema import ChunkRecords, ModelRecord
-from ..textnorm import normalise
+from ..textnorm import NormalisedText, normalise
 
 _FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
 
@@ -77,7 +77,7 @@ class ChunkAnswer:
         return max(self.offered - len(self.records), 0)
 
 
-def read_attempts(completions: list[Any], source: str, final: list[ModelRecord] | None) -> ChunkAnswer:
+def read_attempts(completions: list[Any], source: str | NormalisedText, final: list[ModelRecord] | None) -> ChunkAnswer:
     """Fold every attempt's answer into one: the final valid records, plus valid records of earlier
     attempts that a later one abandoned; every distinct record offered is counted."""
     offered: set[str] = set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -83,7 +84,18 @@ def _literal(messages: list[dict[str, str]]) -> list[dict[str, str]]:
             for m in messages]
 
 
-def _validate_each(items: Any, source: str) -> list[ModelRecord]:
+@functools.cache
+def _response_model() -> type[ChunkRecords]:
+    """ChunkRecords as instructor wraps it for a request, wrapped once: instructor otherwise builds a
+    new pydantic class for every request (a few milliseconds of the event loop each time)."""
+    try:
+        from instructor.v2.core.function_calls import response_schema
+    except ImportError:  # another instructor layout: let it wrap per request
+        return ChunkRecords
+    return response_schema(ChunkRecords)
+
+
+def _validate_each(items: Any, source: str | NormalisedText) -> list[ModelRecord]:
     records = []
     for item in items if isinstance(items, list) else []:
         try:
@@ -128,6 +140,8 @@ class LLMBackend:
         self._checking = asyncio.Lock()
         self._probe_usage = Usage()
         self._slots = asyncio.Semaphore(settings.concurrency)
+        self._overheads: dict[str, int] = {}
+        self._in_flight: dict[str, asyncio.Future[ChunkAnswer | None]] = {}  # cache key -> its answer, once in
         self._schema = ChunkRecords.model_json_schema()
         # A context too small for any passage is a ConfigError now, not a failure later.
         fitting = [mode for mode in ([self.mode] if self.mode else MODES) if self._fits(mode)]
@@ -175,11 +189,16 @@ class LLMBackend:
 
     def overhead_tokens(self, mode: str) -> int:
         """Estimated prompt tokens of everything but the passages, as instructor sends it in a mode:
-        system prompt, worked examples, report context and the schema (tools, response_format or text)."""
-        messages = self.prompt.render(passages="", title="x" * 150, committee="x" * 80, report_period="2023/24 Q2")
-        _, kwargs = handle_response_model(ChunkRecords, mode=MODES[mode], messages=messages)
-        return estimate_tokens(json.dumps({k: kwargs[k] for k in ("messages", "tools", "response_format")
-                                           if k in kwargs}))
+        system prompt, worked examples, report context and the schema (tools, response_format or text).
+        The same for every document of a run, so worked out once per mode."""
+        if mode not in self._overheads:
+            messages = self.prompt.render(passages="", title="x" * 150, committee="x" * 80,
+                                          report_period="2023/24 Q2")
+            _, kwargs = handle_response_model(ChunkRecords, mode=MODES[mode], messages=messages)
+            self._overheads[mode] = estimate_tokens(json.dumps({k: kwargs[k] for k in ("messages", "tools",
+                                                                                      "response_format")
+                                                                if k in kwargs}))
+        return self._overheads[mode]
 
     def passage_budget(self, mode: str) -> int:
         """Tokens of passages per request so that prompt, a re-ask and the answer fit in --context-tokens."""
@@ -237,7 +256,7 @@ class LLMBackend:
         tally, token = counting(self._probe_usage, chunk=PROBE_CHUNK)
         try:
             await self._instructor(mode).chat.completions.create_with_completion(
-                model=self.settings.model, messages=_literal(messages), response_model=ChunkRecords,
+                model=self.settings.model, messages=_literal(messages), response_model=_response_model(),
                 context={"source": _PROBE_TEXT}, max_retries=0, temperature=0, max_tokens=self.settings.max_tokens)
         except InstructorRetryException as exc:
             stop = self._endpoint_error(exc.__cause__) if exc.__cause__ else None
@@ -262,7 +281,7 @@ class LLMBackend:
         mode = await self.resolve_mode(usage)
         meta = detect_meta(document.text).model_copy(update=document.given)  # what the user gave wins
         context = {"title": _title(document.text), "committee": meta.committee, "report_period": meta.report_period}
-        chunks = chunk_document(document, token_budget=self.passage_budget(mode))
+        chunks = chunk_document(document, token_budget=self.passage_budget(mode), every_block=self.settings.send_all)
         # Chunks in flight run to the end, so answers already paid for reach the cache even if one
         # fails; once one has failed, the document will not be stored, so the rest are not asked.
         failed = asyncio.Event()
@@ -317,13 +336,39 @@ class LLMBackend:
                             depth: int, failed: asyncio.Event | None) -> _Answered:
         messages = self.prompt.render(passages=chunk.text, **context)
         key = self.cache_key(messages, mode)
+        source = NormalisedText(chunk.text)  # once per chunk: every record's grounding is checked against it
         if self.settings.cache and self.store is not None:
             cached = self.store.cached_response(key)
             if cached is not None:
-                records = _validate_each(cached["records"], chunk.text)
+                records = _validate_each(cached["records"], source)
                 spent.cache_hits += 1
                 offered = cached.get("offered", len(records) + cached.get("dropped", 0))
                 return _Answered(chunk, ChunkAnswer(records, offered, True))
+        shared = self._in_flight.get(key)
+        if shared is not None:  # the same question is being asked for another document: wait for its answer
+            answer = await asyncio.shield(shared)
+            if answer is not None:
+                spent.cache_hits += 1
+                return _Answered(chunk, answer)
+        # Anyone asking the same question meanwhile waits for this answer (None: it failed, ask yourself).
+        mine: asyncio.Future[ChunkAnswer | None] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = mine
+        try:
+            answered = await self._asked(chunk, source, messages, key, context, spent, mode, depth, failed)
+        except BaseException:
+            mine.set_result(None)
+            raise
+        else:
+            mine.set_result(answered.answer)
+            return answered
+        finally:
+            if self._in_flight.get(key) is mine:
+                del self._in_flight[key]
+
+    async def _asked(self, chunk: Chunk, source: NormalisedText, messages: list[dict[str, str]], key: str,
+                     context: dict[str, str | None], spent: Usage, mode: str, depth: int,
+                     failed: asyncio.Event | None) -> _Answered:
+        """The chunk asked of the model (halved when the answer is cut off), its answer cached."""
         cap = self.settings.max_calls_per_document
         if len(spent.calls) >= cap:
             raise ExtractionFailed(fix_hint(
@@ -338,7 +383,7 @@ class LLMBackend:
                 raise _NotAsked(f"chunk {chunk.index}: not asked, another chunk of the document failed")
             tally, token = counting(usage, chunk=chunk.index)
             try:
-                answer = await self._ask(chunk, messages, mode, tally)
+                answer = await self._ask(chunk, source, messages, mode, tally)
             finally:
                 stop_counting(token)
                 usage.reasks += max(len(tally.completions) - 1, 0)
@@ -364,7 +409,8 @@ class LLMBackend:
             )
         return _Answered(chunk, answer)
 
-    async def _ask(self, chunk: Chunk, messages: list[dict[str, str]], mode: str, tally: Tally) -> ChunkAnswer | None:
+    async def _ask(self, chunk: Chunk, source: NormalisedText, messages: list[dict[str, str]], mode: str,
+                   tally: Tally) -> ChunkAnswer | None:
         """The chunk's answer over every attempt (tally holds their raw completions); None when it was
         cut off at max_tokens.
 
@@ -373,8 +419,8 @@ class LLMBackend:
         final: list[ModelRecord] | None = None
         try:
             parsed, _ = await self._instructor(mode).chat.completions.create_with_completion(
-                model=self.settings.model, messages=_literal(messages), response_model=ChunkRecords,
-                context={"source": chunk.text}, max_retries=self.settings.max_reasks,
+                model=self.settings.model, messages=_literal(messages), response_model=_response_model(),
+                context={"source": source}, max_retries=self.settings.max_reasks,
                 temperature=0, max_tokens=self.settings.max_tokens,
             )
             final = list(parsed.records)
@@ -389,7 +435,7 @@ class LLMBackend:
                     "check the passage is minutes, not instructions; try another model")) from exc
             if not exc.failed_attempts or isinstance(cause, (openai.APIError, EmptyAnswer)):
                 raise self._transport_failure(f"chunk {chunk.index}", cause or exc, mode) from exc
-        answer = read_attempts(tally.completions, chunk.text, final)
+        answer = read_attempts(tally.completions, source, final)
         if final is None and not answer.followed_schema and not answer.records:
             raise ExtractionFailed(fix_hint(
                 f"chunk {chunk.index}: the model did not follow the schema ({_what_it_said(tally.completions)})",

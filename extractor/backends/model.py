@@ -44,6 +44,7 @@ class LLMSettings:
     context_tokens: int = 8192
     max_calls_per_document: int = 40
     cache: bool = True
+    send_all: bool = False  # send every paragraph, not only those with numbers or status words (benchmarks)
     price_in: float | None = None
     price_out: float | None = None
 
