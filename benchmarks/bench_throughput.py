@@ -33,7 +33,7 @@ def main() -> None:
         write_corpus(Path(tmp) / "docs", args.documents)
         print(f"{args.documents} documents, stub latency {args.latency} s per request (stub in its own process)")
         print(f"{'concurrency':>11} {'calls':>6} {'seconds':>8} {'ideal':>7} {'ratio':>6} {'docs/s':>7}")
-        with stub_process("--latency", str(args.latency)) as base_url:
+        with stub_process("--latency", str(args.latency), "--answers", "fast") as base_url:
             for concurrency in args.concurrency:
                 settings = LLMSettings(base_url=base_url, model="stub", mode="tools", concurrency=concurrency)
                 store = Store(Path(tmp) / f"c{concurrency}.db")

@@ -278,7 +278,7 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
     """Load, skip if current, extract, log the model calls, store: one document, never raising."""
     stage = "load"
     try:
-        document = load(path)
+        document = await asyncio.to_thread(load, path)  # reading and decoding off the event loop
         if not force and store.is_current(document, backend=stamp["backend"], model=stamp["model"],
                                           prompt_hash=stamp["prompt_hash"]):
             store.update_provenance(document)  # a manifest given since: its values still reach the records

@@ -201,6 +201,7 @@ class SlidingWindow:
         self._booked: collections.deque[list[float]] = collections.deque()  # [time, amount], oldest first
         self._used = 0.0
         self._lock = asyncio.Lock()
+        self._freed = asyncio.Event()  # set when a booking is settled lower: a waiter may fit now
 
     def _expire(self, now: float) -> None:
         while self._booked and self._booked[0][0] <= now - self.window:
@@ -218,17 +219,30 @@ class SlidingWindow:
                     self._booked.append(booking)
                     self._used += amount
                     return booking
-                # wait until enough old bookings leave the window
+                # wait until enough old bookings leave the window, or a booking is settled lower
                 freed, until = self.limit - self._used, now
                 for at, booked in self._booked:
                     freed += booked
                     until = at + self.window
                     if freed >= amount:
                         break
-                await self._sleep(max(until - now, 0.001))
+                await self._wait(max(until - now, 0.001))
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep for seconds, or until a booking is settled lower, whichever comes first."""
+        self._freed.clear()
+        settled = asyncio.ensure_future(self._freed.wait())
+        slept = asyncio.ensure_future(self._sleep(seconds))
+        try:
+            await asyncio.wait({settled, slept}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (settled, slept):
+                task.cancel()
 
     def settle(self, booking: list[float], amount: float) -> None:
         """Correct a booking to what was really used (a response's usage; 0 when nothing was sent)."""
+        if amount < booking[1]:
+            self._freed.set()
         self._used += amount - booking[1]
         booking[1] = amount
 

@@ -82,6 +82,14 @@ def prompt_tokens_of(body: dict[str, Any]) -> int:
     return sum(len(str(m.get("content") or "")) for m in body.get("messages") or []) // 4
 
 
+class _Server(ThreadingHTTPServer):
+    """The stub's HTTP server: a listen backlog for many clients at once (the default 5 drops
+    connections under load, and the client's retried SYN costs it a second)."""
+
+    request_queue_size = 256
+    daemon_threads = True
+
+
 class StubServer:
     """Start with `with StubServer(faults=[...]) as stub:`; stub.base_url, stub.requests."""
 
@@ -112,7 +120,7 @@ class StubServer:
         self.requests: list[dict[str, Any]] = []
         self.paths: list[str] = []  # every request's method and path, GET /models included
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -329,7 +337,7 @@ def main() -> None:
     stub = StubServer(args.fault, latency=args.latency, modes=args.modes.split(","), never_stops=args.never_stops,
                       rpm=args.rpm, tpm=args.tpm, answers=args.answers)
     stub._server.server_close()
-    stub._server = ThreadingHTTPServer(("127.0.0.1", args.port), stub._handler())
+    stub._server = _Server(("127.0.0.1", args.port), stub._handler())
     print(f"OpenAI-compatible stub on {stub.base_url}  (Ctrl-C to stop)")
     try:
         stub._server.serve_forever()

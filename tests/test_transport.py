@@ -212,3 +212,16 @@ def test_a_refused_request_still_counts_as_a_call():
     finally:
         stop_counting(token)
     assert calls == 1 and [(c.finish_reason, c.chunk) for c in usage.calls] == [("http 500", 1)]
+
+
+def test_a_waiter_goes_as_soon_as_a_booking_is_settled_lower_not_when_the_minute_ends():
+    async def flow() -> None:
+        window = SlidingWindow(1000)
+        first = await window.acquire(900)  # booked at send: prompt plus max_tokens
+        waiting = asyncio.ensure_future(window.acquire(600))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()
+        window.settle(first, 300)  # the answer used less
+        await asyncio.wait_for(waiting, timeout=1)
+
+    asyncio.run(flow())

@@ -25,7 +25,7 @@ from ..grounding import merge, place
 from ..meta import detect_meta
 from ..prompts import Prompt, load_prompt
 from ..redact import redact, safe_url, url_secrets
-from ..schema import ChunkRecords, DocumentResult, ModelRecord
+from ..schema import ChunkRecords, DocumentMeta, DocumentResult, ModelRecord
 from ..textnorm import NormalisedText
 from ..transport import (
     EmptyAnswer,
@@ -155,8 +155,11 @@ class LLMBackend:
 
     @property
     def concurrency(self) -> int:
-        """Documents in flight at once (their chunks share the --concurrency request slots)."""
-        return self.settings.concurrency
+        """Documents in flight at once: twice the --concurrency request slots they share, so that while
+        some documents are being read, placed or stored, others keep every slot busy (with one slot,
+        one document: a server that answers one request at a time gets them in order)."""
+        slots = self.settings.concurrency
+        return slots * 2 if slots > 1 else 1
 
     @property
     def run_note(self) -> str | None:
@@ -279,14 +282,38 @@ class LLMBackend:
         """Extract one document: every candidate chunk, grounded, offsets ours, repeats merged."""
         usage = Usage()
         mode = await self.resolve_mode(usage)
-        meta = detect_meta(document.text).model_copy(update=document.given)  # what the user gave wins
-        context = {"title": _title(document.text), "committee": meta.committee, "report_period": meta.report_period}
-        chunks = chunk_document(document, token_budget=self.passage_budget(mode), every_block=self.settings.send_all)
+        # The document's own work (meta, passages; placing and merging the answers) runs on a worker
+        # thread, so the event loop stays free to send requests and take answers meanwhile.
+        meta, context, chunks = await asyncio.to_thread(self._prepare, document, mode)
         # Chunks in flight run to the end, so answers already paid for reach the cache even if one
         # fails; once one has failed, the document will not be stored, so the rest are not asked.
         failed = asyncio.Event()
         answers = await asyncio.gather(*(self._chunk(c, context, usage, mode, failed=failed) for c in chunks),
                                        return_exceptions=True)
+        result, offered, dropped = await asyncio.to_thread(self._assemble, document, meta, answers)
+        failures = [a for a in answers if isinstance(a, BaseException) and not isinstance(a, _NotAsked)]
+        error = None
+        if failures:
+            stops = [f for f in failures if not isinstance(f, ExtractionFailed)]
+            if stops:  # an endpoint that cannot work, or a bug: not this document's failure
+                raise stops[0]
+            skipped = sum(isinstance(a, _NotAsked) for a in answers)
+            note = f", {skipped} not asked" if skipped else ""
+            error = ExtractionFailed(self._redact(f"{document.name}: {failures[0]} ({len(failures)} of "
+                                                  f"{len(chunks)} chunks failed{note})"))
+        return Extraction(result=result, dropped=dropped, usage=usage, error=error, offered=offered)
+
+    def _prepare(self, document: Document, mode: str) -> tuple[DocumentMeta, dict[str, str | None], list[Chunk]]:
+        """The document's meta (what the user gave wins), the context every request carries, its chunks."""
+        meta = detect_meta(document.text).model_copy(update=document.given)
+        context = {"title": _title(document.text), "committee": meta.committee, "report_period": meta.report_period}
+        chunks = chunk_document(document, token_budget=self.passage_budget(mode), every_block=self.settings.send_all)
+        return meta, context, chunks
+
+    @staticmethod
+    def _assemble(document: Document, meta: DocumentMeta, answers: list[Any]) -> tuple[DocumentResult, int, int]:
+        """The document's result from its chunks' answers: each record placed in the text (offsets ours),
+        repeats merged; with the records offered and dropped."""
         offered = dropped = 0
         placed = []
         whole = NormalisedText(document.text)
@@ -301,18 +328,7 @@ class LLMBackend:
                     dropped += 1
                 else:
                     placed.append(grounded)
-        result = DocumentResult(document=document.name, meta=meta, records=merge(placed))
-        failures = [a for a in answers if isinstance(a, BaseException) and not isinstance(a, _NotAsked)]
-        error = None
-        if failures:
-            stops = [f for f in failures if not isinstance(f, ExtractionFailed)]
-            if stops:  # an endpoint that cannot work, or a bug: not this document's failure
-                raise stops[0]
-            skipped = sum(isinstance(a, _NotAsked) for a in answers)
-            note = f", {skipped} not asked" if skipped else ""
-            error = ExtractionFailed(self._redact(f"{document.name}: {failures[0]} ({len(failures)} of "
-                                                  f"{len(chunks)} chunks failed{note})"))
-        return Extraction(result=result, dropped=dropped, usage=usage, error=error, offered=offered)
+        return DocumentResult(document=document.name, meta=meta, records=merge(placed)), offered, dropped
 
     def cache_key(self, messages: list[dict[str, str]], mode: str | None = None) -> str:
         """Hash of (model, mode, prompt version, messages, schema): equal keys, equal answers."""
