@@ -31,16 +31,27 @@ def number(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+_FLAT_KEYS = frozenset(f"{basis}_{part}" for basis, part in FLATTENED)
+
+
 def export_row(row: dict[str, Any]) -> dict[str, Any]:
     """One record as exported: typed values, comparisons parsed and the common bases flattened."""
-    comparisons = [{key: number(v) for key, v in c.items()} for c in json.loads(row["comparisons"] or "[]")]
-    out = {column: row.get(column) for column in COLUMNS}
-    out.update({key: number(row[key]) for key in _NUMBERS})
-    out["target_met"] = None if row["target_met"] is None else bool(row["target_met"])
-    out["suspect"] = bool(row["suspect"])
+    out = dict.fromkeys(COLUMNS)  # the columns' order, flattened ones empty
+    out.update(row)
+    for key in _NUMBERS:
+        value = out[key]
+        if value.__class__ is float and value.is_integer():
+            out[key] = int(value)
+    out["target_met"] = None if out["target_met"] is None else bool(out["target_met"])
+    out["suspect"] = bool(out["suspect"])
+    text = row.get("comparisons")
+    comparisons = [] if not text or text == "[]" else [{k: number(v) for k, v in c.items()} for c in json.loads(text)]
+    for comparison in comparisons:  # the first of each basis fills its columns
+        for part in ("value", "change"):
+            key = f"{comparison['basis']}_{part}"
+            if key in _FLAT_KEYS and out[key] is None:
+                out[key] = comparison[part]
     out["comparisons"] = comparisons
-    for basis, part in FLATTENED:
-        out[f"{basis}_{part}"] = next((c[part] for c in comparisons if c["basis"] == basis), None)
     return out
 
 
@@ -50,17 +61,21 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, stream: IO[str]) -> int
     if fmt == "csv":
         writer = csv.DictWriter(stream, fieldnames=COLUMNS)
         writer.writeheader()
+        encode = json.JSONEncoder(ensure_ascii=False).encode
         for row in rows:
-            writer.writerow({**row, "comparisons": json.dumps(row["comparisons"], ensure_ascii=False)})
+            row["comparisons"] = encode(row["comparisons"])
+            writer.writerow(row)
             count += 1
     elif fmt == "jsonl":
+        encode = json.JSONEncoder(ensure_ascii=False).encode
         for row in rows:
-            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+            stream.write(encode(row) + "\n")
             count += 1
     elif fmt == "json":
+        encode = json.JSONEncoder(ensure_ascii=False).encode
         stream.write("[")
         for count, row in enumerate(rows, start=1):
-            stream.write(("\n  " if count == 1 else ",\n  ") + json.dumps(row, ensure_ascii=False))
+            stream.write(("\n  " if count == 1 else ",\n  ") + encode(row))
         stream.write("\n]\n" if count else "]\n")
     else:
         raise ValueError(f"not a text format: {fmt}")

@@ -130,6 +130,12 @@ from records r join documents d on d.id = r.document_id
 """
 
 
+# What an export reads of the kpis view (its ids stay inside the database).
+_EXPORTED = ("document, path, authority, committee, meeting_date, report_period, url, page, indicator, value, unit, "
+             "period, numerator, denominator, target_met, trend, suspect, comparisons, evidence, start, \"end\", "
+             "backend, model, prompt_version, run_id")
+
+
 def _m008_review(db: sqlite_utils.Database) -> None:
     # The review page and the exports: how many records a model offered that validation dropped, per
     # document; and one view of every record with where it comes from (exports, Datasette).
@@ -374,8 +380,11 @@ class Store:
         if document:
             where.append("(document = ? or path = ?)")
             args += [document, document]
-        sql = "select * from kpis" + (" where " + " and ".join(where) if where else "")
-        yield from self.db.query(sql + " order by document, path, start, record_id", args)
+        sql = f"select {_EXPORTED} from kpis" + (" where " + " and ".join(where) if where else "")
+        cursor = self.db.conn.execute(sql + " order by document, path, start, record_id", args)
+        names = [column[0] for column in cursor.description]
+        for row in cursor:  # streamed: one row at a time, whatever the table's size
+            yield dict(zip(names, row, strict=True))
 
     def stored_documents(self, name: str | None = None) -> list[dict[str, Any]]:
         """Stored documents with their text, meta and the records a model offered that were dropped;
