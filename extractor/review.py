@@ -8,6 +8,7 @@ reaches the page as markup.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from html import escape
 from typing import Any
 
@@ -123,11 +124,12 @@ def render_review(store: Store, *, document: str | None = None) -> str:
              "<input id='filter' type='search' placeholder='Filter records by text' aria-label='Filter records'>"
              "<span id='count'></span><small>click a record or a highlight; j / k: next / previous record</small>"
              "</header>"]
-    names = [escape(d["name"]) for d in documents]
+    shared = Counter(d["name"] for d in documents)  # a name two files share: their paths tell them apart
+    names = [escape(d["name"] if shared[d["name"]] == 1 else d["path"] or d["name"]) for d in documents]
     parts.append("<nav>" + "".join(f"<a href='#doc-{i}'>{name}</a>" for i, name in enumerate(names))
                  + (f"<a href='#failed'>{len(failures)} failed</a>" if failures else "") + "</nav>")
     for index, stored in enumerate(documents):
-        parts.append(_document_section(index, stored, store.records_of(stored["id"])))
+        parts.append(_document_section(index, stored, store.records_of(stored["id"]), names[index]))
     if failures:
         parts.append(_failures_section(failures))
     if not documents and not failures:
@@ -136,7 +138,7 @@ def render_review(store: Store, *, document: str | None = None) -> str:
     return "".join(parts)
 
 
-def _document_section(index: int, stored: dict[str, Any], records: list[dict[str, Any]]) -> str:
+def _document_section(index: int, stored: dict[str, Any], records: list[dict[str, Any]], title: str) -> str:
     meta = json.loads(stored["meta"] or "{}")
     facts = [escape(str(meta[key])) for key in ("authority", "committee", "meeting_date", "report_period")
              if meta.get(key)]
@@ -151,7 +153,7 @@ def _document_section(index: int, stored: dict[str, Any], records: list[dict[str
         warnings += "<p class='warn'>No records in this document.</p>"
     rows = "".join(_record_row(index, number_, record) for number_, record in enumerate(records))
     head = "".join(f"<th>{column}</th>" for column in _COLUMNS)
-    return (f"<section class='doc' id='doc-{index}'><h2>{escape(stored['name'])}</h2>"
+    return (f"<section class='doc' id='doc-{index}'><h2>{title}</h2>"
             f"<p class='meta'>{' &middot; '.join(facts)}</p>{warnings}<div class='panes'>"
             f"<div class='scroll'><table class='records'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
             f"</div><div class='scroll text'>{_highlighted(index, stored['text'], records)}</div></div></section>")

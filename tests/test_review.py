@@ -129,3 +129,14 @@ def test_records_a_model_offered_and_validation_dropped_are_marked(tmp_path):
     html = render_review(store)
     assert "2 record(s) the model offered were dropped by validation" in html
     assert "<tr class='rec suspect'" in html and "<mark class='ev suspect'" in html
+
+
+def test_two_documents_of_one_name_are_titled_by_their_paths(tmp_path):
+    for folder, count in (("a", 40), ("b", 41)):
+        (tmp_path / "minutes" / folder).mkdir(parents=True)
+        (tmp_path / "minutes" / folder / "minutes.txt").write_text(f"Cabinet\n\n{count} children were in care.")
+    db = tmp_path / "k.db"
+    CliRunner().invoke(cli, ["run", str(tmp_path / "minutes"), "--db", str(db)])
+    html = render_review(Store(db))
+    assert f"<h2>{tmp_path / 'minutes' / 'a' / 'minutes.txt'}</h2>" in html
+    assert f"<h2>{tmp_path / 'minutes' / 'b' / 'minutes.txt'}</h2>" in html
