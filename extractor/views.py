@@ -4,7 +4,6 @@ a table for people (readable at 80 columns) or as JSON for scripts."""
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .exports import number
+from .numbers import find_numbers, same_value
 from .pipeline import DocumentOutcome, RunSummary
 
 GROUP_ABOVE = 30  # a batch with more documents is summarised by status, not a row per document
@@ -137,17 +137,14 @@ def summary_json(summary: RunSummary) -> dict[str, Any]:
 
 
 def marked_evidence(evidence: str, value: Any) -> Text:
-    """The evidence with the value, as printed, in bold: the first standalone occurrence of its digits."""
+    """The evidence with the value, as printed, in bold: the first number in it (digits or words,
+    read as grounding reads them) that equals the value."""
     text = Text(evidence)
     if value is None:
         return text
-    shown = number(value)
-    digits = f"{shown:,}" if isinstance(shown, int) else str(shown)
-    for form in dict.fromkeys((digits, digits.replace(",", ""), str(shown))):
-        match = re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", evidence)
-        if match:
-            text.stylize("bold reverse", match.start(), match.end())
-            break
+    printed = next((token for token in find_numbers(evidence) if same_value(token.value, value)), None)
+    if printed is not None:
+        text.stylize("bold reverse", printed.start, printed.end)
     return text
 
 

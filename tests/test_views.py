@@ -76,6 +76,8 @@ def test_show_marks_the_value_in_its_evidence(tmp_path, corpus):
     assert [text.plain[s.start:s.end] for s in text.spans] == ["79"]
     other = marked_evidence("In 2023 there were 1,554.", 1554)
     assert [other.plain[s.start:s.end] for s in other.spans] == ["1,554"]
+    words = marked_evidence("Seven children were adopted on 07/11/2023.", 7)
+    assert [words.plain[s.start:s.end] for s in words.spans] == ["Seven"]  # read as grounding reads numbers
     db = tmp_path / "k.db"
     _run(corpus, "--db", db)
     shown = CliRunner().invoke(cli, ["show", "004_36426df94b734508.txt", "--db", str(db), "--json"])
