@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass
@@ -200,14 +201,19 @@ def _part(kind: str, m: re.Match[str]) -> int | None:
 
 def find_periods(text: str) -> list[PeriodMention]:
     """Every period printed in text, longest match first, without overlaps, in text order."""
-    taken: list[tuple[int, int]] = []
+    # The spans taken so far never overlap, so sorted by start they are sorted by end too: a new match
+    # can only overlap its neighbours. (Checking every span taken was quadratic on a long report.)
+    starts: list[int] = []
+    ends: list[int] = []
     found: list[PeriodMention] = []
     for kind, pattern in _PATTERNS if _DIGIT.search(text) else _WORDS_ONLY:
         for m in pattern.finditer(text):
-            if any(m.start() < end and start < m.end() for start, end in taken):
+            at = bisect.bisect_left(starts, m.end())  # spans from here on start at or after this match's end
+            if at and ends[at - 1] > m.start():
                 continue
             canonical, final_kind = _canonical(kind, m)
-            taken.append((m.start(), m.end()))
+            starts.insert(at, m.start())
+            ends.insert(at, m.end())
             found.append(PeriodMention(m.start(), m.end(), canonical, final_kind, _part(kind, m)))
     return sorted(found, key=lambda p: p.start)
 
