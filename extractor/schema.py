@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any, Literal
 
@@ -12,7 +15,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from .grounding import grounding_problem, is_instruction
 from .periods import is_canonical
-from .textnorm import normalise
+from .textnorm import NormalisedText, normalise
 
 FORMAT = "kpi-records/1"
 UNITS = ("percent", "count", "rate_per_10000", "days", "weeks", "months", "hours", "gbp", "other")
@@ -33,6 +36,22 @@ Basis = Literal[
 ]
 Trend = Literal["up", "down", "same"]
 Number = int | float
+
+# The text records are grounded in while a model's answer is validated, for code that cannot pass
+# context= to model_validate: instructor renders every message as a Jinja template whenever it is
+# given context= (milliseconds a request, and minutes holding '{{' would need escaping).
+_GROUNDING_SOURCE: ContextVar[str | NormalisedText | None] = ContextVar("grounding_source", default=None)
+
+
+@contextmanager
+def grounded_in(source: str | NormalisedText) -> Iterator[None]:
+    """Records validated inside this block must be grounded in source, as with context={"source": source}."""
+    token = _GROUNDING_SOURCE.set(source)
+    try:
+        yield
+    finally:
+        _GROUNDING_SOURCE.reset(token)
+
 
 _PERIOD_HELP = (
     "use records.md's canonical forms: '2023/24', '2023/24 Q2', '2024-03', '2024-03-31', "
@@ -128,7 +147,7 @@ class KPIRecord(BaseModel):
             )
         if impossible_reason(self) is not None:
             self.suspect = True
-        source = (info.context or {}).get("source") if info else None
+        source = (info.context or {}).get("source") if info and info.context else _GROUNDING_SOURCE.get()
         if source is not None:
             ground_problem = grounding_problem(self.evidence, self.value, source)
             if ground_problem:

@@ -132,3 +132,18 @@ def test_once_a_chunk_fails_the_rest_of_its_document_is_not_asked(corpus, tmp_pa
     outcome = summary.outcomes[0]
     assert outcome.status == "failed" and "did not follow the schema" in outcome.error
     assert "not asked" in outcome.error and len(stub.requests) == 3  # the failing chunk's three attempts only
+
+
+def test_minutes_that_look_like_templates_reach_the_model_unchanged_and_answers_are_still_grounded(tmp_path):
+    # instructor renders messages as Jinja when given context=; ours must reach the model as written,
+    # and an invented record must still be caught by grounding (re-asked, then dropped).
+    text = ("Corporate Parenting Panel\n\nThe template {{ 7 * 7 }} and {% raw %} were pasted into the minutes.\n\n"
+            "There were 412 children in care at the end of March 2024, a rate of 61 per 10,000.\n")
+    (tmp_path / "m.txt").write_text(text, "utf-8")
+    with StubServer(faults=["invent", "ok"]) as stub:
+        summary, store = _run(stub, tmp_path, tmp_path, document="m.txt")
+    sent = stub.requests[0]["messages"][-1]["content"]
+    assert "{{ 7 * 7 }} and {% raw %} were pasted" in sent and "49" not in sent
+    outcome = summary.outcomes[0]
+    assert outcome.status == "extracted" and outcome.records > 0
+    assert len(stub.requests) == 2 and all(row["value"] != 999 for row in store.db["records"].rows)

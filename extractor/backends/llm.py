@@ -25,7 +25,7 @@ from ..grounding import merge, place
 from ..meta import detect_meta
 from ..prompts import Prompt, load_prompt
 from ..redact import redact, safe_url, url_secrets
-from ..schema import ChunkRecords, DocumentMeta, DocumentResult, ModelRecord
+from ..schema import ChunkRecords, DocumentMeta, DocumentResult, ModelRecord, grounded_in
 from ..textnorm import NormalisedText
 from ..transport import (
     EmptyAnswer,
@@ -77,13 +77,6 @@ def _title(text: str) -> str | None:
     return None
 
 
-def _literal(messages: list[dict[str, str]]) -> list[dict[str, str]]:
-    # instructor renders message text as a Jinja template whenever context= is given; minutes
-    # are data, so their text must reach the model unchanged even if it holds '{{' or '{%'.
-    return [{**m, "content": "{% raw %}" + m["content"].replace("{% endraw %}", "{ % endraw % }") + "{% endraw %}"}
-            for m in messages]
-
-
 @functools.cache
 def _response_model() -> type[ChunkRecords]:
     """ChunkRecords as instructor wraps it for a request, wrapped once: instructor otherwise builds a
@@ -92,7 +85,38 @@ def _response_model() -> type[ChunkRecords]:
         from instructor.v2.core.function_calls import response_schema
     except ImportError:  # another instructor layout: let it wrap per request
         return ChunkRecords
-    return response_schema(ChunkRecords)
+    model = response_schema(ChunkRecords)
+    _check_async_validators_once(model)
+    return model
+
+
+def _check_async_validators_once(model: type[ChunkRecords]) -> None:
+    """Check our response model for instructor async validators once, not on every request.
+
+    instructor 1.17 walks the response model and every base class of every nested model, looking for
+    async validators it cannot run, four times a request: about 5 ms of the event loop each request,
+    a fifth of the client's work per document. Our model is fixed and has none; after one real check
+    this model (and only it) is passed through. Any other model is checked as instructor does."""
+    try:
+        from instructor.v2.core import patch
+        from instructor.v2.validation import async_validators
+    except ImportError:  # another instructor layout: it checks as it likes
+        return
+    check = async_validators.reject_async_validators
+    check(model)  # raises if it ever grows one
+    checked = getattr(check, "checked", None)
+    if checked is None:
+        checked = {model}
+
+        def reject_async_validators(response_model: Any) -> None:
+            if not any(response_model is known for known in checked):
+                check(response_model)
+
+        reject_async_validators.checked = checked  # type: ignore[attr-defined]
+        async_validators.reject_async_validators = reject_async_validators
+        if getattr(patch, "reject_async_validators", None) is check:  # bound at its import
+            patch.reject_async_validators = reject_async_validators
+    checked.add(model)
 
 
 def _validate_each(items: Any, source: str | NormalisedText) -> list[ModelRecord]:
@@ -258,9 +282,10 @@ class LLMBackend:
         messages = self.prompt.render(passages=_PROBE_TEXT, title=None, committee=None, report_period=None)
         tally, token = counting(self._probe_usage, chunk=PROBE_CHUNK)
         try:
-            await self._instructor(mode).chat.completions.create_with_completion(
-                model=self.settings.model, messages=_literal(messages), response_model=_response_model(),
-                context={"source": _PROBE_TEXT}, max_retries=0, temperature=0, max_tokens=self.settings.max_tokens)
+            with grounded_in(_PROBE_TEXT):
+                await self._instructor(mode).chat.completions.create_with_completion(
+                    model=self.settings.model, messages=messages, response_model=_response_model(), max_retries=0,
+                    temperature=0, max_tokens=self.settings.max_tokens)
         except InstructorRetryException as exc:
             stop = self._endpoint_error(exc.__cause__) if exc.__cause__ else None
             if stop is not None:
@@ -434,11 +459,13 @@ class LLMBackend:
         schema: that is never taken for 'no KPIs', and never cached."""
         final: list[ModelRecord] | None = None
         try:
-            parsed, _ = await self._instructor(mode).chat.completions.create_with_completion(
-                model=self.settings.model, messages=_literal(messages), response_model=_response_model(),
-                context={"source": source}, max_retries=self.settings.max_reasks,
-                temperature=0, max_tokens=self.settings.max_tokens,
-            )
+            # The source goes to validation through grounded_in, not context=: given context=, instructor
+            # renders the messages as Jinja templates, and minutes are data, not templates.
+            with grounded_in(source):
+                parsed, _ = await self._instructor(mode).chat.completions.create_with_completion(
+                    model=self.settings.model, messages=messages, response_model=_response_model(),
+                    max_retries=self.settings.max_reasks, temperature=0, max_tokens=self.settings.max_tokens,
+                )
             final = list(parsed.records)
         except IncompleteOutputException:
             return None
