@@ -9,6 +9,7 @@ import pytest
 
 from extractor.transport import (
     MAX_RETRY_AFTER,
+    NotSent,
     RateLimiter,
     RetryPolicy,
     SlidingWindow,
@@ -225,3 +226,38 @@ def test_a_waiter_goes_as_soon_as_a_booking_is_settled_lower_not_when_the_minute
         await asyncio.wait_for(waiting, timeout=1)
 
     asyncio.run(flow())
+
+
+def test_a_request_holds_a_slot_only_while_on_the_wire_and_is_not_sent_once_its_document_failed():
+    on_wire, peak, log = 0, 0, []
+
+    async def create(**kwargs):
+        nonlocal on_wire, peak
+        on_wire += 1
+        peak = max(peak, on_wire)
+        await asyncio.sleep(0.01)
+        on_wire -= 1
+        log.append(kwargs["messages"][0]["content"])
+        return SimpleNamespace(choices=[object()])
+
+    async def main():
+        slots = asyncio.Semaphore(2)
+        send = retrying_create(create, RetryPolicy(attempts=1), slots=slots)
+        stop = asyncio.Event()
+
+        async def ask(n: int, stopped: asyncio.Event | None = None):
+            _, token = counting(Usage(), chunk=n, stop=stopped)
+            try:
+                return await send(messages=[{"role": "user", "content": str(n)}])
+            finally:
+                stop_counting(token)
+
+        await asyncio.gather(*(ask(n) for n in range(6)))
+        answered = await ask(6)  # a slot is free again as soon as the answer is back (nothing parses it here)
+        assert answered.choices
+        stop.set()
+        with pytest.raises(NotSent):
+            await ask(7, stop)
+
+    asyncio.run(main())
+    assert peak == 2 and sorted(log) == [str(n) for n in range(7)]

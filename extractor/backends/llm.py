@@ -29,6 +29,7 @@ from ..schema import ChunkRecords, DocumentMeta, DocumentResult, ModelRecord, gr
 from ..textnorm import NormalisedText
 from ..transport import (
     EmptyAnswer,
+    NotSent,
     RateLimiter,
     RetryPolicy,
     Tally,
@@ -156,14 +157,16 @@ class LLMBackend:
         )).with_options(max_retries=0, timeout=settings.timeout)
         policy = RetryPolicy(attempts=settings.retries + 1, sleep=sleep or asyncio.sleep)
         limiter = RateLimiter(rpm=settings.rpm, tpm=settings.tpm) if settings.rpm or settings.tpm else None
-        self._create = retrying_create(self.client.chat.completions.create, policy, limiter)
+        # --concurrency: HTTP requests on the wire at once (a request waiting to be retried, or an answer
+        # being parsed, holds none).
+        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._create = retrying_create(self.client.chat.completions.create, policy, limiter, self._slots)
         self._clients: dict[str, instructor.AsyncInstructor] = {}
         self.mode: str | None = None if settings.mode == "auto" else settings.mode
         self.mode_note = "" if self.mode is None else f"{self.mode} (as asked)"
         self._deciding = asyncio.Lock()
         self._checking = asyncio.Lock()
         self._probe_usage = Usage()
-        self._slots = asyncio.Semaphore(settings.concurrency)
         self._overheads: dict[str, int] = {}
         self._in_flight: dict[str, asyncio.Future[ChunkAnswer | None]] = {}  # cache key -> its answer, once in
         self._schema = ChunkRecords.model_json_schema()
@@ -419,16 +422,15 @@ class LLMBackend:
                 "the schema"))
         await self.check_endpoint()
         usage = Usage()
-        async with self._slots:
-            if failed is not None and failed.is_set():
-                raise _NotAsked(f"chunk {chunk.index}: not asked, another chunk of the document failed")
-            tally, token = counting(usage, chunk=chunk.index)
-            try:
-                answer = await self._ask(chunk, source, messages, mode, tally)
-            finally:
-                stop_counting(token)
-                usage.reasks += max(len(tally.completions) - 1, 0)
-                spent.add(usage)
+        if failed is not None and failed.is_set():
+            raise _NotAsked(f"chunk {chunk.index}: not asked, another chunk of the document failed")
+        tally, token = counting(usage, chunk=chunk.index, stop=failed)  # checked again as each request goes out
+        try:
+            answer = await self._ask(chunk, source, messages, mode, tally)
+        finally:
+            stop_counting(token)
+            usage.reasks += max(len(tally.completions) - 1, 0)
+            spent.add(usage)
         if answer is None:  # the answer did not fit in max_tokens: ask about each half
             halves = chunk.split() if depth < MAX_SPLITS else None
             if halves is None:
@@ -471,6 +473,8 @@ class LLMBackend:
             return None
         except InstructorRetryException as exc:
             cause = exc.__cause__
+            if isinstance(cause, NotSent):
+                raise _NotAsked(f"chunk {chunk.index}: {cause}") from None
             refused = model_refusal(tally.completions)
             if refused:  # the model declined (or a content filter stopped it): asking again rarely helps
                 raise ExtractionFailed(fix_hint(
