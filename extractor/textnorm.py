@@ -17,6 +17,11 @@ _ASCII_FOLD = str.maketrans(
 )
 _SPACE_RUN = re.compile(r"\s+")
 _RUN = re.compile(r"\s+|\S+")
+_WORD = re.compile(r"\S+")
+
+
+def _fold(char: str) -> str:
+    return unicodedata.normalize("NFKC", char).translate(_ASCII_FOLD)
 
 
 def normalise(text: str) -> str:
@@ -30,36 +35,34 @@ class NormalisedText:
 
     def __init__(self, original: str) -> None:
         self.original = original
-        chars: list[str] = []
-        origin: list[int] = []
-        pending_space = False
-        for run in _RUN.finditer(original):
-            word, first = run.group(), run.start()
-            if word[0].isspace():
-                pending_space = bool(chars)
-                continue
-            if word.isascii():  # ASCII is its own NFKC form and folds to itself: the whole run at once
-                if pending_space:
-                    chars.append(" ")
-                    origin.append(first)
-                    pending_space = False
-                chars.append(word)
-                origin.extend(range(first, run.end()))
-                continue
-            for index, char in enumerate(word, start=first):
-                piece = unicodedata.normalize("NFKC", char).translate(_ASCII_FOLD)
-                for out in piece:
-                    if out.isspace():
-                        pending_space = bool(chars)
-                        continue
-                    if pending_space:
-                        chars.append(" ")
-                        origin.append(index)
-                        pending_space = False
-                    chars.append(out)
-                    origin.append(index)
-        self.text = "".join(chars)
-        self._origin = origin
+        # Each character is normalised on its own (NFKC, then the ASCII fold). When every character
+        # becomes exactly one, the folded text lines up with the original character for character:
+        # the text is its words joined by single spaces, and the map back is only built when asked
+        # for (validating a record needs the text alone). Otherwise, character by character.
+        table = {c: _fold(c) for c in set(original) if not c.isascii()}
+        if all(len(piece) == 1 for piece in table.values()):
+            folded = original
+            for char, piece in table.items():  # a few distinct characters: faster than str.translate
+                if piece != char:
+                    folded = folded.replace(char, piece)
+            self._folded: str | None = folded
+            self.text = " ".join(self._folded.split())
+            self._map: list[int] | None = None
+        else:
+            self._folded = None
+            self.text, self._map = _normalise_with_map(original)
+
+    @property
+    def _origin(self) -> list[int]:
+        if self._map is None:
+            assert self._folded is not None
+            origin: list[int] = []
+            for word in _WORD.finditer(self._folded):
+                if origin:
+                    origin.append(word.start())  # the single space stands for the whitespace before the word
+                origin.extend(range(word.start(), word.end()))
+            self._map = origin
+        return self._map
 
     def find(self, fragment: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
         """Locate a fragment (normalised first), optionally only within original [start, end);
@@ -79,3 +82,27 @@ class NormalisedText:
         if start >= end:
             raise ValueError(f"empty span [{start}, {end})")
         return self._origin[start], self._origin[end - 1] + 1
+
+
+def _normalise_with_map(original: str) -> tuple[str, list[int]]:
+    """The normalised text, and for each of its characters the original offset it came from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    pending_space = False
+    for run in _RUN.finditer(original):
+        word, first = run.group(), run.start()
+        if word[0].isspace():
+            pending_space = bool(chars)
+            continue
+        for index, char in enumerate(word, start=first):
+            for out in char if char.isascii() else _fold(char):
+                if out.isspace():
+                    pending_space = bool(chars)
+                    continue
+                if pending_space:
+                    chars.append(" ")
+                    origin.append(index)
+                    pending_space = False
+                chars.append(out)
+                origin.append(index)
+    return "".join(chars), origin

@@ -1,4 +1,6 @@
-from extractor.textnorm import NormalisedText, normalise
+import pytest
+
+from extractor.textnorm import NormalisedText, _normalise_with_map, normalise
 
 
 def test_normalise_folds_quotes_dashes_and_space():
@@ -25,3 +27,13 @@ def test_find_can_be_limited_to_a_window_of_the_original_text():
     assert start == later + 8 and text.original[start:end] == "78\u00a0 children."
     assert text.find("78 children.", 0, later) == (0, 12)
     assert text.find("Later", 0, later) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Children\u00a0in care: 412 \u2013 a rate of 61\u2019s", "  leading and  trailing\n\n", "", " \t ",
+    "soft\u00adhyphen and \ufb01ne ligature", "\u00bd of e\u0301 \u00a8 x", "line\u2028sep\x1cfile",
+    "ASCII only. 81.4%",
+])
+def test_the_fast_path_gives_the_text_and_map_of_the_character_by_character_reading(text):
+    fast, (text_slow, origin_slow) = NormalisedText(text), _normalise_with_map(text)
+    assert fast.text == text_slow and fast._origin == origin_slow
