@@ -185,6 +185,11 @@ class Store:
                     self.abandon_transaction()
                     self.db.execute("pragma journal_mode = wal")
                     self._migrate()
+            # In WAL mode, NORMAL syncs at checkpoints, not at every commit: a commit still survives the
+            # process being killed, and the file is never corrupted; only a power cut or OS crash may
+            # lose the last commits (those documents are extracted again on the next run). FULL waited
+            # on the disk for every document and every cached answer, on the event loop (2-4 ms each).
+            self.db.execute("pragma synchronous = normal")
         except sqlite3.DatabaseError as exc:
             raise StoreError(fix_hint(
                 f"{self.path}: cannot open as a kpi-extract database ({exc})",

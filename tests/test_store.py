@@ -128,10 +128,11 @@ def test_another_process_that_stored_the_same_content_meanwhile_is_not_doubled(t
     assert store.db["records"].count == 1
 
 
-def test_the_database_runs_in_wal_with_a_busy_timeout(tmp_path):
+def test_the_database_runs_in_wal_with_a_busy_timeout_and_syncs_at_checkpoints(tmp_path):
     store = Store(tmp_path / "k.db")
     assert store.db.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("pragma busy_timeout").fetchone()[0] >= 30_000
+    assert store.db.execute("pragma synchronous").fetchone()[0] == 1  # NORMAL
 
 
 def test_two_processes_opening_a_new_database_at_once_both_migrate_it(tmp_path):
