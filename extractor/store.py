@@ -126,20 +126,31 @@ select r.id as record_id, d.id as document_id, d.name as document, d.path,
        json_extract(d.meta, '$.report_period') as report_period, d.url, r.page,
        r.indicator, r.value, r.unit, r.period, r.numerator, r.denominator, r.comparisons, r.target_met,
        r.trend, r.suspect, r.evidence, r.start, r."end", r.backend, r.model, r.prompt_version, r.run_id
-from records r join documents d on d.id = r.document_id
+from documents d cross join records r on r.document_id = d.id
 """
+# 'cross join' keeps SQLite's loop order (documents outside, their records inside): with the two
+# indexes of m009 an export in document then offset order reads rows already in that order instead
+# of sorting every record in a temporary B-tree (100,000 records: 0.35 s instead of 0.87 s).
 
 
 # What an export reads of the kpis view (its ids stay inside the database).
-_EXPORTED = ("document, path, authority, committee, meeting_date, report_period, url, page, indicator, value, unit, "
-             "period, numerator, denominator, target_met, trend, suspect, comparisons, evidence, start, \"end\", "
-             "backend, model, prompt_version, run_id")
+EXPORTED = ("document", "path", "authority", "committee", "meeting_date", "report_period", "url", "page", "indicator",
+            "value", "unit", "period", "numerator", "denominator", "target_met", "trend", "suspect", "comparisons",
+            "evidence", "start", "end", "backend", "model", "prompt_version", "run_id")
 
 
 def _m008_review(db: sqlite_utils.Database) -> None:
     # The review page and the exports: how many records a model offered that validation dropped, per
     # document; and one view of every record with where it comes from (exports, Datasette).
     db["extractions"].add_column("dropped", int)
+    db.execute(KPIS_VIEW)
+
+
+def _m009_export_order(db: sqlite_utils.Database) -> None:
+    # Exports and the review page read records in document name, path, then offset order.
+    db.execute("create index if not exists idx_documents_name_path on documents (name, path)")
+    db.execute("create index if not exists idx_records_document_start on records (document_id, start, id)")
+    db.execute("drop view if exists kpis")
     db.execute(KPIS_VIEW)
 
 
@@ -152,6 +163,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m006_documents_by_path", _m006_documents_by_path),
     ("m007_sources", _m007_sources),
     ("m008_review", _m008_review),
+    ("m009_export_order", _m009_export_order),
 ]
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's transaction before giving up
 
@@ -368,10 +380,11 @@ class Store:
         return self.db["runs"].get(run_id)
 
     def export_rows(self, *, authority: str | None = None, indicator: str | None = None, since: str | None = None,
-                    document: str | None = None) -> Iterator[dict[str, Any]]:
+                    document: str | None = None, columns: Sequence[str] = EXPORTED) -> Iterator[dict[str, Any]]:
         """Every stored record with where it comes from (the kpis view), streamed in document then
         offset order; filtered by authority (any case), indicator (substring), meeting date on or
-        after since (YYYY-MM-DD), and document (its name or path)."""
+        after since (YYYY-MM-DD), and document (its name or path). Each row has columns in their
+        order; a column the view lacks is None (for the caller to fill)."""
         where, args = [], []
         if authority:
             where.append("lower(authority) = lower(?)")
@@ -385,11 +398,12 @@ class Store:
         if document:
             where.append("(document = ? or path = ?)")
             args += [document, document]
-        sql = f"select {_EXPORTED} from kpis" + (" where " + " and ".join(where) if where else "")
+        selected = ", ".join(f'"{c}"' if c in EXPORTED else f'null as "{c}"' for c in columns)
+        sql = f"select {selected} from kpis" + (" where " + " and ".join(where) if where else "")
         cursor = self.db.conn.execute(sql + " order by document, path, start, record_id", args)
-        names = [column[0] for column in cursor.description]
+        names = tuple(columns)
         for row in cursor:  # streamed: one row at a time, whatever the table's size
-            yield dict(zip(names, row, strict=True))
+            yield dict(zip(names, row))
 
     def stored_documents(self, name: str | None = None) -> list[dict[str, Any]]:
         """Stored documents with their text, meta and the records a model offered that were dropped;

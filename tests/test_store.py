@@ -144,3 +144,10 @@ def test_two_processes_opening_a_new_database_at_once_both_migrate_it(tmp_path):
     assert all(p.returncode == 0 for p in procs), errors
     names = [row[0] for row in sqlite3.connect(db).execute("select name from _migrations")]
     assert names == [name for name, _ in MIGRATIONS]
+
+
+def test_an_export_reads_records_in_document_order_without_sorting_them_all(tmp_path):
+    store = Store(tmp_path / "k.db")
+    plan = " | ".join(row[-1] for row in store.db.execute(
+        "explain query plan select * from kpis order by document, path, start, record_id").fetchall())
+    assert "USING INDEX idx_documents_name_path" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, plan
