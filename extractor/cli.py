@@ -8,30 +8,25 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
 from .backends import default_backend, names, origin, spec
 from .backends.base import Backend, Identity
-from .datasette_metadata import datasette_metadata
 from .documents import MAX_CHARS, discover, load_document
 from .errors import ExtractorError
-from .evaluate import evaluate as score
-from .evaluate import split_documents
 from .exports import FORMATS, rows_for_export, write_kpi_records, write_rows, write_xlsx
-from .goldcheck import check_dir, load_result_file
-from .manifest import read_manifest
-from .pipeline import BatchInterrupted, DocumentOutcome, RunSummary, extract_documents, open_backend, run_batch
-from .report import comparison_table, print_eval, side_by_side, usage_line
-from .review import render_review
-from .schema import DocumentResult
 from .store import Store
-from .views import failure_lines, failures_table, records_table, run_summary, runs_table, summary_json, totals_line
+
+# The pipeline, scoring, review and views load inside the commands that use them: 'export', 'show'
+# or 'runs' start in about half the time without them (pydantic models, the pipeline, rapidfuzz).
+if TYPE_CHECKING:
+    from .pipeline import RunSummary
+    from .schema import DocumentResult
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -109,6 +104,8 @@ def _checked(name: str | None, options: dict[str, Any]) -> str:
 
 
 def _backend(name: str, options: dict[str, Any], store: Store | None) -> Backend:
+    from .pipeline import open_backend
+
     return open_backend(name, options, store=store)
 
 
@@ -184,6 +181,13 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
       kpi-extract run minutes/ --base-url http://127.0.0.1:11434/v1 --model llama3.1 --concurrency 1
       kpi-extract backends     # which --backend names are installed
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .manifest import read_manifest
+    from .pipeline import BatchInterrupted, DocumentOutcome, run_batch
+    from .report import usage_line
+    from .views import failure_lines, run_summary, summary_json, totals_line
+
     if not paths and not manifest:
         raise click.UsageError("give PATHS (files or folders) or --manifest FILE.csv")
     name = _checked(backend, options)
@@ -246,6 +250,8 @@ def extract_command(file: str, backend: str | None, db_path: str | None, max_cha
       kpi-extract extract eval/corpus/002_db4118e4560db15c.txt > 002.json
       OPENAI_BASE_URL=http://127.0.0.1:8000/v1 kpi-extract extract minutes.pdf --db kpis.db
     """
+    from .pipeline import extract_documents
+
     name = _checked(backend, options)
     chosen = _backend(name, options, Store(db_path) if db_path else None)
     result = extract_documents([load_document(file, max_chars=max_chars)], backend=chosen)[0]
@@ -333,6 +339,8 @@ def review(db_path: str, document: str | None, output: str) -> None:
     Example:
       kpi-extract review --db kpis.db --output review.html && xdg-open review.html
     """
+    from .review import render_review
+
     store = _existing_store(db_path)
     if document and not store.stored_documents(document):
         raise click.UsageError(f"no stored document is named {document!r} in {db_path}; "
@@ -355,6 +363,8 @@ def show(name: str, db_path: str, as_json: bool) -> None:
       kpi-extract show 002_db4118e4560db15c.txt --db kpis.db
       kpi-extract show minutes/2024/cpp.pdf --json | jq .value
     """
+    from .views import records_table
+
     store = _existing_store(db_path)
     found = store.stored_documents(name)
     if not found:
@@ -383,6 +393,8 @@ def runs(db_path: str, as_json: bool, limit: int) -> None:
     Example:
       kpi-extract runs --db kpis.db
     """
+    from .views import runs_table
+
     found = _existing_store(db_path).runs()[:limit]
     if as_json:
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
@@ -402,6 +414,8 @@ def failures(db_path: str, run_id: str | None, as_json: bool) -> None:
       kpi-extract failures --db kpis.db
       kpi-extract failures --run 3f2a9c1d --json
     """
+    from .views import failures_table
+
     found = _existing_store(db_path).failures(run_id)
     if as_json:
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
@@ -425,6 +439,8 @@ def datasette_metadata_command(db_path: str, output: str) -> None:
     Example:
       kpi-extract datasette-metadata --db kpis.db && datasette kpis.db -m metadata.json
     """
+    from .datasette_metadata import datasette_metadata
+
     _existing_store(db_path)  # migrated, so the kpis view exists
     Path(output).write_text(json.dumps(datasette_metadata(db_path), indent=2) + "\n", "utf-8")
     err.print(f"wrote {output}; now: datasette {db_path} -m {output}")
@@ -471,6 +487,11 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, spli
     and model again makes no model calls. Develop against the 'tune' half; run
     'check' only to measure (make eval-dev prints both).
     """
+    from .evaluate import evaluate as score
+    from .goldcheck import load_result_file
+    from .pipeline import extract_documents
+    from .report import comparison_table, print_eval
+
     if check_gold:
         _check_gold(Path(check_gold), Path(docs_dir))
         return
@@ -504,6 +525,8 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, spli
 
 def _check_gold(gold_dir: Path, docs_dir: Path) -> None:
     """eval --check-gold: every problem of every file, exit 1 if any."""
+    from .goldcheck import check_dir
+
     problems = check_dir(gold_dir, docs_dir)
     for problem in problems:
         err.print(problem, highlight=False)
@@ -514,6 +537,9 @@ def _check_gold(gold_dir: Path, docs_dir: Path) -> None:
 
 def _gold_files(gold_dir: str | None, split_csv: str | None, half: str | None) -> list[DocumentResult]:
     """The gold files to score: all in the folder, or one half of a split."""
+    from .evaluate import split_documents
+    from .goldcheck import load_result_file
+
     if not gold_dir:
         raise click.UsageError("give --gold DIR (or --check-gold DIR)")
     if (split_csv is None) != (half is None):
@@ -559,6 +585,8 @@ def eval_table(reports: tuple[str, ...]) -> None:
     Example:
       kpi-extract eval-table eval/reports/*-dev-check.json eval/reports/*-dev-tune.json
     """
+    from .report import side_by_side
+
     stems = [Path(path).stem for path in reports]
     shared = os.path.commonprefix(stems) if len(stems) > 1 else ""
     shared = shared[: shared.rfind("-") + 1]  # 'rules-dev-check', 'rules-samples': columns 'dev-check', 'samples'

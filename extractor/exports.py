@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from .schema import RECORD_FIELDS
 from .store import Store
 
 FORMATS = ("csv", "json", "jsonl", "xlsx", "kpi-records")
@@ -146,6 +145,8 @@ def write_kpi_records(store: Store, folder: Path, *, document: str | None = None
 
 
 def _kpi_record(row: dict[str, Any]) -> dict[str, Any]:
+    from .schema import RECORD_FIELDS  # here, not above: the schema's pydantic models are slow to import
+
     record = _typed({field: row[field] for field in RECORD_FIELDS})
     record.update({key: row[key] for key in ("start", "end", "page") if row.get(key) is not None})
     return record

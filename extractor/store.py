@@ -8,14 +8,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
 
 from .documents import Document
 from .errors import StoreError, fix_hint
-from .schema import DocumentResult
+
+if TYPE_CHECKING:  # the schema's pydantic models are slow to import; the store only needs the name
+    from .schema import DocumentResult
 
 
 def now() -> str:
@@ -403,7 +405,7 @@ class Store:
         cursor = self.db.conn.execute(sql + " order by document, path, start, record_id", args)
         names = tuple(columns)
         for row in cursor:  # streamed: one row at a time, whatever the table's size
-            yield dict(zip(names, row))
+            yield dict(zip(names, row, strict=True))
 
     def stored_documents(self, name: str | None = None) -> list[dict[str, Any]]:
         """Stored documents with their text, meta and the records a model offered that were dropped;
