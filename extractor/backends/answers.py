@@ -83,6 +83,8 @@ def read_attempts(completions: list[Any], source: str | NormalisedText, final: l
     offered: set[str] = set()
     valid: dict[str, ModelRecord] = {}
     followed = final is not None
+    kept = list(final or [])
+    kept_keys = {_offer_key(r.model_dump(mode="json")) for r in kept}
     for completion in completions:
         text = answer_text(completion)
         try:
@@ -95,12 +97,12 @@ def read_attempts(completions: list[Any], source: str | NormalisedText, final: l
         for item in items if isinstance(items, list) else []:
             key = _offer_key(item)
             offered.add(key)
+            if key in kept_keys:
+                continue  # kept from the final answer, already validated: not again
             try:
                 valid[key] = ModelRecord.model_validate(item, context={"source": source})
             except ValidationError:
                 pass
-    kept = list(final or [])
-    kept_keys = {_offer_key(r.model_dump(mode="json")) for r in kept}
     offered |= kept_keys
     kept += [record for key, record in valid.items() if key not in kept_keys]
     return ChunkAnswer(kept, len(offered), followed)
