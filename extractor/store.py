@@ -190,6 +190,7 @@ class Store:
             connection = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT,
                                          isolation_level=None)
             self.db = sqlite_utils.Database(connection)
+            self._tables: dict[str, sqlite_utils.db.Table] = {}
             self.db.execute("pragma foreign_keys = on")
             # Two processes opening one new file may both try to switch it to WAL; SQLite refuses one at
             # once (a lock upgrade it will not wait for), so opening is tried again until BUSY_TIMEOUT.
@@ -222,6 +223,14 @@ class Store:
             raise
         self.db.conn.execute("COMMIT")
 
+    def _table(self, name: str) -> sqlite_utils.db.Table:
+        """A table, made once: db[name] asks SQLite for every view's name on each use (four
+        queries a stored document)."""
+        table = self._tables.get(name)
+        if table is None:
+            table = self._tables[name] = self.db.table(name)
+        return table
+
     def abandon_transaction(self) -> None:
         """Roll back a transaction left open by an interruption between BEGIN and the end of a write."""
         if self.db.conn.in_transaction:
@@ -251,7 +260,7 @@ class Store:
 
     def _insert_run(self, run_id: str, *, backend: str, model: str | None, prompt_version: str | None,
                     prompt_hash: str | None) -> None:
-        self.db["runs"].insert({
+        self._table("runs").insert({
             "id": run_id, "started_at": now(), "backend": backend, "model": model,
             "prompt_version": prompt_version, "prompt_hash": prompt_hash, "documents": 0, "extracted": 0,
             "skipped": 0, "failed": 0, "records": 0, "dropped": 0, "prompt_tokens": 0,
@@ -261,11 +270,11 @@ class Store:
     def finish_run(self, run_id: str, *, status: str = "completed", **counts: Any) -> None:
         """Close a run with its status ('completed', 'interrupted', 'aborted') and its final counts."""
         with self.transaction():
-            self.db["runs"].update(run_id, {"ended_at": now(), "status": status, **counts})
+            self._table("runs").update(run_id, {"ended_at": now(), "status": status, **counts})
 
     def is_current(self, document: Document, *, backend: str, model: str | None, prompt_hash: str | None) -> bool:
         """Whether this exact content was already extracted with this backend, model and prompt."""
-        rows = list(self.db["extractions"].rows_where("document_id = ?", [document.sha256]))
+        rows = list(self._table("extractions").rows_where("document_id = ?", [document.sha256]))
         return bool(rows) and (rows[0]["backend"], rows[0]["model"], rows[0]["prompt_hash"]) == (
             backend, model, prompt_hash,
         )
@@ -285,19 +294,20 @@ class Store:
                 return None
             if document.path:
                 # Changed content at the same path: the old version's records go.
-                for old in self.db["documents"].rows_where("path = ? and id != ?", [document.path, document.sha256]):
+                documents = self._table("documents")
+                for old in documents.rows_where("path = ? and id != ?", [document.path, document.sha256]):
                     self._delete_document(old["id"])
-            self.db["documents"].upsert({
+            self._table("documents").upsert({
                 "id": document.sha256, "name": document.name, "path": document.path,
                 "meta": json.dumps(result.meta.model_dump()), "text": document.text,
                 "encoding": document.encoding, "loaded_at": now(), "url": document.url,
             }, pk="id")
-            self.db["records"].delete_where("document_id = ?", [document.sha256])
+            self._table("records").delete_where("document_id = ?", [document.sha256])
             rows = [self._record_row(document, record, run_id, backend, model, prompt_version, prompt_hash)
                     for record in result.records]
             if rows:
-                self.db["records"].insert_all(rows)
-            self.db["extractions"].upsert({
+                self._table("records").insert_all(rows)
+            self._table("extractions").upsert({
                 "document_id": document.sha256, "backend": backend, "model": model,
                 "prompt_hash": prompt_hash, "run_id": run_id, "records": len(rows), "at": now(),
                 "dropped": dropped,
@@ -309,16 +319,16 @@ class Store:
         if not (document.url or document.given):
             return
         with self.transaction():
-            rows = list(self.db["documents"].rows_where("id = ?", [document.sha256]))
+            rows = list(self._table("documents").rows_where("id = ?", [document.sha256]))
             if rows:
                 meta = {**json.loads(rows[0]["meta"] or "{}"), **document.given}
-                self.db["documents"].update(document.sha256, {"meta": json.dumps(meta),
+                self._table("documents").update(document.sha256, {"meta": json.dumps(meta),
                                                               "url": document.url or rows[0]["url"]})
 
     def _delete_document(self, document_id: str) -> None:
-        self.db["records"].delete_where("document_id = ?", [document_id])
-        self.db["extractions"].delete_where("document_id = ?", [document_id])
-        self.db["documents"].delete(document_id)
+        self._table("records").delete_where("document_id = ?", [document_id])
+        self._table("extractions").delete_where("document_id = ?", [document_id])
+        self._table("documents").delete(document_id)
 
     @staticmethod
     def _record_row(document: Document, record: Any, run_id: str, backend: str, model: str | None,
@@ -341,19 +351,19 @@ class Store:
         with self.transaction():
             if document_id:
                 self._log_calls(run_id, document_id, calls, model=model)
-            self.db["failures"].insert({"run_id": run_id, "document": document, "stage": stage,
+            self._table("failures").insert({"run_id": run_id, "document": document, "stage": stage,
                                         "error": error, "at": now()})
 
     def cached_response(self, key: str) -> dict[str, Any] | None:
         """A stored model response by cache key, or None."""
-        rows = list(self.db["responses"].rows_where("key = ?", [key]))
+        rows = list(self._table("responses").rows_where("key = ?", [key]))
         return json.loads(rows[0]["response"]) if rows else None
 
     def save_response(self, key: str, response: dict[str, Any], *, model: str, mode: str, prompt_version: str,
                       prompt_hash: str, prompt_tokens: int, completion_tokens: int) -> None:
         """Cache a model response (already validated) under its key."""
         with self.transaction():
-            self.db["responses"].upsert({
+            self._table("responses").upsert({
                 "key": key, "model": model, "mode": mode, "prompt_version": prompt_version,
                 "prompt_hash": prompt_hash, "response": json.dumps(response, ensure_ascii=False),
                 "prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "created_at": now(),
@@ -361,25 +371,25 @@ class Store:
 
     def server_mode(self, endpoint: str, model: str) -> str | None:
         """The mode --mode auto decided for this endpoint and model on an earlier run, or None."""
-        rows = list(self.db["server_modes"].rows_where("endpoint = ? and model = ?", [endpoint, model]))
+        rows = list(self._table("server_modes").rows_where("endpoint = ? and model = ?", [endpoint, model]))
         return rows[0]["mode"] if rows else None
 
     def save_server_mode(self, endpoint: str, model: str, mode: str, note: str) -> None:
         """Remember the mode a server accepted (replacing an older decision)."""
         with self.transaction():
-            self.db["server_modes"].upsert({"endpoint": endpoint, "model": model, "mode": mode, "note": note,
+            self._table("server_modes").upsert({"endpoint": endpoint, "model": model, "mode": mode, "note": note,
                                             "decided_at": now()}, pk=("endpoint", "model"))
 
     def _log_calls(self, run_id: str, document_id: str, calls: Sequence[dict[str, Any]], *,
                    model: str | None) -> None:
         """Record each HTTP call a document's extraction made (inside the caller's transaction)."""
         if calls:
-            self.db["calls"].insert_all(
+            self._table("calls").insert_all(
                 [{"run_id": run_id, "document_id": document_id, "model": model, "at": now(), **c} for c in calls])
 
     def run(self, run_id: str) -> dict[str, Any]:
         """One run's row."""
-        return self.db["runs"].get(run_id)
+        return self._table("runs").get(run_id)
 
     def export_rows(self, *, authority: str | None = None, indicator: str | None = None, since: str | None = None,
                     document: str | None = None, columns: Sequence[str] = EXPORTED) -> Iterator[dict[str, Any]]:
@@ -439,7 +449,7 @@ class Store:
     def save_eval(self, report: dict[str, Any], *, backend: str, model: str | None,
                   prompt_version: str | None, gold: str) -> int:
         """Store an eval report so later runs can be listed and compared; return its id."""
-        table = self.db["eval_runs"]
+        table = self._table("eval_runs")
         table.insert({
             "at": now(), "backend": backend, "model": model, "prompt_version": prompt_version,
             "gold": gold, "documents": report["documents"], "record_f1": report["records"]["f1"],
@@ -456,7 +466,7 @@ class Store:
 
     def eval_report(self, eval_id: int) -> dict[str, Any]:
         """One stored eval report by id."""
-        rows = list(self.db["eval_runs"].rows_where("id = ?", [eval_id]))
+        rows = list(self._table("eval_runs").rows_where("id = ?", [eval_id]))
         if not rows:
             raise StoreError(f"{self.path}: no eval run with id {eval_id}; list them with 'kpi-extract eval-history'")
         return json.loads(rows[0]["report"])
