@@ -17,7 +17,7 @@ from rich.markup import escape
 from . import __version__
 from .backends import default_backend, names, origin, spec
 from .backends.base import Backend, Identity
-from .documents import MAX_CHARS, discover, load_document
+from .documents import MAX_CHARS, load_document
 from .errors import ExtractorError
 from .exports import FORMATS, rows_for_export, write_kpi_records, write_rows, write_xlsx
 from .store import Store
@@ -193,23 +193,26 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
     name = _checked(backend, options)
     sources = read_manifest(manifest) if manifest else {}
     given = {key: value for key, value in (("authority", authority), ("committee", committee)) if value}
-    files = discover([*paths, *sources]).files
     store = Store(db_path)
     chosen = _backend(name, options, store)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=quiet or as_json) as progress:
-        task = progress.add_task("extracting", total=len(files))
+        task = progress.add_task("extracting", total=None)
+
+        def found(total: int) -> None:
+            progress.update(task, total=total)
 
         def advance(outcome: DocumentOutcome) -> None:
             progress.update(task, advance=1, description=f"{outcome.name[:40]}: {outcome.status}")
 
         try:
             summary = run_batch(paths, store=store, backend=chosen, force=force, on_progress=advance,
-                                max_chars=max_chars, sources=sources, given=given)
+                                on_start=found, max_chars=max_chars, sources=sources, given=given)
         except BatchInterrupted as stop:
             summary = stop.summary
         except ExtractorError as exc:  # a wrong endpoint stops the batch: say what was kept
-            exc.add_note(f"(the batch stopped: {progress.tasks[0].completed:.0f} of {len(files)} documents done "
+            done, total = progress.tasks[0].completed, progress.tasks[0].total
+            exc.add_note(f"(the batch stopped: {done:.0f} of {total or 0:.0f} documents done "
                          f"and kept; the run is marked 'aborted'; once fixed, run again: stored documents are skipped)")
             raise
     if as_json:

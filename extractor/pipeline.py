@@ -135,7 +135,8 @@ def extract_documents(
 
 def run_batch(
     paths: Iterable[str | Path], *, store: Store, backend: str | Backend = OFFLINE, force: bool = False,
-    on_progress: Callable[[DocumentOutcome], None] | None = None, options: Mapping[str, Any] | Any = None,
+    on_progress: Callable[[DocumentOutcome], None] | None = None, on_start: Callable[[int], None] | None = None,
+    options: Mapping[str, Any] | Any = None,
     client: Any | None = None, max_chars: int = MAX_CHARS, sources: Mapping[Path, Mapping[str, str]] | None = None,
     given: Mapping[str, str] | None = None,
 ) -> RunSummary:
@@ -146,6 +147,9 @@ def run_batch(
     sources maps a file (resolved) to what a manifest row gives (manifest.read_manifest): url,
     authority, committee, meeting_date; given holds the batch's own (--authority, --committee). A
     row's value wins over the batch's, and both over what is read from the text.
+
+    on_start is told how many documents were found, before the first is read; on_progress is told
+    each document's outcome as it ends.
 
     backend is an installed backend's name (made from options) or a Backend already made. The run's
     row is closed whatever happens: 'completed'; 'interrupted' by Ctrl-C (BatchInterrupted, carrying
@@ -162,6 +166,8 @@ def run_batch(
     stamp = {"backend": identity.name, "model": identity.model, "prompt_version": identity.prompt,
              "prompt_hash": identity.prompt_hash}
     store.start_run(summary.run_id, **stamp)
+    if on_start:
+        on_start(len(files))
 
     def finished(outcome: DocumentOutcome) -> None:
         summary.outcomes.append(outcome)

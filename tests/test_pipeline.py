@@ -62,3 +62,13 @@ def test_ctrl_c_stops_the_batch_even_when_a_backend_swallows_the_cancellation(tm
     assert backend.asked == ["m0.txt"]  # no document started after Ctrl-C
     assert stopped.value.summary.status == "interrupted"
     assert Store(tmp_path / "k.db").run(stopped.value.summary.run_id)["status"] == "interrupted"
+
+
+def test_a_batch_says_how_many_documents_it_found_before_the_first_ends(tmp_path, corpus):
+    events: list[object] = []
+    (tmp_path / "notes.xlsx").write_bytes(b"PK\x03\x04")  # not read: not counted
+    for path in sorted(corpus.glob("*.txt"))[:3]:
+        (tmp_path / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    summary = run_batch([tmp_path], store=Store(tmp_path / "k.db"), on_start=events.append,
+                        on_progress=lambda outcome: events.append(outcome.status))
+    assert events == [3, "extracted", "extracted", "extracted"] and summary.documents == 3
