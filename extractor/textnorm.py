@@ -94,8 +94,16 @@ def _normalise_with_map(original: str) -> tuple[str, list[int]]:
         if word[0].isspace():
             pending_space = bool(chars)
             continue
+        if word.isascii():  # ASCII is its own NFKC form and folds to itself: the whole run at once
+            if pending_space:
+                chars.append(" ")
+                origin.append(first)
+                pending_space = False
+            chars.append(word)
+            origin.extend(range(first, run.end()))
+            continue
         for index, char in enumerate(word, start=first):
-            for out in char if char.isascii() else _fold(char):
+            for out in _fold(char):
                 if out.isspace():
                     pending_space = bool(chars)
                     continue
