@@ -48,13 +48,9 @@ def _typed(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def export_row(row: dict[str, Any]) -> dict[str, Any]:
-    """One record as exported: typed values, comparisons parsed and the common bases flattened."""
-    return _exported({**dict.fromkeys(COLUMNS), **row})  # the columns' order
-
-
-def _exported(out: dict[str, Any]) -> dict[str, Any]:
-    """export_row in place, for a row that already has every column in order."""
+def export_row(out: dict[str, Any]) -> dict[str, Any]:
+    """One record as exported, in place (a row with every column, in COLUMNS' order): typed values,
+    comparisons parsed and the common bases flattened."""
     _typed(out)
     for comparison in out["comparisons"]:  # the first of each basis fills its columns
         for part in ("value", "change"):
@@ -158,4 +154,4 @@ def _kpi_record(row: dict[str, Any]) -> dict[str, Any]:
 
 def rows_for_export(store: Store, **filters: str | None) -> Iterator[dict[str, Any]]:
     """The store's records as export rows, streamed, filtered (see Store.export_rows)."""
-    return map(_exported, store.export_rows(**filters, columns=COLUMNS))  # rows in COLUMNS' order already
+    return map(export_row, store.export_rows(**filters, columns=COLUMNS))

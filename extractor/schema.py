@@ -147,7 +147,7 @@ class KPIRecord(BaseModel):
             )
         if impossible_reason(self) is not None:
             self.suspect = True
-        source = (info.context or {}).get("source") if info and info.context else _GROUNDING_SOURCE.get()
+        source = info.context.get("source") if info and info.context else _GROUNDING_SOURCE.get()
         if source is not None:
             ground_problem = grounding_problem(self.evidence, self.value, source)
             if ground_problem:

@@ -106,19 +106,14 @@ def _check_async_validators_once(model: type[ChunkRecords]) -> None:
         return
     check = async_validators.reject_async_validators
     check(model)  # raises if it ever grows one
-    checked = getattr(check, "checked", None)
-    if checked is None:
-        checked = {model}
 
-        def reject_async_validators(response_model: Any) -> None:
-            if not any(response_model is known for known in checked):
-                check(response_model)
+    def reject_async_validators(response_model: Any) -> None:
+        if response_model is not model:
+            check(response_model)
 
-        reject_async_validators.checked = checked  # type: ignore[attr-defined]
-        async_validators.reject_async_validators = reject_async_validators
-        if getattr(patch, "reject_async_validators", None) is check:  # bound at its import
-            patch.reject_async_validators = reject_async_validators
-    checked.add(model)
+    async_validators.reject_async_validators = reject_async_validators
+    if getattr(patch, "reject_async_validators", None) is check:  # bound at its import
+        patch.reject_async_validators = reject_async_validators
 
 
 def _validate_each(items: Any, source: str | NormalisedText) -> list[ModelRecord]:
