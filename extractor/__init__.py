@@ -12,11 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+# 'evaluate' is also a submodule's name: importing extractor.evaluate (the CLI's eval does) binds the
+# package attribute to the module, so the function is bound here, after its module, as it always was.
+from .evaluate import evaluate  # noqa: E402
+
 _HOMES = {
     "Backend": "backends.base", "Extraction": "backends.base", "Identity": "backends.base",
     "ConfigError": "errors", "ExtractionFailed": "errors", "ExtractorError": "errors", "GoldError": "errors",
     "InputError": "errors", "StoreError": "errors",
-    "evaluate": "evaluate", "extract": "pipeline", "run_batch": "pipeline",
+    "evaluate": "evaluate", "extract": "pipeline", "run_batch": "pipeline",  # evaluate: bound above
     "Comparison": "schema", "DocumentMeta": "schema", "DocumentResult": "schema", "KPIRecord": "schema",
     "Store": "store", "LLMSettings": "backends.model",
 }
@@ -30,7 +34,6 @@ if TYPE_CHECKING:
     from .backends.base import Backend, Extraction, Identity
     from .backends.model import LLMSettings
     from .errors import ConfigError, ExtractionFailed, ExtractorError, GoldError, InputError, StoreError
-    from .evaluate import evaluate
     from .pipeline import extract, run_batch
     from .schema import Comparison, DocumentMeta, DocumentResult, KPIRecord
     from .store import Store

@@ -7,15 +7,17 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
 from .errors import GoldError, fix_hint
 from .grounding import grounding_problem, normalised_span
 from .numbers import same_value
-from .schema import DocumentResult, KPIRecord
 from .textnorm import NormalisedText, normalise
+
+if TYPE_CHECKING:  # annotations only: the schema's pydantic models are slow to import
+    from .schema import DocumentResult, KPIRecord
 
 PAIR_RATIO = 50
 INDICATOR_RATIO = 70

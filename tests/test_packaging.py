@@ -150,3 +150,13 @@ def test_the_pipeline_and_the_cli_never_name_a_backend():
         for name in names():
             assert not re.search(rf"[\"']{re.escape(name)}[\"']|backends\.{name}\b", source), (module, name)
         assert "backends.llm" not in source and "backends.model" not in source, module
+
+
+def test_every_public_name_loads_from_the_package_on_first_use():
+    # In a fresh interpreter, and after the submodule 'extractor.evaluate' is imported (which binds the
+    # package attribute of that name to the module), every public name is still what it names.
+    code = ("import importlib, extractor; importlib.import_module('extractor.evaluate'); "
+            "assert sorted(extractor.__all__) == sorted(extractor._HOMES); "
+            "wrong = [n for n in extractor.__all__ if getattr(extractor, n).__name__ != n]; "
+            "assert not wrong, wrong")
+    subprocess.run([sys.executable, "-c", code], check=True)
