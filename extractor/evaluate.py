@@ -161,7 +161,7 @@ def metrics(scores: list[DocumentScore]) -> dict[str, Any]:
         gold_comparisons += sum(g_keys.values())
     suspect_gold = [p for p in pairs if p.gold.suspect]
     grounded = [g for s in scores for g in s.grounded]
-    return {
+    figures: dict[str, Any] = {
         "documents": len(scores),
         "gold_records": len(gold),
         "predicted_records": len(pred),
@@ -191,6 +191,28 @@ def metrics(scores: list[DocumentScore]) -> dict[str, Any]:
             "recall": ratio(sum(p.pred.suspect for p in suspect_gold), len(suspect_gold)),
             "false_flags": sum(p.pred.suspect and not p.gold.suspect for p in pairs),
         },
+    }
+    if any(carries_ids(g) for g in gold):  # only where the gold carries ids (scoring.md)
+        ids = _canonical_scores(gold, pred, pairs)
+        figures["fields"]["indicator_id"] = ids["indicator_id"]
+        figures["canonical"] = ids["canonical"]
+    return figures
+
+
+def carries_ids(record: KPIRecord) -> bool:
+    """Whether a gold record was labelled with indicator_id (null included); older gold files were not."""
+    return "indicator_id" in record.model_fields_set
+
+
+def _canonical_scores(gold: list[KPIRecord], pred: list[KPIRecord], pairs: list[Pair]) -> dict[str, Any]:
+    """fields.indicator_id and canonical (scoring.md, indicators.md): ids over pairs, and P/R/F1 over records
+    with an id, a prediction being right when paired with a gold record of the same id."""
+    right = sum(p.pred.indicator_id is not None and p.pred.indicator_id == p.gold.indicator_id for p in pairs)
+    with_id = sum(r.indicator_id is not None for r in pred)
+    gold_with_id = sum(r.indicator_id is not None for r in gold)
+    return {
+        "indicator_id": ratio(sum(p.pred.indicator_id == p.gold.indicator_id for p in pairs), len(pairs)),
+        "canonical": prf(right, with_id, gold_with_id),
     }
 
 

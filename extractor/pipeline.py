@@ -316,8 +316,11 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
 
 
 def in_its_source(result: DocumentResult, document: Document) -> DocumentResult:
-    """The result placed in its source: the meta the user gave over what the text says, and each
-    record's PDF page."""
+    """The result placed in its source: the meta the user gave over what the text says, each
+    record's PDF page, and each record's canonical indicator id (the one mapper, for every backend)."""
+    from .canonical import with_indicator_ids
+
+    result = with_indicator_ids(result)
     meta = result.meta.model_copy(update=document.given) if document.given else result.meta
     records = result.records
     if document.pages:

@@ -25,7 +25,7 @@ BASES = (
 )
 TRENDS = ("up", "down", "same")
 RECORD_FIELDS = (
-    "indicator", "value", "unit", "period", "numerator", "denominator", "comparisons",
+    "indicator", "indicator_id", "value", "unit", "period", "numerator", "denominator", "comparisons",
     "target_met", "trend", "suspect", "evidence",
 )
 
@@ -121,6 +121,9 @@ class KPIRecord(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     indicator: str = Field(min_length=1)
+    # The measure's id in the canonical catalogue (indicators.md), set by canonical.py after extraction;
+    # never part of a model's schema (a model is not asked for it).
+    indicator_id: SkipJsonSchema[str | None] = None
     value: Number | None = None
     unit: Unit | None = None
     period: str | None = None
@@ -135,8 +138,20 @@ class KPIRecord(BaseModel):
     end: int | None = Field(default=None, ge=0, description="End offset of the evidence (exclusive).")
     # Set by the pipeline from the document (a PDF's page of start); never part of a model's schema.
     page: SkipJsonSchema[int | None] = Field(default=None, ge=1, description="PDF page holding the evidence.")
+    # How canonical.py decided indicator_id (synonym, fuzzy, suggested, unmapped); ours, like page.
+    indicator_id_method: SkipJsonSchema[str | None] = None
 
     _period = field_validator("period")(classmethod(lambda cls, v: _check_period(v)))
+
+    @field_validator("indicator_id")
+    @classmethod
+    def _in_catalogue(cls, value: str | None) -> str | None:
+        if value is not None:
+            from .indicators import catalogue, unknown_id_message
+
+            if value not in catalogue():
+                raise ValueError(unknown_id_message(value))
+        return value
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> KPIRecord:
@@ -158,7 +173,7 @@ class KPIRecord(BaseModel):
         """The record as a kpi-records/1 object: spec fields in order, then offsets (when known) and extras."""
         data = self.model_dump()
         ordered = {key: data.pop(key) for key in RECORD_FIELDS}
-        offsets = {key: data.pop(key) for key in ("start", "end", "page")}
+        offsets = {key: data.pop(key) for key in ("start", "end", "page", "indicator_id_method")}
         return {**ordered, **{k: v for k, v in offsets.items() if v is not None}, **data}
 
 
@@ -223,6 +238,19 @@ class ModelRecord(KPIRecord):
     model_config = ConfigDict(extra="ignore")
 
     comparisons: list[ModelComparison] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ours_not_the_models(cls, data: Any) -> Any:
+        # A model is not asked for ids; one it offers anyway is a suggestion the mapper may use when it
+        # is in the catalogue, and otherwise ignored (never a reason to re-ask). How it was decided is ours.
+        if isinstance(data, dict) and ("indicator_id" in data or "indicator_id_method" in data):
+            from .indicators import catalogue
+
+            data = {k: v for k, v in data.items() if k != "indicator_id_method"}
+            if data.get("indicator_id") not in catalogue():
+                data.pop("indicator_id", None)
+        return data
 
     @model_validator(mode="after")
     def _as_strict_as_records_md(self) -> ModelRecord:

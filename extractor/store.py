@@ -126,6 +126,19 @@ select r.id as record_id, d.id as document_id, d.name as document, d.path,
        json_extract(d.meta, '$.authority') as authority, json_extract(d.meta, '$.committee') as committee,
        json_extract(d.meta, '$.meeting_date') as meeting_date,
        json_extract(d.meta, '$.report_period') as report_period, d.url, r.page,
+       r.indicator, r.indicator_id, i.name as indicator_name, i.polarity, r.indicator_id_method,
+       r.value, r.unit, r.period, r.numerator, r.denominator, r.comparisons, r.target_met,
+       r.trend, r.suspect, r.evidence, r.start, r."end", r.backend, r.model, r.prompt_version, r.run_id
+from documents d cross join records r on r.document_id = d.id
+left join indicators i on i.id = r.indicator_id
+"""
+# The view before m010 (no canonical ids), as m008 and m009 made it.
+_KPIS_VIEW_M008 = """
+create view kpis as
+select r.id as record_id, d.id as document_id, d.name as document, d.path,
+       json_extract(d.meta, '$.authority') as authority, json_extract(d.meta, '$.committee') as committee,
+       json_extract(d.meta, '$.meeting_date') as meeting_date,
+       json_extract(d.meta, '$.report_period') as report_period, d.url, r.page,
        r.indicator, r.value, r.unit, r.period, r.numerator, r.denominator, r.comparisons, r.target_met,
        r.trend, r.suspect, r.evidence, r.start, r."end", r.backend, r.model, r.prompt_version, r.run_id
 from documents d cross join records r on r.document_id = d.id
@@ -137,21 +150,35 @@ from documents d cross join records r on r.document_id = d.id
 
 # What an export reads of the kpis view (its ids stay inside the database).
 EXPORTED = ("document", "path", "authority", "committee", "meeting_date", "report_period", "url", "page", "indicator",
-            "value", "unit", "period", "numerator", "denominator", "target_met", "trend", "suspect", "comparisons",
-            "evidence", "start", "end", "backend", "model", "prompt_version", "run_id")
+            "indicator_id", "indicator_name", "polarity", "indicator_id_method", "value", "unit", "period",
+            "numerator", "denominator", "target_met", "trend", "suspect", "comparisons", "evidence", "start", "end",
+            "backend", "model", "prompt_version", "run_id")
 
 
 def _m008_review(db: sqlite_utils.Database) -> None:
     # The review page and the exports: how many records a model offered that validation dropped, per
     # document; and one view of every record with where it comes from (exports, Datasette).
     db["extractions"].add_column("dropped", int)
-    db.execute(KPIS_VIEW)
+    db.execute(_KPIS_VIEW_M008)
 
 
 def _m009_export_order(db: sqlite_utils.Database) -> None:
     # Exports and the review page read records in document name, path, then offset order.
     db.execute("create index if not exists idx_documents_name_path on documents (name, path)")
     db.execute("create index if not exists idx_records_document_start on records (document_id, start, id)")
+    db.execute("drop view if exists kpis")
+    db.execute(_KPIS_VIEW_M008)
+
+
+def _m010_canonical_indicators(db: sqlite_utils.Database) -> None:
+    # Canonical indicators (indicators.md): each record's catalogue id and how the mapper decided it, a
+    # copy of the catalogue so SQL and Datasette can name and group the measures (Store keeps it
+    # current), and the kpis view with the id, its name and polarity.
+    db["records"].add_column("indicator_id", str)
+    db["records"].add_column("indicator_id_method", str)
+    db.execute("create index if not exists idx_records_indicator_id on records (indicator_id)")
+    db["indicators"].create({"id": str, "name": str, "unit": str, "polarity": str, "lait": str,
+                             "definition": str, "synonyms": str, "catalogue": str}, pk="id")
     db.execute("drop view if exists kpis")
     db.execute(KPIS_VIEW)
 
@@ -166,6 +193,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m007_sources", _m007_sources),
     ("m008_review", _m008_review),
     ("m009_export_order", _m009_export_order),
+    ("m010_canonical_indicators", _m010_canonical_indicators),
 ]
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's transaction before giving up
 
@@ -200,6 +228,7 @@ class Store:
                     self.abandon_transaction()
                     self.db.execute("pragma journal_mode = wal")
                     self._migrate()
+                    self._sync_catalogue()
             # In WAL mode, NORMAL syncs at checkpoints, not at every commit: a commit still survives the
             # process being killed, and the file is never corrupted; only a power cut or OS crash may
             # lose the last commits (those documents are extracted again on the next run). FULL waited
@@ -250,6 +279,28 @@ class Store:
                 if name not in done:
                     step(self.db)
                     self.db["_migrations"].insert({"name": name, "applied_at": now()}, pk="name")
+
+    def _sync_catalogue(self) -> None:
+        """Keep the database's copy of the indicator catalogue equal to the package's (rows are only
+        ever added or reworded, so replacing them all keeps every stored id valid)."""
+        from .indicators import catalogue, catalogue_digest
+
+        digest = catalogue_digest()
+        held = self.db.execute("select distinct catalogue from indicators").fetchall()
+        if held == [(digest,)]:
+            return
+        with self.transaction():
+            self.db.execute("delete from indicators")
+            self._table("indicators").insert_all(
+                ({"id": row.id, "name": row.name, "unit": row.unit, "polarity": row.polarity, "lait": row.lait,
+                  "definition": row.definition, "synonyms": " | ".join(row.synonyms), "catalogue": digest}
+                 for row in catalogue().values()), pk="id")
+
+    def indicator_counts(self) -> dict[str, int]:
+        """How many stored records each canonical indicator id has (ids with none are absent)."""
+        return dict(self.db.execute(
+            "select indicator_id, count(*) from records where indicator_id is not null group by indicator_id"
+        ).fetchall())
 
     def start_run(self, run_id: str, *, backend: str, model: str | None, prompt_version: str | None,
                   prompt_hash: str | None = None) -> None:
@@ -337,7 +388,8 @@ class Store:
         return {
             "document_id": document.sha256, "run_id": run_id,
             "start": data.get("start"), "end": data.get("end"), "page": data.get("page"),
-            "indicator": record.indicator, "value": record.value, "unit": record.unit,
+            "indicator": record.indicator, "indicator_id": record.indicator_id,
+            "indicator_id_method": data.get("indicator_id_method"), "value": record.value, "unit": record.unit,
             "period": record.period, "numerator": record.numerator, "denominator": record.denominator,
             "comparisons": json.dumps([c.model_dump() for c in record.comparisons]),
             "target_met": record.target_met, "trend": record.trend, "suspect": record.suspect,

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 
+import click
 from click.testing import CliRunner
 
 import extractor
@@ -81,12 +82,19 @@ def test_openai_backend_without_key_or_endpoint_fails_before_any_work(tmp_path, 
     assert not db.exists()  # the error comes before any work
 
 
+def _every_command(group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from _every_command(command, (*prefix, name))
+
+
 def test_every_command_has_help_with_an_example():
-    for name, command in cli.commands.items():
-        result = invoke(name, "--help")
-        assert result.exit_code == 0
-        assert "Example" in result.output, name
-        assert command.help and command.help.strip().splitlines()[0], name
+    for words, command in _every_command(cli):
+        result = invoke(*words, "--help")
+        assert result.exit_code == 0, words
+        assert "Example" in result.output, words
+        assert command.help and command.help.strip().splitlines()[0], words
 
 
 def test_eval_writes_scoring_md_report_and_stores_the_run(tmp_path, corpus, gold_dir):

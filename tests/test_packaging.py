@@ -145,8 +145,9 @@ def test_the_pipeline_and_the_cli_never_name_a_backend():
 
     from extractor.backends import names
 
-    for module in ("pipeline.py", "cli.py"):
-        source = (ROOT / "extractor" / module).read_text()
+    modules = [ROOT / "extractor" / "pipeline.py", *sorted((ROOT / "extractor" / "cli").glob("*.py"))]
+    for path in modules:
+        module, source = path.name, path.read_text()
         for name in names():
             assert not re.search(rf"[\"']{re.escape(name)}[\"']|backends\.{name}\b", source), (module, name)
         assert "backends.llm" not in source and "backends.model" not in source, module

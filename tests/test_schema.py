@@ -70,8 +70,8 @@ def test_json_out_is_kpi_records_1():
     data = result.to_kpi_json()
     assert list(data) == ["format", "document", "meta", "records"]
     assert data["format"] == "kpi-records/1"
-    assert list(data["records"][0])[:11] == [
-        "indicator", "value", "unit", "period", "numerator", "denominator", "comparisons",
+    assert list(data["records"][0])[:12] == [
+        "indicator", "indicator_id", "value", "unit", "period", "numerator", "denominator", "comparisons",
         "target_met", "trend", "suspect", "evidence",
     ]
     assert data["records"][0]["start"] == 3
