@@ -9,7 +9,7 @@ REPORTS = eval/reports
 
 REAL    = .venv-real
 
-.PHONY: run test test-real-server eval eval-dev lint cassettes clean chromium
+.PHONY: run test test-live test-real-server eval eval-dev lint cassettes clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,14 @@ eval-dev: $(VENV)/.installed
 
 cassettes: $(VENV)/.installed-dev
 	$(BIN)/python tests/record_cassettes.py
+
+# Against a real endpoint (never in make test): KPI_LIVE=1 OPENAI_API_KEY=... OPENAI_BASE_URL=... KPI_MODEL=...
+# make test-live re-records the live cassette (normal_extraction; cassettes/index.json names the model and
+# prompt hash that answered it) and runs the tests marked live.
+test-live: $(VENV)/.installed-dev
+	@test "$$KPI_LIVE" = 1 || { echo "make test-live talks to a real endpoint: set KPI_LIVE=1, OPENAI_API_KEY, OPENAI_BASE_URL and KPI_MODEL"; exit 2; }
+	$(BIN)/python tests/record_cassettes.py --live --model "$$KPI_MODEL" normal_extraction
+	$(BIN)/python -m pytest -m live tests -q
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check extractor tests

@@ -76,9 +76,14 @@ class Prompt:
     def _examples_text(self) -> str:
         parts = []
         for number, example in enumerate(self.examples, 1):
-            answer = json.dumps({"records": [r.to_kpi_json() for r in example.records]}, ensure_ascii=False)
+            answer = json.dumps({"records": [_as_asked(r.to_kpi_json()) for r in example.records]}, ensure_ascii=False)
             parts.append(f"Example {number}.\nPassages:\n{example.text.strip()}\nAnswer:\n{answer}")
         return "\n\n".join(parts) if parts else "(none)"
+
+
+def _as_asked(record: dict[str, Any]) -> dict[str, Any]:
+    """An example record as a model is asked to answer: without the fields ours alone set (indicator_id)."""
+    return {key: value for key, value in record.items() if key not in ("indicator_id", "indicator_id_method")}
 
 
 def _packaged() -> Path:

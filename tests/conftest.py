@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -12,8 +13,28 @@ CORPUS = ROOT / "eval" / "corpus"
 GOLD = ROOT / "eval" / "gold"
 
 
+LIVE = os.environ.get("KPI_LIVE") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked live talk to a real endpoint: skipped, with the reason, unless KPI_LIVE=1."""
+    if LIVE:
+        return
+    skip = pytest.mark.skip(reason="talks to a real model endpoint: KPI_LIVE=1 make test-live (with OPENAI_API_KEY, "
+                                   "OPENAI_BASE_URL, KPI_MODEL)")
+    for item in items:
+        if item.get_closest_marker("live"):
+            item.add_marker(skip)
+
+
+def _is_live(request: pytest.FixtureRequest) -> bool:
+    return LIVE and request.node.get_closest_marker("live") is not None
+
+
 @pytest.fixture(autouse=True)
-def _scrub_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _scrub_environment(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    if _is_live(request):  # a live test uses the caller's endpoint, key and model
+        return
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "KPI_DB", "KPI_BACKEND", "KPI_MODEL"):
         monkeypatch.delenv(name, raising=False)
 
@@ -35,8 +56,11 @@ def _only_loopback(address: object) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail any test that connects anywhere but this machine: replay must never fall through to the network."""
+def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Fail any test that connects anywhere but this machine: replay must never fall through to the network
+    (a live test, with KPI_LIVE=1, alone reaches its endpoint)."""
+    if _is_live(request):
+        return
 
     def connect(self: socket.socket, address: object) -> None:
         _only_loopback(address)

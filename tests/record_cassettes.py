@@ -12,6 +12,8 @@ in OPENAI_BASE_URL / OPENAI_API_KEY with --model; credentials are filtered out.
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
 import os
 import sys
 import tempfile
@@ -19,22 +21,35 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from llm_scenarios import SCENARIOS, recorder  # noqa: E402
+from llm_scenarios import INDEX, SCENARIOS, cassette_index, recorder  # noqa: E402
 from openai_stub import StubServer  # noqa: E402
 
 from extractor.backends.model import LLMSettings  # noqa: E402
 from extractor.pipeline import run_batch  # noqa: E402
+from extractor.prompts import load_prompt  # noqa: E402
 from extractor.store import Store  # noqa: E402
 
 
-def record(name: str, *, base_url: str, api_key: str, model: str | None) -> None:
-    """Record one scenario's HTTP exchanges into cassettes/<name>.yaml, replacing it."""
+def record(name: str, *, base_url: str, api_key: str, model: str | None, live: bool = False) -> None:
+    """Record one scenario's HTTP exchanges into cassettes/<name>.yaml, replacing it, and say in
+    cassettes/index.json who answered it (the stub: authored; or a live model) and for which prompt."""
     scenario = SCENARIOS[name]
     settings = LLMSettings(base_url=base_url, api_key=api_key, cache=False, mode="tools", **scenario.settings)
     if model:
         settings.model = model
+    cassette = Path(recorder().cassette_library_dir) / f"{name}.yaml"
+    cassette.unlink(missing_ok=True)  # record mode 'all' appends to an existing file otherwise
     with tempfile.TemporaryDirectory() as tmp, recorder("all").use_cassette(f"{name}.yaml"):
         summary = run_batch(scenario.paths, store=Store(Path(tmp) / "r.db"), backend="openai", options=settings)
+    index = cassette_index()
+    prompt = load_prompt(settings.prompt)
+    index[name] = {
+        "source": "live" if live else "authored: tests/openai_stub.py (the rules backend on the passages, scripted "
+                                      f"faults {list(scenario.faults)})",
+        "model": summary.model, "prompt": prompt.label, "prompt_hash": prompt.sha256,
+        "recorded": datetime.date.today().isoformat(),
+    }
+    INDEX.write_text(json.dumps(dict(sorted(index.items())), indent=2) + "\n", "utf-8")
     print(f"{name}: {len(summary.usage.calls)} completions, "
           f"{[(o.name, o.status, o.records) for o in summary.outcomes]}")
 
@@ -52,7 +67,7 @@ def main() -> None:
             if not SCENARIOS[name].live:
                 sys.exit(f"{name} needs scripted faults; a live endpoint cannot reproduce it")
             record(name, base_url=os.environ.get("OPENAI_BASE_URL", "https://api.openai.com/v1"),
-                   api_key=os.environ["OPENAI_API_KEY"], model=args.model)
+                   api_key=os.environ["OPENAI_API_KEY"], model=args.model, live=True)
         return
     for name in names:
         with StubServer(SCENARIOS[name].faults) as stub:

@@ -7,13 +7,15 @@ import re
 import socket
 
 import pytest
-from llm_scenarios import CASSETTES, SCENARIOS, recorder
+from llm_scenarios import CASSETTES, SCENARIOS, cassette_index, recorder
+from vcr.errors import CannotOverwriteExistingCassetteException
 
 from extractor.backends.llm import LLMBackend
 from extractor.backends.model import LLMSettings
 from extractor.documents import load_document
 from extractor.errors import ExtractionFailed
 from extractor.pipeline import run_batch
+from extractor.prompts import find_prompt, load_prompt
 from extractor.store import Store
 from extractor.textnorm import NormalisedText
 
@@ -70,6 +72,58 @@ def test_every_scenario_has_a_cassette_and_no_cassette_holds_a_key():
         text = (CASSETTES / f"{name}.yaml").read_text("utf-8")
         assert not KEY_LIKE.search(text), name
         assert "authorization" not in text.lower(), name
+
+
+def test_every_cassette_says_who_answered_it_and_was_recorded_for_the_prompt_sent_today():
+    index, prompt = cassette_index(), load_prompt()
+    for name in SCENARIOS:
+        assert name in index, f"cassettes/index.json does not describe {name}; run make cassettes"
+        entry = index[name]
+        assert entry["source"].startswith(("authored:", "live")), name
+        assert entry["prompt_hash"] == prompt.sha256, (
+            f"{name} was recorded for prompt {entry['prompt_hash'][:12]}, today's is {prompt.sha256[:12]}: "
+            "run make cassettes")
+
+
+def _replay_failure(exc: BaseException) -> CannotOverwriteExistingCassetteException | None:
+    """The replay refusal inside whatever the client made of it (a connection error, then an endpoint error)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, CannotOverwriteExistingCassetteException):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def test_a_changed_prompt_fails_replay_naming_what_changed_and_how_to_re_record(tmp_path):
+    changed = tmp_path / "kpi-records-v1.toml"
+    changed.write_text(find_prompt().read_text("utf-8").replace(
+        "You read the minutes", "You carefully read the minutes", 1), "utf-8")
+    name = "rate_limited_then_ok"
+    with pytest.raises(Exception) as raised:
+        _, extraction, _ = _replay(name, _backend(name, Sleeps(), prompt=str(changed), retries=0))
+        extraction.raise_for_error()
+    refusal = _replay_failure(raised.value)
+    assert refusal is not None, raised.value
+    assert "instructions (messages[0]" in str(refusal) and "make cassettes" in str(refusal)
+
+
+def test_changed_passages_fail_replay_naming_the_passages(tmp_path):
+    name = "malformed_json_reasked"
+    other = tmp_path / SCENARIOS[name].documents[0]
+    other.write_text(SCENARIOS[name].paths[0].read_text("utf-8").replace("children", "young people"), "utf-8")
+    backend = _backend(name, Sleeps(), retries=0)
+
+    async def go():
+        try:
+            return await backend.extract(load_document(other))
+        finally:
+            await backend.aclose()
+
+    with pytest.raises(Exception) as raised, recorder().use_cassette(f"{name}.yaml"):
+        asyncio.run(go()).raise_for_error()
+    refusal = _replay_failure(raised.value)
+    assert refusal is not None and "passages or re-ask sent (messages[1])" in str(refusal), raised.value
 
 
 def test_normal_extraction_is_grounded_with_our_offsets_and_counted(tmp_path):
