@@ -19,6 +19,7 @@ from .backends import OFFLINE, create_backend
 from .backends.base import Backend, Extraction, Usage, prices, run_note
 from .documents import MAX_CHARS, Document, discover, load_document
 from .errors import ConfigError, ExtractorError
+from .gate import admit
 from .schema import DocumentResult
 from .store import Store
 
@@ -123,7 +124,8 @@ def extract_documents(
 
         async def one(document: Document) -> DocumentResult:
             async with slots:
-                return in_its_source((await chosen.extract(document)).raise_for_error().result, document)
+                result = in_its_source((await chosen.extract(document)).raise_for_error().result, document)
+                return admit(result, document)[0]
 
         try:
             return list(await asyncio.gather(*(one(d) for d in documents)))
@@ -298,12 +300,16 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
         stage = "store"
         # One transaction: the document, its records, its extraction row and its calls. Another process
         # may have stored this content meanwhile; then it is not written twice.
-        count = store.save_result(document, in_its_source(extraction.result, document), run_id=summary.run_id,
-                                  calls=calls, replace=force, dropped=extraction.dropped, **stamp)
+        # Every backend's records pass the same gate before the store (gate.py); what it rejects is dropped
+        # and counted with its reason, as a model's invalid records are.
+        result, rejected = admit(in_its_source(extraction.result, document), document)
+        dropped = extraction.dropped + len(rejected)
+        offered = extraction.offered if extraction.offered is not None or not rejected else len(extraction.result.records)
+        count = store.save_result(document, result, run_id=summary.run_id, calls=calls, replace=force,
+                                  dropped=dropped, rejected=[r.as_dict() for r in rejected], **stamp)
         if count is None:
             return DocumentOutcome(document.name, "skipped", path=str(path))
-        return DocumentOutcome(document.name, "extracted", count, extraction.dropped, offered=extraction.offered,
-                               path=str(path))
+        return DocumentOutcome(document.name, "extracted", count, dropped, offered=offered, path=str(path))
     except ConfigError:
         raise  # a setting that cannot work stops the batch (a wrong endpoint, a key refused)
     except Exception as exc:  # one broken document must not end the batch

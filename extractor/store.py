@@ -183,6 +183,11 @@ def _m010_canonical_indicators(db: sqlite_utils.Database) -> None:
     db.execute(KPIS_VIEW)
 
 
+def _m013_gate(db: sqlite_utils.Database) -> None:
+    # One gate before the store (gate.py): the records it kept out of a document, each with its reason.
+    db["extractions"].add_column("rejected", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_model_calls", _m002_model_calls),
@@ -194,6 +199,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m008_review", _m008_review),
     ("m009_export_order", _m009_export_order),
     ("m010_canonical_indicators", _m010_canonical_indicators),
+    ("m013_gate", _m013_gate),  # m011 and m012 are taken by work on other branches
 ]
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's transaction before giving up
 
@@ -334,6 +340,7 @@ class Store:
         self, document: Document, result: DocumentResult, *, run_id: str, backend: str,
         model: str | None = None, prompt_version: str | None = None, prompt_hash: str | None = None,
         calls: Sequence[dict[str, Any]] = (), replace: bool = True, dropped: int = 0,
+        rejected: Sequence[dict[str, Any]] = (),
     ) -> int | None:
         """Write a document, its records, its extraction row and the model calls it made, in one
         transaction; return the records stored, or None when another process stored this content
@@ -361,7 +368,7 @@ class Store:
             self._table("extractions").upsert({
                 "document_id": document.sha256, "backend": backend, "model": model,
                 "prompt_hash": prompt_hash, "run_id": run_id, "records": len(rows), "at": now(),
-                "dropped": dropped,
+                "dropped": dropped, "rejected": json.dumps(list(rejected)) if rejected else None,
             }, pk="document_id")
         return len(rows)
 

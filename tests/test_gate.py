@@ -1,0 +1,74 @@
+"""The one gate before the store: a plugin's records are held to the contract a model's are."""
+
+from __future__ import annotations
+
+import json
+
+from extractor.backends.base import Extraction, Identity
+from extractor.documents import Document
+from extractor.gate import admit
+from extractor.pipeline import extract_documents, run_batch
+from extractor.schema import DocumentMeta, DocumentResult, KPIRecord
+from extractor.store import Store
+
+MINUTES = ("Members noted the quarter's performance. 42 children were in care at the end of June, "
+           "up from 39. 88% of reviews were held on time.")
+
+
+class _Plugin:
+    """A third-party backend that returns one good record, one whose evidence is not in the document, one
+    whose evidence does not print its value, and one built without validation (a unit with no value)."""
+
+    identity = Identity("plugin")
+    concurrency = 1
+
+    async def extract(self, document: Document) -> Extraction:
+        records = [
+            KPIRecord(indicator="Children in care", value=42, unit="count",
+                      evidence="42 children were in care at the end of June, up from 39."),
+            KPIRecord(indicator="Children adopted", value=12, unit="count", evidence="12 children were adopted."),
+            KPIRecord(indicator="Reviews held on time", value=90, unit="percent",
+                      evidence="88% of reviews were held on time."),
+            KPIRecord.model_construct(indicator="Reviews held on time", value=None, unit="percent",
+                                      evidence="88% of reviews were held on time.", comparisons=[]),
+        ]
+        return Extraction(DocumentResult.model_construct(document=document.name, records=records,
+                                                         meta=DocumentMeta()))
+
+    async def aclose(self) -> None:
+        return None
+
+
+def test_a_plugins_ungrounded_and_invalid_records_are_dropped_counted_and_their_reasons_stored(tmp_path):
+    minutes = tmp_path / "cpp.txt"
+    minutes.write_text(MINUTES, "utf-8")
+    store = Store(tmp_path / "k.db")
+    summary = run_batch([minutes], store=store, backend=_Plugin())
+    outcome = summary.outcomes[0]
+    assert (outcome.status, outcome.records, outcome.dropped, outcome.offered) == ("extracted", 1, 3, 4)
+    stored = store.records_of(store.stored_documents("cpp.txt")[0]["id"])
+    assert [r["value"] for r in stored] == [42]
+    assert MINUTES[stored[0]["start"]:stored[0]["end"]].startswith("42 children")  # placed by us
+    row = store.db.execute("select dropped, rejected from extractions").fetchone()
+    reasons = [r["reason"] for r in json.loads(row[1])]
+    assert row[0] == 3 and len(reasons) == 3
+    assert "not in the document" in reasons[0]
+    assert "does not print the value 90" in reasons[1]
+    assert "value and unit go together" in reasons[2]
+    assert store.run(summary.run_id)["dropped"] == 3
+
+
+def test_the_library_extract_path_passes_the_same_gate(tmp_path):
+    document = Document(name="cpp.txt", path=None, text=MINUTES, sha256="x" * 64, encoding="utf-8")
+    [result] = extract_documents([document], backend=_Plugin())
+    assert [r.value for r in result.records] == [42]
+
+
+def test_records_whose_offsets_do_not_hold_their_evidence_are_placed_again():
+    document = Document(name="cpp.txt", path=None, text=MINUTES, sha256="x" * 64, encoding="utf-8")
+    wrong = KPIRecord(indicator="Reviews held on time", value=88, unit="percent",
+                      evidence="88% of reviews were held on time.", start=0, end=10)
+    result, rejected = admit(DocumentResult(document="cpp.txt", records=[wrong]), document)
+    assert not rejected
+    placed = result.records[0]
+    assert MINUTES[placed.start:placed.end] == "88% of reviews were held on time."
