@@ -18,8 +18,9 @@ from typing import Any, TypeVar
 from .backends import OFFLINE, create_backend
 from .backends.base import Backend, Extraction, Usage, prices, run_note
 from .documents import MAX_CHARS, Document, discover, load_document
-from .errors import ConfigError, ExtractorError
+from .errors import ConfigError
 from .gate import admit
+from .redact import error_message, scrub_logs
 from .schema import DocumentResult
 from .store import Store
 
@@ -157,6 +158,7 @@ def run_batch(
     row is closed whatever happens: 'completed'; 'interrupted' by Ctrl-C (BatchInterrupted, carrying
     the summary, is raised); 'aborted' by an error that stops the batch (a wrong endpoint), re-raised.
     Documents stored before the stop stay stored; the next run skips them."""
+    scrub_logs()
     chosen = open_backend(backend, options, store=store, client=client)
     sources = {Path(file).resolve(): dict(values) for file, values in (sources or {}).items()}
     found = discover([*paths, *sources])
@@ -304,7 +306,9 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
         # and counted with its reason, as a model's invalid records are.
         result, rejected = admit(in_its_source(extraction.result, document), document)
         dropped = extraction.dropped + len(rejected)
-        offered = extraction.offered if extraction.offered is not None or not rejected else len(extraction.result.records)
+        offered = extraction.offered
+        if offered is None and rejected:  # a backend that does not count what it offers: the gate does
+            offered = len(extraction.result.records)
         count = store.save_result(document, result, run_id=summary.run_id, calls=calls, replace=force,
                                   dropped=dropped, rejected=[r.as_dict() for r in rejected], **stamp)
         if count is None:
@@ -314,7 +318,7 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
         raise  # a setting that cannot work stops the batch (a wrong endpoint, a key refused)
     except Exception as exc:  # one broken document must not end the batch
         cause = exc.error if isinstance(exc, _Failed) else exc
-        message = str(cause) if isinstance(cause, ExtractorError) else f"{type(cause).__name__}: {cause}"
+        message = error_message(cause)  # any layer, any type: masked before it is stored or printed
         failed = exc if isinstance(exc, _Failed) else None
         store.record_failure(summary.run_id, str(path), stage, message, document_id=failed and failed.document_id,
                              calls=failed.calls if failed else (), model=stamp["model"])

@@ -15,6 +15,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
 
 from .documents import Document
 from .errors import StoreError, fix_hint
+from .redact import scrub
 
 if TYPE_CHECKING:  # the schema's pydantic models are slow to import; the store only needs the name
     from .schema import DocumentResult
@@ -411,7 +412,7 @@ class Store:
             if document_id:
                 self._log_calls(run_id, document_id, calls, model=model)
             self._table("failures").insert({"run_id": run_id, "document": document, "stage": stage,
-                                        "error": error, "at": now()})
+                                            "error": scrub(error), "at": now()})
 
     def cached_response(self, key: str) -> dict[str, Any] | None:
         """A stored model response by cache key, or None."""

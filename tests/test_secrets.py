@@ -100,3 +100,60 @@ def test_safe_url_masks_credentials_and_keeps_the_rest(url, shown):
 
 def test_redact_masks_every_secret_but_never_short_ordinary_words():
     assert redact(f"401 for key {KEY} at host", [KEY, "x", None]) == f"401 for key {MASK} at host"
+
+
+class _LeakyBackend:
+    """A plugin whose extraction fails with an exception quoting a key and a URL password."""
+
+    from extractor.backends.base import Identity
+
+    identity = Identity("leaky")
+    concurrency = 1
+
+    async def extract(self, document):
+        raise RuntimeError(f"upstream said no to https://analyst:{PASSWORD}@models.example/v1?api-key={KEY} "
+                           f"(Authorization: Bearer {KEY})")
+
+    async def aclose(self) -> None:
+        return None
+
+
+def test_an_exception_from_inside_a_backend_is_masked_wherever_it_is_told(tmp_path, caplog, monkeypatch):
+    import logging
+
+    from click.testing import CliRunner
+
+    from extractor.cli import cli
+
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    (tmp_path / "m.txt").write_text("42 children were in care.", "utf-8")
+    with caplog.at_level(logging.DEBUG):
+        summary = run_batch([tmp_path / "m.txt"], store=Store(tmp_path / "k.db"), backend=_LeakyBackend())
+        logging.getLogger("openai").error("retrying https://analyst:%s@models.example/v1 with %s", PASSWORD, KEY)
+    assert summary.failed == 1 and MASK in summary.outcomes[0].error
+    shown = CliRunner().invoke(cli, ["failures", "--db", str(tmp_path / "k.db")])
+    as_json = CliRunner().invoke(cli, ["failures", "--db", str(tmp_path / "k.db"), "--json"])
+    assert "RuntimeError" in as_json.output
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert not _leaks(tmp_path, summary.outcomes[0].error, shown.output, as_json.output, logged)
+
+
+def test_an_exception_from_inside_the_store_is_masked_in_the_failures_and_on_the_terminal(tmp_path, monkeypatch):
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from extractor.cli import cli
+
+    def broken(self, *args, **kwargs):
+        raise sqlite3.OperationalError(f"unable to open database file://analyst:{PASSWORD}@nas/kpis.db?key={KEY}")
+
+    (tmp_path / "m.txt").write_text("42 children were in care.", "utf-8")
+    db = tmp_path / "k.db"
+    monkeypatch.setattr(Store, "save_result", broken)
+    summary = run_batch([tmp_path / "m.txt"], store=Store(db), backend="rules")
+    assert summary.failed == 1 and "OperationalError" in summary.outcomes[0].error
+    monkeypatch.setattr(Store, "runs", lambda self: broken(self))  # a failure outside any document: the CLI's
+    printed = CliRunner().invoke(cli, ["runs", "--db", str(db)])
+    assert printed.exit_code == 1 and "OperationalError" in printed.output and "KPI_DEBUG" in printed.output
+    assert not _leaks(tmp_path, summary.outcomes[0].error, printed.output)

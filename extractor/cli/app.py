@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ from ..backends import default_backend, names, spec
 from ..backends.base import Backend
 from ..documents import MAX_CHARS
 from ..errors import ExtractorError
+from ..redact import error_message, scrub
 from ..store import Store
 
 out = Console(soft_wrap=True)
@@ -109,12 +111,20 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ExtractorError as exc:
-            message = "\n".join([str(exc), *getattr(exc, "__notes__", ())])
+            message = scrub("\n".join([str(exc), *getattr(exc, "__notes__", ())]))
             err.print(f"[red]Error:[/red] {escape(message)}", highlight=False)
             ctx.exit(1)
         except KeyboardInterrupt:  # outside a batch (a batch says what it stored): nothing half-written
             err.print("Interrupted.")
             ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug or an unexpected failure: told masked, the traceback only on request
+            if os.environ.get("KPI_DEBUG") == "1":
+                raise
+            err.print(f"[red]Error:[/red] {escape(error_message(exc))}\n(unexpected: set KPI_DEBUG=1 to see where "
+                      "it came from, and please report it)", highlight=False)
+            ctx.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
