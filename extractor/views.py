@@ -43,16 +43,25 @@ def outcome_names(outcomes: list[DocumentOutcome], width: int = NAME_WIDTH) -> d
     return {key: short[key] if alike[short[key]] == 1 else full[key] for key in full}
 
 
+def all_dropped(offered: int | None, dropped: int | None, records: int | None) -> str | None:
+    """'all 4 offered records dropped' when a document's every offered record was dropped, else None: never
+    to be mistaken for a document without KPIs."""
+    if records or not dropped:
+        return None
+    return f"all {offered or dropped} offered records dropped"
+
+
 def _status(outcome: DocumentOutcome) -> str:
     if outcome.status == "extracted" and not outcome.records:
-        return "no records"  # said, not shown as a plain success
+        # said, not shown as a plain success; and a document whose records were all dropped is not one without
+        return all_dropped(outcome.offered, outcome.dropped, outcome.records) or "no records"
     return outcome.status
 
 
 def run_summary(summary: RunSummary, width: int = 80) -> RenderableType:
     """The end-of-run view in width columns: a row per document (or, for a large batch, a row per
     status), then the totals and one line per failure (the full message is in 'failures')."""
-    dropped = summary.model is not None  # only a model's records can be dropped as ungrounded
+    dropped = summary.model is not None or summary.dropped > 0  # a model's, or records the gate kept out
     names = outcome_names(summary.outcomes, max(NAME_WIDTH, width - 44))
     table = Table(title=f"Run {summary.run_id[:12]} ({summary.backend})", title_justify="left")
     grouped = len(summary.outcomes) > GROUP_ABOVE
@@ -62,8 +71,9 @@ def run_summary(summary: RunSummary, width: int = 80) -> RenderableType:
     if dropped:
         table.add_column("dropped", justify="right")
     if grouped:
-        for status in ("extracted", "no records", "skipped", "failed"):
-            these = [o for o in summary.outcomes if _status(o) == status]
+        for status in ("extracted", "no records", "all offered records dropped", "skipped", "failed"):
+            these = [o for o in summary.outcomes if _status(o) == status
+                     or (status.startswith("all") and _status(o).startswith("all"))]
             if these:
                 table.add_row(status, str(len(these)), str(sum(o.records for o in these)),
                               *([str(sum(o.dropped for o in these))] if dropped else []))
@@ -85,9 +95,11 @@ def run_summary(summary: RunSummary, width: int = 80) -> RenderableType:
 
 def totals_line(summary: RunSummary) -> str:
     """One line of counts: the --quiet summary."""
-    empty = sum(o.status == "extracted" and not o.records for o in summary.outcomes)
+    empty = sum(_status(o) == "no records" for o in summary.outcomes)
+    lost = sum(_status(o).startswith("all ") for o in summary.outcomes)
+    all_lost = f", {lost} with every offered record dropped" if lost else ""
     not_read = f", {len(summary.unsupported)} file(s) not read (type)" if summary.unsupported else ""
-    return (f"{summary.count('extracted')} extracted ({empty} with no records), {summary.count('skipped')} "
+    return (f"{summary.count('extracted')} extracted ({empty} with no records{all_lost}), {summary.count('skipped')} "
             f"skipped, {summary.failed} failed{not_read}; "
             f"{sum(o.records for o in summary.outcomes if o.status == 'extracted')} records stored")
 

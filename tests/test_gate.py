@@ -72,3 +72,34 @@ def test_records_whose_offsets_do_not_hold_their_evidence_are_placed_again():
     assert not rejected
     placed = result.records[0]
     assert MINUTES[placed.start:placed.end] == "88% of reviews were held on time."
+
+
+class _AllInvented(_Plugin):
+    """A plugin whose every record is ungrounded."""
+
+    async def extract(self, document: Document) -> Extraction:
+        records = [KPIRecord(indicator="Children adopted", value=12, unit="count",
+                             evidence="12 children were adopted."),
+                   KPIRecord(indicator="Care leavers", value=7, unit="count", evidence="7 care leavers.")]
+        return Extraction(DocumentResult(document=document.name, records=records))
+
+
+def test_a_document_whose_every_offered_record_was_dropped_is_not_shown_as_one_without_kpis(tmp_path):
+    from extractor.views import run_summary, totals_line
+
+    (tmp_path / "a.txt").write_text(MINUTES, "utf-8")
+    (tmp_path / "b.txt").write_text("The panel met. Apologies were received.", "utf-8")
+    store = Store(tmp_path / "k.db")
+    lost = run_batch([tmp_path / "a.txt"], store=store, backend=_AllInvented())
+    quiet = run_batch([tmp_path / "b.txt"], store=store, backend="rules")
+    assert "with every offered record dropped" in totals_line(lost)
+    assert "all 2 offered records dropped" in _rendered(run_summary(lost))
+    assert "no records" in _rendered(run_summary(quiet)) and "dropped" not in totals_line(quiet)
+
+
+def _rendered(renderable) -> str:
+    from rich.console import Console
+
+    console = Console(width=100, record=True)
+    console.print(renderable)
+    return console.export_text()
