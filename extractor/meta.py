@@ -28,6 +28,10 @@ _ARTICLE = re.compile(r"^(?:(?:The|This|That|A|An|Each|Every|Our|Its|Their|Of|An
 # National bodies named like committees, never the meeting's own committee.
 _NOT_A_COMMITTEE = re.compile(r"^(?:Youth Justice Board|Local Government Board|Care Quality Commission)$", re.I)
 _PREVIOUS = re.compile(r"(?:previous|last|earlier|next|future)\s+(?:meeting|minutes)|\bminutes\s+of\b", re.I)
+# 'Minutes of the meeting held on 9 November 2021' heading the page dates this meeting, unless the
+# sentence goes on to approve them: 'the minutes of the meeting held on 3 June were confirmed'.
+_OWN_MINUTES = re.compile(r"minutes\s+of(?![^.\n]*\b(?:approv\w*|agreed|confirm\w*|signed|correct\s+record|true\s+record|"
+                          r"accurate\s+record|matters\s+arising))", re.I)
 _COMMITTEE_WINDOW = 1500
 _DATE_WINDOW = 800
 # 'performance ... as at the end of May 2012', 'data for 2020-21', 'Performance for the Year to the end of
@@ -125,7 +129,9 @@ def detect_meeting_date(text: str) -> str | None:
         if period.kind != "date" or period.canonical is None:
             continue
         sentence_start = max(head.rfind(".", 0, period.start - 1), head.rfind("\n\n", 0, period.start))
-        if _PREVIOUS.search(head[max(0, period.start - 150, sentence_start):period.start]):
+        rest = head[period.end:period.end + 150]
+        if any(not _OWN_MINUTES.match(m.group(0) + rest)
+               for m in _PREVIOUS.finditer(head[max(0, period.start - 150, sentence_start):period.start])):
             continue
         return period.canonical
     return None

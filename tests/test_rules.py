@@ -282,3 +282,23 @@ def test_a_statement_cut_off_by_the_excerpt_is_dropped():
 def test_a_level_set_against_its_target_is_a_record_not_a_count_of_targets(text):
     r = one(text)
     assert (r.value, r.unit) == (88, "percent") and ("target", 95, None) in comparisons(r)
+
+
+# Periods the document does or does not determine (issue 20), in invented wording.
+def test_a_bracketed_data_note_does_not_date_the_figure():
+    r = one("Report period: 2022/23 Q4.\n\nIn March 2023 the number of children in care was 350 "
+            "(figures run 04.04.23).")
+    assert (r.value, r.period) == (350, "2023-03")
+
+
+def test_as_at_today_is_the_meeting_date_not_the_reports_quarter():
+    found = records("Minutes of the meeting of the Corporate Parenting Panel, 9 November 2021.\n\n"
+                    "The Quarter 2 2021/22 performance report was presented.\n\n"
+                    "The Director said that as at today 412 children were in care.")
+    assert [(r.value, r.period) for r in found] == [(412, "2021-11-09")]
+
+
+def test_since_the_panel_last_met_is_not_a_period():
+    found = records("Quarterly performance report, Quarter 2 2023/24.\n\n"
+                    "Since the panel last met, 14 children had been adopted.")
+    assert [(r.value, r.period) for r in found] == [(14, None)]

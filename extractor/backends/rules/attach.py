@@ -8,6 +8,8 @@ from datetime import date
 from ...periods import PeriodMention, bounds, comparison_basis, quarter_of_range
 from .sentence import Comparison, Sentence, Value
 from .status import evaluative_direction, target_status, trend_word
+from .reading import named_outside_brackets
+from .timing import MEETING_RELATIVE
 
 _I = re.IGNORECASE
 PREVIOUS_YEAR = re.compile(
@@ -178,6 +180,11 @@ def record_period(value: Value, sentence: Sentence, block: list[Sentence], curre
     # A period that dates a comparison in the paragraph ('compared to 23 in March 2022') is not the value's.
     claimed = {c.period for s in block for v in s.values for c in v.comparisons if c.period}
     own = [p for p in sentence.periods if p.canonical and not is_earlier(p) and p.canonical not in claimed]
+    text = sentence.passage.text
+    # A date in brackets is a note on the data ('(figures run 04.04.23)'), not the period a clause names.
+    own = named_outside_brackets(text, own)
+    if any(p.kind in MEETING_RELATIVE and p.canonical is None for p in sentence.periods) and not own:
+        return None  # 'since the panel last met', or 'as at today' without a meeting date: not determined
     if own:
         nearest = min(own, key=lambda p: min(abs(p.start - value.token.end), abs(value.token.start - p.end)))
         return _in_report_terms(nearest.canonical, report)

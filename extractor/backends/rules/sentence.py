@@ -11,7 +11,7 @@ from ...passages import Passage
 from ...periods import PeriodMention, bounds
 from . import cues
 from .cues import RATE_NEAR, TIME_AFTER
-from .reading import CLAUSE_END, PERCENT_AFTER, Match, Reading, attached_period, frame_of
+from .reading import CLAUSE_END, PERCENT_AFTER, Match, Reading, attached_period, frame_of, named_outside_brackets
 
 _I = re.IGNORECASE
 _NUM = DIGIT_NUMBER.pattern
@@ -94,7 +94,8 @@ def current_period(passages: list[Passage], periods: list[list[PeriodMention]], 
     found by reading the paragraph once without any current period."""
     dated = {c.period for passage, found in zip(passages, periods, strict=True) if found
              for c in read_sentence(passage, found, None).comparisons if c.period}
-    ends = [bounds(p.canonical) for found in periods for p in found if p.canonical and p.canonical not in dated]
+    ends = [bounds(p.canonical) for passage, found in zip(passages, periods, strict=True)
+            for p in named_outside_brackets(passage.text, found) if p.canonical and p.canonical not in dated]
     if not ends and report:
         ends.append(bounds(report))
     return max(ends, key=lambda b: b[1]) if ends else None
