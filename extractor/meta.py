@@ -30,8 +30,8 @@ _NOT_A_COMMITTEE = re.compile(r"^(?:Youth Justice Board|Local Government Board|C
 _PREVIOUS = re.compile(r"(?:previous|last|earlier|next|future)\s+(?:meeting|minutes)|\bminutes\s+of\b", re.I)
 # 'Minutes of the meeting held on 9 November 2021' heading the page dates this meeting, unless the
 # sentence goes on to approve them: 'the minutes of the meeting held on 3 June were confirmed'.
-_OWN_MINUTES = re.compile(r"minutes\s+of(?![^.\n]*\b(?:approv\w*|agreed|confirm\w*|signed|correct\s+record|true\s+record|"
-                          r"accurate\s+record|matters\s+arising))", re.I)
+_OWN_MINUTES = re.compile(r"minutes\s+of(?![^.\n]*\b(?:approv\w*|agreed|confirm\w*|signed|correct\s+record|"
+                          r"true\s+record|accurate\s+record|matters\s+arising))", re.I)
 _COMMITTEE_WINDOW = 1500
 _DATE_WINDOW = 800
 # 'performance ... as at the end of May 2012', 'data for 2020-21', 'Performance for the Year to the end of

@@ -6,9 +6,9 @@ import re
 from datetime import date
 
 from ...periods import PeriodMention, bounds, comparison_basis, quarter_of_range
+from .reading import named_outside_brackets
 from .sentence import Comparison, Sentence, Value
 from .status import evaluative_direction, target_status, trend_word
-from .reading import named_outside_brackets
 from .timing import MEETING_RELATIVE
 
 _I = re.IGNORECASE
