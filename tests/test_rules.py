@@ -302,3 +302,16 @@ def test_since_the_panel_last_met_is_not_a_period():
     found = records("Quarterly performance report, Quarter 2 2023/24.\n\n"
                     "Since the panel last met, 14 children had been adopted.")
     assert [(r.value, r.period) for r in found] == [(14, None)]
+
+
+def test_a_figure_said_in_the_discussion_does_not_inherit_a_mentioned_reports_period():
+    found = records("Minutes of the meeting held on 9 November 2021.\n\n"
+                    "The Committee considered the Quarter 2 2021/22 performance report.\n\n"
+                    "Members heard that 31% of young people were not in education, employment or training.\n\n"
+                    "In response to a question, the Head of Service said that 46 children were placed out of area.\n\n"
+                    "It was also noted that 19 care leavers were at university.\n\n"
+                    "The report showed that 76% of children were in a family-based placement.")
+    assert [(r.value, r.period) for r in found] == [(31, None), (46, None), (19, None), (76, "2021/22 Q2")]
+    # A period the paragraph names still applies.
+    r = one("Members heard that at the end of March 2023, 31% of care leavers were in education.")
+    assert r.period == "2023-03"

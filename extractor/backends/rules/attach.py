@@ -24,6 +24,16 @@ PREVIOUS_PERIOD = re.compile(
 )
 
 
+# A sentence of minutes reporting what someone said in the meeting, not what a report states.
+DISCUSSED = re.compile(
+    r"\b(?:members|councillors?|cllr|the\s+(?:panel|committee|board|chair(?:man)?|meeting))\s+(?:was\s+|were\s+|had\s+been\s+)?"
+    r"(?:also\s+)?(?:heard|told|informed|advised|asked|queried|questioned)\b"
+    r"|\bit\s+was\s+(?:also\s+|further\s+)?(?:noted|reported|heard|explained|confirmed|stated)\s+that\b"
+    r"|\b(?:in\s+(?:response|answer|reply)\s+to\s+(?:a\s+|the\s+)?(?:question|query|queries|questions)|"
+    r"responding\s+to\s+(?:a\s+|the\s+)?(?:question|query))\b"
+    r"|\b(?:he|she|they|the\s+(?:director|head\s+of\s+service|service\s+manager|officer|lead\s+member|cabinet\s+member|"
+    r"portfolio\s+holder)|officers?)\s+(?:also\s+)?(?:said|stated|explained|commented|added|responded|replied|"
+    r"advised|informed|told)\b", _I)
 REPORT_RELATIVE = re.compile(
     r"\b(?:this\s+(?:quarter|year|month|period|reporting\s+year|reporting\s+period)|year\s+to\s+date|ytd|"
     r"(?:in|during|at\s+the\s+end\s+of|for|over|within)\s+the\s+(?:quarter|reporting\s+period))\b", _I)
@@ -191,8 +201,11 @@ def record_period(value: Value, sentence: Sentence, block: list[Sentence], curre
     if report and REPORT_RELATIVE.search(sentence.passage.text):
         return report  # 'this quarter', 'year to date': the report's own period (records.md)
     named = [p for other in block for p in other.periods if p.canonical and p.kind != "year"]
+    # A figure someone states in the discussion ('Members heard that 31% ...') is not the report's: it takes
+    # no period the paragraph does not name.
+    inherited = None if DISCUSSED.search(sentence.passage.text) else report
     return _in_report_terms(next((p.canonical for p in named if not is_earlier(p) and p.canonical not in claimed),
-                                 report), report)
+                                 inherited), report)
 
 
 def _in_report_terms(period: str | None, report: str | None) -> str | None:
