@@ -315,3 +315,37 @@ def test_a_figure_said_in_the_discussion_does_not_inherit_a_mentioned_reports_pe
     # A period the paragraph names still applies.
     r = one("Members heard that at the end of March 2023, 31% of care leavers were in education.")
     assert r.period == "2023-03"
+
+
+# Status-only statements in wordings the rules once missed (issue 20), invented.
+@pytest.mark.parametrize(("sentence", "name", "trend"), [
+    ("Good progress had been made on how quickly assessments were completed.", "assessments", "up"),
+    ("Members noted the significant progress made in the timeliness of initial health assessments.",
+     "initial health assessments", "up"),
+    ("The service remained busy, even though more children were on child protection plans.",
+     "child protection plans", "up"),
+    ("Fewer young people were entering the youth justice system.", "youth justice system", "down"),
+    ("There were fewer first-time entrants this quarter.", "first-time entrants", "down"),
+    ("The number of children subject to a child protection plan has continued to fall.", "protection plan", "down"),
+    ("The proportion of children entering care aged under five had risen.", "entering care", "up"),
+    ("There had been a 17% increase in early help assessments.", "early help assessments", "up"),
+])
+def test_status_only_wordings(sentence, name, trend):
+    r = one("Performance report for Quarter 2 2023/24.\n\n" + sentence)
+    assert (r.value, r.trend, r.period) == (None, trend, "2023/24 Q2")
+    assert name in r.indicator.lower()
+
+
+@pytest.mark.parametrize("sentence", [
+    "The service needs more foster carers.",
+    "Members asked for more support for care leavers.",
+    "More children will need placements next year.",
+    "Councillors were keen to make progress on how quickly assessments were completed.",
+])
+def test_wishes_and_plans_are_no_status(sentence):
+    assert records(sentence) == []
+
+
+def test_months_named_without_a_year_date_a_status():
+    r = one("Quarterly performance report, Quarter 3 2023/24.\n\nMissing episodes fell in October and November.")
+    assert (r.value, r.trend, r.period) == (None, "down", "2023-10..2023-11")

@@ -194,6 +194,7 @@ _NUMBER_OF_MOVES = re.compile(
     r"\bthe\s+(?:number|numbers|proportion|percentage|rate|level)\s+of\s+(?P<np>[^;.]+?)\s+"
     r"(?:which\s+)?(?:had\s+|has\s+|have\s+)?(?:been\s+)?" + _ADVERBS
     + r"(?:(?:continued|started|begun)\s+to\s+)?(?P<verb>fallen|fell|falling|risen|rose|rising|increased|increasing|"
+    r"(?<=to\s)(?:fall|rise|increase|decrease|decline|reduce|drop|improve)|"
     r"decreased|decreasing|declined|declining|dropped|reduced|reducing|improved|was\s+(?:lower|higher)|were\s+(?:lower|higher)|"
     r"remained\s+(?:stable|the\s+same|level|similar|static|steady|high|low))\b",
     _I,
@@ -203,6 +204,20 @@ _PROGRESS_IN = re.compile(
     r"(?:the\s+(?:number|numbers|proportion|percentage|rate|level)\s+of\s+)?(?P<np>[^,;.]+)",
     _I,
 )
+# 'Good progress had been made on how quickly assessments were completed': an improvement, named.
+_PROGRESS_MADE = re.compile(
+    r"\b(?:good|significant|some|positive|considerable|real|further|excellent|steady|strong|notable|marked|"
+    r"continued|pleasing)\s+(?P<better>progress)\s+(?:had\s+been\s+|has\s+been\s+|have\s+been\s+|was\s+|is\s+being\s+|being\s+)?"
+    r"(?:made|achieved|seen|shown)\s+(?:on|in|with|around|regarding|towards?)\s+(?:improving\s+|the\s+)?"
+    r"(?P<np>[^,;.()]+?)(?=\s+(?:and|but|while|although|since|during|over|this|last)\b|[,;.()]|$)", _I)
+# 'even though more children were on child protection plans', 'there were fewer first-time entrants':
+# more or fewer of what a service counts, stated without a number.
+_MORE_OR_FEWER = re.compile(
+    r"(?:\bthere\s+(?:were|was|are|had\s+been|have\s+been|has\s+been)\s+(?P<cmp>more|fewer)\s+"
+    rf"(?P<np>(?:[\w'-]+\s+){{0,3}}?{SERVICE_NOUN}\b[^,;.\d]{{0,60}}?)"
+    r"|(?:^|[,;:]\s*|\b(?:that|though|although|as|while|whereas|with|but)\s+)(?P<cmp2>more|fewer)\s+"
+    rf"(?P<np2>(?:[\w'-]+\s+){{0,3}}?{SERVICE_NOUN}\s+(?:were|are|was|is|had\s+been|have\s+been|has\s+been)\s+"
+    r"[^,;.\d]{3,60}?))(?=\s+(?:than|this|in\s+the|during|compared|over|since|at\s+the)\b|[,;.]|$)", _I)
 _INDICATOR_TITLE = re.compile(
     r"\b(?:indicators?|kpis?|pis?|measures?)\s+\d+[a-z]?(?:/\d+)?\s*:\s*(?P<np>[^;]+?)"
     r"(?=\s+(?:which|that|where|for\s+which|was|were|is|are|had|has|continued|remained)\b|,\s+and\b|;|\.(?:\s|$)|$)",
@@ -264,10 +279,12 @@ def _trend_of(m: re.Match[str], name: str) -> tuple[str | None, bool | None]:
         if colour:
             return None, colour.group(1) == "green"
         return None, target_status(said, name)
+    if get("better"):
+        return _verb_trend("improved", name), None
     if get("stable"):
         return "same", None
-    if get("cmp"):
-        word = get("cmp").lower()
+    if get("cmp") or get("cmp2"):
+        word = (get("cmp") or get("cmp2")).lower()
         if word in ("better", "worse"):
             return evaluative_direction(word, name) or ("up" if word == "better" else "down"), None
         return ("up" if word in ("higher", "up", "more") else "down"), None
@@ -336,7 +353,7 @@ def statements(text: str) -> list[Statement]:
         if found:
             return found
     patterns = (_TARGET_OF, _NUMBER_OF_MOVES, _SAW_CHANGE, _SUBJECT_STATES, _CHANGE_IN, _PROGRESS_IN, _FEWER_MORE,
-                _RISING_NUMBER)
+                _RISING_NUMBER, _PROGRESS_MADE, _MORE_OR_FEWER)
     for pattern in patterns:
         for m in pattern.finditer(text):
             if any(m.start() < s.end and s.start < m.end() for s in found):
@@ -344,7 +361,7 @@ def statements(text: str) -> list[Statement]:
             window = text[max(0, m.start() - 40): m.end() + 25]
             if NOT_STATUS.search(window) or _CONTEXT_LEAD.search(text[max(0, m.start() - 30):m.start() + 4]):
                 continue
-            np = m.group("np")
+            np = m.group("np") or m.groupdict().get("np2") or ""
             name = _subject(np) if pattern in (_SUBJECT_STATES, _SAW_CHANGE) else _clean_np(np)
             if not name or re.match(r"\s*(?:performance|it|this|that|there)\b", np, _I) and name == _clean_np(np):
                 continue
