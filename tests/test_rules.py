@@ -349,3 +349,32 @@ def test_wishes_and_plans_are_no_status(sentence):
 def test_months_named_without_a_year_date_a_status():
     r = one("Quarterly performance report, Quarter 3 2023/24.\n\nMissing episodes fell in October and November.")
     assert (r.value, r.trend, r.period) == (None, "down", "2023-10..2023-11")
+
+
+# Zero and ratio values; benchmarks and asides that are never records (issue 20), invented.
+def test_none_of_and_no_give_zero():
+    r = one("Quarterly report Q2 2023/24.\n\nNone of the children adopted this year waited longer than 18 months.")
+    assert (r.value, r.unit) == (0, "count")
+    assert one("No young person was remanded this quarter.").value == 0
+
+
+def test_a_ratio_for_every_is_one_record_of_its_first_figure():
+    r = one("For every 1.4 children who left care, one child entered.")
+    assert (r.value, r.unit) == (1.4, "other")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Our comparator authorities average 112.",
+    "Similar authorities average 112 per 10,000.",
+    "The England rate stood at 71 per 10,000.",
+    "Members referred to paragraph 4.6 of the report.",
+    "Cllr J Smith (7) and Councillor Patel 5 attended.",
+    "JS (Head of Service) 3",
+])
+def test_benchmarks_and_asides_alone_are_no_record(sentence):
+    assert records("Quarterly report Q2 2023/24.\n\n" + sentence) == []
+
+
+def test_a_benchmark_beside_the_councils_figure_is_its_comparison():
+    r = one("The rate of children in care was 68 per 10,000, while comparator authorities average 74.")
+    assert (r.value, comparisons(r)) == (68, [("statistical_neighbours", 74, None)])

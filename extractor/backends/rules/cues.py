@@ -232,6 +232,24 @@ CUES: tuple[Cue, ...] = (
         r"(?:[A-Za-z]-|\b(?:covid|sars|wave|version|v|programme|project|scheme|strategy|service|hubs?|unit|centre|"
         r"pathway|model|framework|initiative|partnership|network|act|policy|bill|phase)\s*-?\s*"
         r"(?:\d+\s*(?:-|\u2013|to)\s*)?)$")),
+    # A ratio stated 'for every N ..., one ...' is one measure: N is its value, the 'one' is its base.
+    Cue("ratio_for_every", "value", "before", 12, (
+        "for every [[1.4]] children who left care, one child entered", "For every [[3]] referrals, one led to a plan",
+    ), pattern=_re(r"\bfor\s+every\s+$")),
+    Cue("ratio_base", "noise", "before", 120, (
+        "for every 1.4 children who left care, [[one]] child entered", "For every 3 referrals, [[1]] led to a plan",
+    ), counts_only=True, pattern=_re(r"\bfor\s+every\s+[\d.]+\s+[^.;]{0,90}?,\s*$")),
+    # Who is speaking or present is no measure: 'Cllr J Smith (7)', '(Head of Service) 3', 'JS 14'.
+    Cue("person_beside", "noise", "before", 60, (
+        "Cllr J Smith ([[7]]) and Councillor Patel 5 attended", "Cllr J Smith (7) and Councillor Patel [[5]] attended",
+        "JS (Head of Service) [[3]]", "AB [[14]]",
+    ), counts_only=True, test=lambda r: bool(
+        re.search(r"\b(?:cllr\.?|councillor|alderman|mr|mrs|ms|miss|dr)\s+(?:[A-Z][\w'.-]*\s+){0,2}[A-Z][\w'-]*\s*\(?\s*$",
+                  r.before[-60:], _I)
+        or re.search(r"\((?:[\w-]+\s+)?(?:chair(?:man|person)?|vice[\s-]chair|director|head\s+of\s+\w+|\w*\s*manager|"
+                     r"officer|councillor|cabinet\s+member|portfolio\s+holder|lead\s+member)\)\s*[:,-]?\s*$", r.before[-60:], _I)
+        or (re.search(r"(?:^|\n|[(;])\s*([A-Z]{2,3})\s*[:)]?\s*$", r.before)
+            and not re.search(rf"\b{SERVICE_NOUN}\s*[:)]?\s*$", r.before[-8:], _I)))),
     Cue("age_in_brackets", "noise", "before", 12, (
         "the children K ([[15]]), T (17) and M (9)", "siblings aged A ([[4]])",
     ), pattern=re.compile(r"\b[A-Z]{1,2}\s*\(\s*$")),
@@ -243,8 +261,10 @@ CUES: tuple[Cue, ...] = (
         "visits made within [[15]] days of the referral", "placed more than [[20]] miles away",
         "young people between 16-[[24]]", "when a child turns [[16]]", "aged [[16]] and over",
         "9 (41%) achieved [[4]] passes at grade 4", "plans updated every [[three]] months",
+        "none of the children waited longer than [[18]] months",
     ), counts_only=True, pattern=_re(
         r"\b(?:within|under|over|after|at\s+least|atleast|more\s+than|less\s+than|fewer\s+than|up\s+to|no\s+later\s+than|"
+        r"(?:longer|shorter|later|earlier|sooner)\s+than|"
         r"aged|age|ages|age\s+of|under\s+the\s+age\s+of|over\s+the\s+age\s+of|between|every|"
         r"(?:attain|achiev|gain|obtain)\w*|(?:person|child|they|he|she)\s+(?:reaches|reached|turns|turned))"
         r"\s*(?:\d+\s*(?:-|\u2013|to|and)\s*)?$")),
@@ -337,8 +357,16 @@ CUES: tuple[Cue, ...] = (
         "against [[61]]% regionally", "compared to [[70]]% in the region",
     ), pattern=_re(_percent_wrapped(r"(?:regionally|in\s+the\s+region)"))),
     Cue("benchmark_before", "other", "before", 40, (
-        "The rate was 65%, against a benchmark of [[60]]%", "the comparator average ([[58]]%)",
-    ), pattern=_re(r"\b(?:benchmark|comparator(?:\s+average)?)(?:\s+(?:of|is|was|at|figure|rate|level))*\s*[:(]?\s*$")),
+        "The rate was 65%, against a benchmark of [[60]]%",
+    ), pattern=_re(r"\bbenchmarks?(?:\s+(?:of|is|was|at|figure|rate|level))*\s*[:(]?\s*$")),
+    # records.md: a comparator average is the statistical neighbours' basis.
+    Cue("comparators_before", "statistical_neighbours", "before", 40, (
+        "the comparator average ([[58]]%)", "our comparator authorities average [[112]]",
+        "similar authorities average [[112]] per 10,000",
+    ), pattern=_re(r"\b(?:comparators?|comparator\s+(?:authorities|councils|las|group)|"
+                   r"(?:similar|comparable|neighbouring)\s+(?:authorities|councils|local\s+authorities|las))"
+                   r"(?:\s+(?:of|is|are|was|were|at|figure|rate|level|averages?|stood\s+at|stand\s+at))*"
+                   r"\s*[:(]?\s*$")),
     Cue("benchmark_frame", "national", "context", 0, (
         "Nationally, the rate is [[71]].", "In England, [[45]]% of care leavers were in education",
     ), test=lambda r: bool(re.match(r"\s*(?:nationally|in\s+england|across\s+england|for\s+england|england-wide|"
