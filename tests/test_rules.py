@@ -329,6 +329,11 @@ def test_a_figure_said_in_the_discussion_does_not_inherit_a_mentioned_reports_pe
     ("The number of children subject to a child protection plan has continued to fall.", "protection plan", "down"),
     ("The proportion of children entering care aged under five had risen.", "entering care", "up"),
     ("There had been a 17% increase in early help assessments.", "early help assessments", "up"),
+    ("Initial health assessment timeliness was showing improvement.", "health assessment", "up"),
+    ("There was an improving picture for placement stability.", "placement stability", "up"),
+    ("Improvements were noted in the timeliness of reviews.", "reviews", "up"),
+    ("The Youth Justice Service had seen reduced numbers of first time entrants.", "first time entrants", "down"),
+    ("We are seeing more children coming into care.", "coming into care", "up"),
 ])
 def test_status_only_wordings(sentence, name, trend):
     r = one("Performance report for Quarter 2 2023/24.\n\n" + sentence)
@@ -378,3 +383,8 @@ def test_benchmarks_and_asides_alone_are_no_record(sentence):
 def test_a_benchmark_beside_the_councils_figure_is_its_comparison():
     r = one("The rate of children in care was 68 per 10,000, while comparator authorities average 74.")
     assert (r.value, comparisons(r)) == (68, [("statistical_neighbours", 74, None)])
+
+
+def test_work_within_a_timescale_is_better_higher_whoever_it_is_for():
+    r = one("Return interviews for missing children offered within 72 hours had improved but remained below target.")
+    assert (r.trend, r.target_met) == ("up", False)

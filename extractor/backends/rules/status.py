@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import SERVICE_NOUN, lower_is_better
+from .wording import MORE_OR_FEWER, NOTED_CHANGE, PICTURE, PROGRESS_MADE, SEEN_LEVELS
 
 _I = re.IGNORECASE
 
@@ -32,7 +33,7 @@ TREND_WORDS = [
         r"downward\s+(?:trend|trajectory))\b", _I)),
 ]
 EVALUATIVE = [
-    ("better", re.compile(r"(?:\b|(?<=an))(?:improved|improvement|improving|improve|better\s+than)\b", _I)),
+    ("better", re.compile(r"(?:\b|(?<=an))(?:improved|improvements?|improving|improve|better\s+than)\b", _I)),
     ("worse", re.compile(r"\b(?:worsened|deteriorat\w*|worse\s+than|slipp(?:ed|ing))\b", _I)),
 ]
 PERFORMANCE_CHANGE = re.compile(r"\b(?:increase|decrease|reduction|decline|improvement)\s+in\s+performance\b", _I)
@@ -183,7 +184,7 @@ _CHANGE_IN = re.compile(
 )
 _SAW_CHANGE = re.compile(
     _CLAUSE_LEAD + _NP + r"\s+(?:saw|has\s+seen|have\s+seen|had\s+seen|experienced|showed|shows|has\s+shown|have\s+shown|"
-    rf"had\s+shown|recorded)\s+(?:(?:a|an|some)\s+)?{_TREND_ADJ}{_TREND_NOUN}\b(?!\s+(?:in|of)\b)", _I)
+    rf"had\s+shown|recorded|(?:was\s+|were\s+|is\s+|are\s+)?showing)\s+(?:(?:a|an|some)\s+)?{_TREND_ADJ}{_TREND_NOUN}\b(?!\s+(?:in|of)\b)", _I)
 _RISING_NUMBER = re.compile(
     r"\b(?:a|an|the)\s+(?P<verb>rising|increasing|growing|falling|declining|reducing|decreasing)\s+(?:number|numbers|proportion|"
     r"rate|level|percentage)\s+of\s+(?P<np>[^,;.()]+?)(?=\s+(?:who|which|that|were|was|had|has|being|in\s+the)\b|[,;.()]|$)", _I)
@@ -204,20 +205,6 @@ _PROGRESS_IN = re.compile(
     r"(?:the\s+(?:number|numbers|proportion|percentage|rate|level)\s+of\s+)?(?P<np>[^,;.]+)",
     _I,
 )
-# 'Good progress had been made on how quickly assessments were completed': an improvement, named.
-_PROGRESS_MADE = re.compile(
-    r"\b(?:good|significant|some|positive|considerable|real|further|excellent|steady|strong|notable|marked|"
-    r"continued|pleasing)\s+(?P<better>progress)\s+(?:had\s+been\s+|has\s+been\s+|have\s+been\s+|was\s+|is\s+being\s+|being\s+)?"
-    r"(?:made|achieved|seen|shown)\s+(?:on|in|with|around|regarding|towards?)\s+(?:improving\s+|the\s+)?"
-    r"(?P<np>[^,;.()]+?)(?=\s+(?:and|but|while|although|since|during|over|this|last)\b|[,;.()]|$)", _I)
-# 'even though more children were on child protection plans', 'there were fewer first-time entrants':
-# more or fewer of what a service counts, stated without a number.
-_MORE_OR_FEWER = re.compile(
-    r"(?:\bthere\s+(?:were|was|are|had\s+been|have\s+been|has\s+been)\s+(?P<cmp>more|fewer)\s+"
-    rf"(?P<np>(?:[\w'-]+\s+){{0,3}}?{SERVICE_NOUN}\b[^,;.\d]{{0,60}}?)"
-    r"|(?:^|[,;:]\s*|\b(?:that|though|although|as|while|whereas|with|but)\s+)(?P<cmp2>more|fewer)\s+"
-    rf"(?P<np2>(?:[\w'-]+\s+){{0,3}}?{SERVICE_NOUN}\s+(?:were|are|was|is|had\s+been|have\s+been|has\s+been)\s+"
-    r"[^,;.\d]{3,60}?))(?=\s+(?:than|this|in\s+the|during|compared|over|since|at\s+the)\b|[,;.]|$)", _I)
 _INDICATOR_TITLE = re.compile(
     r"\b(?:indicators?|kpis?|pis?|measures?)\s+\d+[a-z]?(?:/\d+)?\s*:\s*(?P<np>[^;]+?)"
     r"(?=\s+(?:which|that|where|for\s+which|was|were|is|are|had|has|continued|remained)\b|,\s+and\b|;|\.(?:\s|$)|$)",
@@ -353,7 +340,7 @@ def statements(text: str) -> list[Statement]:
         if found:
             return found
     patterns = (_TARGET_OF, _NUMBER_OF_MOVES, _SAW_CHANGE, _SUBJECT_STATES, _CHANGE_IN, _PROGRESS_IN, _FEWER_MORE,
-                _RISING_NUMBER, _PROGRESS_MADE, _MORE_OR_FEWER)
+                _RISING_NUMBER, PROGRESS_MADE, MORE_OR_FEWER, PICTURE, NOTED_CHANGE, SEEN_LEVELS)
     for pattern in patterns:
         for m in pattern.finditer(text):
             if any(m.start() < s.end and s.start < m.end() for s in found):
