@@ -143,6 +143,7 @@ def detect_report_period(text: str) -> str | None:
     named in a heading with the one financial year the text names; else the latest period it names."""
     content = text[:3000]
     periods = find_periods(content)
+    meeting = detect_meeting_date(text)
     named = [p for p in periods if p.canonical and (p.kind in _REPORT_KINDS or p.kind == "date" and re.search(
         r"\b(?:ending|ended|as\s+at|as\s+of|up\s+to|to\s+the\s+end\s+of)\s+$", content[:p.start], re.I))]
     for period in named:
@@ -152,6 +153,9 @@ def detect_report_period(text: str) -> str | None:
             continue
         heading = (period.start < _COMMITTEE_WINDOW and len(_line(content, period.start, period.end)) <= 120
                    and not re.search(r"\d\s*%|\(\s*$", line_lead))
+        if heading and not _REPORTS.search(lead) and meeting and period.kind in ("month", "date") and \
+                bounds(period.canonical)[0] <= date.fromisoformat(meeting) <= bounds(period.canonical)[1]:
+            continue  # a heading dating the meeting ('Corporate Parenting Board - November 2021'): no report period
         if heading or _REPORTS.search(lead):
             return _with_quarter(period.canonical, periods, content)
     years = {p.canonical for p in periods if p.kind == "fy"}
@@ -159,7 +163,6 @@ def detect_report_period(text: str) -> str | None:
                 and len(_line(content, p.start, p.end)) <= 160}
     if len(years) == 1 and len(quarters) == 1:
         return f"{years.pop()} Q{quarters.pop()}"
-    meeting = detect_meeting_date(text)
     if not years and len(quarters) == 1 and meeting:
         # 'Children in Care Performance Q3' presented on 13/02/2020: the latest third quarter by then.
         day = date.fromisoformat(meeting)

@@ -388,3 +388,11 @@ def test_a_benchmark_beside_the_councils_figure_is_its_comparison():
 def test_work_within_a_timescale_is_better_higher_whoever_it_is_for():
     r = one("Return interviews for missing children offered within 72 hours had improved but remained below target.")
     assert (r.trend, r.target_met) == ("up", False)
+
+
+def test_a_meetings_date_dates_no_figure():
+    found = records("Corporate Parenting Board - November 2021\nMeeting held on Tuesday, 9 November 2021\n\n"
+                    "At its meeting on 12 October 2021 the Board heard that 412 children were in care.")
+    assert [(r.value, r.period) for r in found] == [(412, None)]
+    # A snapshot on a named date is that date.
+    assert one("As at 9 November 2021, 412 children were in care.").period == "2021-11-09"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -9,6 +10,10 @@ from ...periods import PeriodMention, bounds, financial_year, find_periods
 
 # Mentions that say when, relative to the meeting: never the report's period.
 MEETING_RELATIVE = ("meeting_day", "since_last")
+_SNAPSHOT = re.compile(r"\b(?:as\s+(?:at|of)|at\s+the\s+end\s+of|end\s+of|ending|ended|to|until|up\s+to|by)\s+"
+                       r"(?:the\s+)?$", re.I)
+_MET_ON = re.compile(r"\b(?:meetings?|met|held|dated|convened|session|committee|panel|board|cabinet)\s+(?:held\s+)?"
+                     r"(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -64,5 +69,16 @@ class Timeline:
         return None
 
     def periods(self, text: str) -> list[PeriodMention]:
-        """Every period printed in text, partial ones resolved where the document allows."""
-        return [replace(p, canonical=self.resolve(p)) if p.canonical is None else p for p in find_periods(text)]
+        """Every period printed in text, partial ones resolved where the document allows. The date of a
+        meeting ('at its meeting on 12 October 2021', the meeting's own date) dates no figure (its digits
+        are still no value), unless it is a snapshot ('as at 9 November 2021')."""
+        return [replace(p, canonical=None, kind="meeting_date") if self._meeting_date(text, p)
+                else replace(p, canonical=self.resolve(p)) if p.canonical is None else p for p in find_periods(text)]
+
+    def _meeting_date(self, text: str, mention: PeriodMention) -> bool:
+        if mention.kind != "date":
+            return False
+        lead = text[max(0, mention.start - 40):mention.start]
+        if _SNAPSHOT.search(lead):
+            return False
+        return mention.canonical == self.meeting or bool(_MET_ON.search(lead))
