@@ -10,7 +10,7 @@ from ...numbers import DIGIT_NUMBER, NumberToken, find_numbers, parse_digits
 from ...passages import Passage
 from ...periods import PeriodMention, bounds
 from . import cues
-from .cues import RATE_NEAR, TIME_AFTER
+from .cue_tests import RATE_NEAR, TIME_AFTER
 from .reading import CLAUSE_END, PERCENT_AFTER, Match, Reading, attached_period, frame_of, named_outside_brackets
 
 _I = re.IGNORECASE
