@@ -28,6 +28,10 @@ _ARTICLE = re.compile(r"^(?:(?:The|This|That|A|An|Each|Every|Our|Its|Their|Of|An
 # National bodies named like committees, never the meeting's own committee.
 _NOT_A_COMMITTEE = re.compile(r"^(?:Youth Justice Board|Local Government Board|Care Quality Commission)$", re.I)
 _PREVIOUS = re.compile(r"(?:previous|last|earlier|next|future)\s+(?:meeting|minutes)|\bminutes\s+of\b", re.I)
+# 'Minutes of the meeting held on 9 November 2021' heading the page dates this meeting, unless the
+# sentence goes on to approve them: 'the minutes of the meeting held on 3 June were confirmed'.
+_OWN_MINUTES = re.compile(r"minutes\s+of(?![^.\n]*\b(?:approv\w*|agreed|confirm\w*|signed|correct\s+record|"
+                          r"true\s+record|accurate\s+record|matters\s+arising))", re.I)
 _COMMITTEE_WINDOW = 1500
 _DATE_WINDOW = 800
 # 'performance ... as at the end of May 2012', 'data for 2020-21', 'Performance for the Year to the end of
@@ -125,7 +129,9 @@ def detect_meeting_date(text: str) -> str | None:
         if period.kind != "date" or period.canonical is None:
             continue
         sentence_start = max(head.rfind(".", 0, period.start - 1), head.rfind("\n\n", 0, period.start))
-        if _PREVIOUS.search(head[max(0, period.start - 150, sentence_start):period.start]):
+        rest = head[period.end:period.end + 150]
+        if any(not _OWN_MINUTES.match(m.group(0) + rest)
+               for m in _PREVIOUS.finditer(head[max(0, period.start - 150, sentence_start):period.start])):
             continue
         return period.canonical
     return None
@@ -137,6 +143,7 @@ def detect_report_period(text: str) -> str | None:
     named in a heading with the one financial year the text names; else the latest period it names."""
     content = text[:3000]
     periods = find_periods(content)
+    meeting = detect_meeting_date(text)
     named = [p for p in periods if p.canonical and (p.kind in _REPORT_KINDS or p.kind == "date" and re.search(
         r"\b(?:ending|ended|as\s+at|as\s+of|up\s+to|to\s+the\s+end\s+of)\s+$", content[:p.start], re.I))]
     for period in named:
@@ -146,6 +153,9 @@ def detect_report_period(text: str) -> str | None:
             continue
         heading = (period.start < _COMMITTEE_WINDOW and len(_line(content, period.start, period.end)) <= 120
                    and not re.search(r"\d\s*%|\(\s*$", line_lead))
+        if heading and not _REPORTS.search(lead) and meeting and period.kind in ("month", "date") and \
+                bounds(period.canonical)[0] <= date.fromisoformat(meeting) <= bounds(period.canonical)[1]:
+            continue  # a heading dating the meeting ('Corporate Parenting Board - November 2021'): no report period
         if heading or _REPORTS.search(lead):
             return _with_quarter(period.canonical, periods, content)
     years = {p.canonical for p in periods if p.kind == "fy"}
@@ -153,7 +163,6 @@ def detect_report_period(text: str) -> str | None:
                 and len(_line(content, p.start, p.end)) <= 160}
     if len(years) == 1 and len(quarters) == 1:
         return f"{years.pop()} Q{quarters.pop()}"
-    meeting = detect_meeting_date(text)
     if not years and len(quarters) == 1 and meeting:
         # 'Children in Care Performance Q3' presented on 13/02/2020: the latest third quarter by then.
         day = date.fromisoformat(meeting)

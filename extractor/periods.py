@@ -34,8 +34,10 @@ class PeriodMention:
     start: int
     end: int
     canonical: str | None
-    kind: str  # quarter, fy, range, date, month, year, quarter_only, month_only, day_month, year_range
+    kind: str  # quarter, fy, range, date, month, year, quarter_only, month_only, months_only, day_month,
+    # year_range, and two relative to the meeting: meeting_day ('as at today'), since_last ('since the panel last met')
     part: int | None = None  # the quarter or month number of a quarter_only or month_only mention
+    last_part: int | None = None  # the last month of a months_only mention ('in October and November')
 
 
 def _fy(first: str, second: str) -> str | None:
@@ -94,6 +96,18 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         # '22/23' standing alone: a financial year only where a period is expected ('in 22/23', 'FY 22/23').
         ("fy_short", re.compile(r"\b(?:in|for|during|of|FY|year|to|from|since|by)\s+(\d{2})\s*/\s*(\d{2})(?![\d/%])", flags)),
         ("day_month", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b", flags)),
+        # Two months named without a year ('fell in October and November'): a span whose year comes from context.
+        ("months_only", re.compile(
+            rf"\b(?i:in|during|over|between|from)\s+({_FULL_MONTH}|Sept?)\s*(?:and|to|until|-|\u2013)\s*"
+            rf"({_FULL_MONTH}|Sept?)\b(?![\s,]*(?:19|20)\d\d)(?![\s-]'?\d\d\b)")),
+        # The meeting's own day ('as at today', 'as of this meeting'): a snapshot on the meeting date.
+        ("meeting_day", re.compile(
+            r"\b(?:as\s+(?:at|of)\s+(?:today|tonight|this\s+meeting|the\s+(?:date|day|time)\s+of\s+(?:this|the|today's)\s+"
+            r"(?:meeting|committee|panel|board))|at\s+the\s+time\s+of\s+(?:this|the)\s+meeting)\b", flags)),
+        # The time since the last meeting or report is no period the document dates.
+        ("since_last", re.compile(
+            r"\bsince\s+(?:the\s+)?(?:(?:panel|committee|board|members|cabinet|forum|group)\s+(?:last\s+met|met\s+last)|"
+            r"(?:last|previous)\s+(?:meeting|report|update|panel|committee|board|time))\b", flags)),
         ("quarter_only", re.compile(rf"\b(?:Q([1-4])\b|Quarter\s*{_QNUM}\b|{_QWORD}\s+quarter\b)", flags)),
         # A month named without its year ('at the end of November'): the year comes from context.
         ("month_only", re.compile(
@@ -106,7 +120,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 _PATTERNS = _patterns()
 # Only these can match a text without a digit ('second quarter', 'at the end of November'); the rest
 # need one, so most sentences of a long document are searched with two patterns, not twenty.
-_WORDS_ONLY = [(kind, pattern) for kind, pattern in _PATTERNS if kind in ("quarter_only", "month_only")]
+_WORDS_ONLY = [(kind, pattern) for kind, pattern in _PATTERNS
+               if kind in ("quarter_only", "month_only", "months_only", "meeting_day", "since_last")]
 _DIGIT = re.compile(r"\d")
 
 
@@ -194,7 +209,7 @@ def _part(kind: str, m: re.Match[str]) -> int | None:
     if kind == "quarter_only":
         number = next((x for x in m.groups() if x), None)
         return _quarter_number(number) if number else None
-    if kind == "month_only":
+    if kind in ("month_only", "months_only"):
         return MONTHS[m.group(1).lower()]
     return None
 
@@ -214,7 +229,8 @@ def find_periods(text: str) -> list[PeriodMention]:
             canonical, final_kind = _canonical(kind, m)
             starts.insert(at, m.start())
             ends.insert(at, m.end())
-            found.append(PeriodMention(m.start(), m.end(), canonical, final_kind, _part(kind, m)))
+            last = MONTHS[m.group(2).lower()] if kind == "months_only" else None
+            found.append(PeriodMention(m.start(), m.end(), canonical, final_kind, _part(kind, m), last))
     return sorted(found, key=lambda p: p.start)
 
 

@@ -122,3 +122,31 @@ def test_quarter_of_range():
     assert quarter_of_range("2022-07..2022-09") == "2022/23 Q2"
     assert quarter_of_range("2023-01..2023-03") == "2022/23 Q4"
     assert quarter_of_range("2022-07..2022-10") is None
+
+
+# Periods relative to the meeting, and months or quarters without a year (issue 20), in invented wording.
+from extractor.backends.rules.timing import Timeline  # noqa: E402
+
+
+def _resolved(text, report=None, meeting=None):
+    return [p.canonical for p in Timeline(report, meeting).periods(text)]
+
+
+def test_two_months_without_a_year_are_one_span_in_the_reports_year():
+    assert _resolved("Missing episodes fell in October and November.", "2023/24 Q3") == ["2023-10..2023-11"]
+    assert _resolved("during November to January", "2023/24 Q4") == ["2023-11..2024-01"]
+    assert _resolved("Missing episodes fell in October and November.") == [None]
+
+
+def test_as_at_today_is_the_meeting_date_and_since_the_last_meeting_is_no_period():
+    assert _resolved("As at today, 412 children were in care", "2021/22 Q2", "2021-11-09") == ["2021-11-09"]
+    assert _resolved("as of this meeting there were 40 carers", "2021/22 Q2") == [None]
+    found = Timeline("2021/22 Q2", "2021-11-09").periods("Since the panel last met, 14 children were adopted")
+    assert [(p.kind, p.canonical) for p in found] == [("since_last", None)]
+
+
+def test_a_quarter_without_a_year_takes_the_reports_financial_year():
+    assert _resolved("In Quarter 3, 88% of visits", "2023/24 Q2", "2023-11-15") == ["2023/24 Q3"]
+    assert _resolved("In Quarter 1, 80% of visits", "2023/24 Q2", "2023-11-15") == ["2023/24 Q1"]
+    # A quarter that had not begun by the meeting is the previous year's.
+    assert _resolved("In Quarter 4, 88% of visits", "2023/24 Q1", "2023-08-15") == ["2022/23 Q4"]

@@ -282,3 +282,117 @@ def test_a_statement_cut_off_by_the_excerpt_is_dropped():
 def test_a_level_set_against_its_target_is_a_record_not_a_count_of_targets(text):
     r = one(text)
     assert (r.value, r.unit) == (88, "percent") and ("target", 95, None) in comparisons(r)
+
+
+# Periods the document does or does not determine (issue 20), in invented wording.
+def test_a_bracketed_data_note_does_not_date_the_figure():
+    r = one("Report period: 2022/23 Q4.\n\nIn March 2023 the number of children in care was 350 "
+            "(figures run 04.04.23).")
+    assert (r.value, r.period) == (350, "2023-03")
+
+
+def test_as_at_today_is_the_meeting_date_not_the_reports_quarter():
+    found = records("Minutes of the meeting of the Corporate Parenting Panel, 9 November 2021.\n\n"
+                    "The Quarter 2 2021/22 performance report was presented.\n\n"
+                    "The Director said that as at today 412 children were in care.")
+    assert [(r.value, r.period) for r in found] == [(412, "2021-11-09")]
+
+
+def test_since_the_panel_last_met_is_not_a_period():
+    found = records("Quarterly performance report, Quarter 2 2023/24.\n\n"
+                    "Since the panel last met, 14 children had been adopted.")
+    assert [(r.value, r.period) for r in found] == [(14, None)]
+
+
+def test_a_figure_said_in_the_discussion_does_not_inherit_a_mentioned_reports_period():
+    found = records("Minutes of the meeting held on 9 November 2021.\n\n"
+                    "The Committee considered the Quarter 2 2021/22 performance report.\n\n"
+                    "Members heard that 31% of young people were not in education, employment or training.\n\n"
+                    "In response to a question, the Head of Service said that 46 children were placed out of area.\n\n"
+                    "It was also noted that 19 care leavers were at university.\n\n"
+                    "The report showed that 76% of children were in a family-based placement.")
+    assert [(r.value, r.period) for r in found] == [(31, None), (46, None), (19, None), (76, "2021/22 Q2")]
+    # A period the paragraph names still applies.
+    r = one("Members heard that at the end of March 2023, 31% of care leavers were in education.")
+    assert r.period == "2023-03"
+
+
+# Status-only statements in wordings the rules once missed (issue 20), invented.
+@pytest.mark.parametrize(("sentence", "name", "trend"), [
+    ("Good progress had been made on how quickly assessments were completed.", "assessments", "up"),
+    ("Members noted the significant progress made in the timeliness of initial health assessments.",
+     "initial health assessments", "up"),
+    ("The service remained busy, even though more children were on child protection plans.",
+     "child protection plans", "up"),
+    ("Fewer young people were entering the youth justice system.", "youth justice system", "down"),
+    ("There were fewer first-time entrants this quarter.", "first-time entrants", "down"),
+    ("The number of children subject to a child protection plan has continued to fall.", "protection plan", "down"),
+    ("The proportion of children entering care aged under five had risen.", "entering care", "up"),
+    ("There had been a 17% increase in early help assessments.", "early help assessments", "up"),
+    ("Initial health assessment timeliness was showing improvement.", "health assessment", "up"),
+    ("There was an improving picture for placement stability.", "placement stability", "up"),
+    ("Improvements were noted in the timeliness of reviews.", "reviews", "up"),
+    ("The Youth Justice Service had seen reduced numbers of first time entrants.", "first time entrants", "down"),
+    ("We are seeing more children coming into care.", "coming into care", "up"),
+])
+def test_status_only_wordings(sentence, name, trend):
+    r = one("Performance report for Quarter 2 2023/24.\n\n" + sentence)
+    assert (r.value, r.trend, r.period) == (None, trend, "2023/24 Q2")
+    assert name in r.indicator.lower()
+
+
+@pytest.mark.parametrize("sentence", [
+    "The service needs more foster carers.",
+    "Members asked for more support for care leavers.",
+    "More children will need placements next year.",
+    "Councillors were keen to make progress on how quickly assessments were completed.",
+])
+def test_wishes_and_plans_are_no_status(sentence):
+    assert records(sentence) == []
+
+
+def test_months_named_without_a_year_date_a_status():
+    r = one("Quarterly performance report, Quarter 3 2023/24.\n\nMissing episodes fell in October and November.")
+    assert (r.value, r.trend, r.period) == (None, "down", "2023-10..2023-11")
+
+
+# Zero and ratio values; benchmarks and asides that are never records (issue 20), invented.
+def test_none_of_and_no_give_zero():
+    r = one("Quarterly report Q2 2023/24.\n\nNone of the children adopted this year waited longer than 18 months.")
+    assert (r.value, r.unit) == (0, "count")
+    assert one("No young person was remanded this quarter.").value == 0
+
+
+def test_a_ratio_for_every_is_one_record_of_its_first_figure():
+    r = one("For every 1.4 children who left care, one child entered.")
+    assert (r.value, r.unit) == (1.4, "other")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Our comparator authorities average 112.",
+    "Similar authorities average 112 per 10,000.",
+    "The England rate stood at 71 per 10,000.",
+    "Members referred to paragraph 4.6 of the report.",
+    "Cllr J Smith (7) and Councillor Patel 5 attended.",
+    "JS (Head of Service) 3",
+])
+def test_benchmarks_and_asides_alone_are_no_record(sentence):
+    assert records("Quarterly report Q2 2023/24.\n\n" + sentence) == []
+
+
+def test_a_benchmark_beside_the_councils_figure_is_its_comparison():
+    r = one("The rate of children in care was 68 per 10,000, while comparator authorities average 74.")
+    assert (r.value, comparisons(r)) == (68, [("statistical_neighbours", 74, None)])
+
+
+def test_work_within_a_timescale_is_better_higher_whoever_it_is_for():
+    r = one("Return interviews for missing children offered within 72 hours had improved but remained below target.")
+    assert (r.trend, r.target_met) == ("up", False)
+
+
+def test_a_meetings_date_dates_no_figure():
+    found = records("Corporate Parenting Board - November 2021\nMeeting held on Tuesday, 9 November 2021\n\n"
+                    "At its meeting on 12 October 2021 the Board heard that 412 children were in care.")
+    assert [(r.value, r.period) for r in found] == [(412, None)]
+    # A snapshot on a named date is that date.
+    assert one("As at 9 November 2021, 412 children were in care.").period == "2021-11-09"

@@ -6,8 +6,10 @@ import re
 from datetime import date
 
 from ...periods import PeriodMention, bounds, comparison_basis, quarter_of_range
+from .reading import named_outside_brackets
 from .sentence import Comparison, Sentence, Value
 from .status import evaluative_direction, target_status, trend_word
+from .timing import MEETING_RELATIVE
 
 _I = re.IGNORECASE
 PREVIOUS_YEAR = re.compile(
@@ -22,6 +24,16 @@ PREVIOUS_PERIOD = re.compile(
 )
 
 
+# A sentence of minutes reporting what someone said in the meeting, not what a report states.
+DISCUSSED = re.compile(
+    r"\b(?:members|councillors?|cllr|the\s+(?:panel|committee|board|chair(?:man)?|meeting))\s+(?:was\s+|were\s+|had\s+been\s+)?"
+    r"(?:also\s+)?(?:heard|told|informed|advised|asked|queried|questioned)\b"
+    r"|\bit\s+was\s+(?:also\s+|further\s+)?(?:noted|reported|heard|explained|confirmed|stated)\s+that\b"
+    r"|\b(?:in\s+(?:response|answer|reply)\s+to\s+(?:a\s+|the\s+)?(?:question|query|queries|questions)|"
+    r"responding\s+to\s+(?:a\s+|the\s+)?(?:question|query))\b"
+    r"|\b(?:he|she|they|the\s+(?:director|head\s+of\s+service|service\s+manager|officer|lead\s+member|cabinet\s+member|"
+    r"portfolio\s+holder)|officers?)\s+(?:also\s+)?(?:said|stated|explained|commented|added|responded|replied|"
+    r"advised|informed|told)\b", _I)
 REPORT_RELATIVE = re.compile(
     r"\b(?:this\s+(?:quarter|year|month|period|reporting\s+year|reporting\s+period)|year\s+to\s+date|ytd|"
     r"(?:in|during|at\s+the\s+end\s+of|for|over|within)\s+the\s+(?:quarter|reporting\s+period))\b", _I)
@@ -178,14 +190,22 @@ def record_period(value: Value, sentence: Sentence, block: list[Sentence], curre
     # A period that dates a comparison in the paragraph ('compared to 23 in March 2022') is not the value's.
     claimed = {c.period for s in block for v in s.values for c in v.comparisons if c.period}
     own = [p for p in sentence.periods if p.canonical and not is_earlier(p) and p.canonical not in claimed]
+    text = sentence.passage.text
+    # A date in brackets is a note on the data ('(figures run 04.04.23)'), not the period a clause names.
+    own = named_outside_brackets(text, own)
+    if any(p.kind in MEETING_RELATIVE and p.canonical is None for p in sentence.periods) and not own:
+        return None  # 'since the panel last met', or 'as at today' without a meeting date: not determined
     if own:
         nearest = min(own, key=lambda p: min(abs(p.start - value.token.end), abs(value.token.start - p.end)))
         return _in_report_terms(nearest.canonical, report)
     if report and REPORT_RELATIVE.search(sentence.passage.text):
         return report  # 'this quarter', 'year to date': the report's own period (records.md)
     named = [p for other in block for p in other.periods if p.canonical and p.kind != "year"]
+    # A figure someone states in the discussion ('Members heard that 31% ...') is not the report's: it takes
+    # no period the paragraph does not name.
+    inherited = None if DISCUSSED.search(sentence.passage.text) else report
     return _in_report_terms(next((p.canonical for p in named if not is_earlier(p) and p.canonical not in claimed),
-                                 report), report)
+                                 inherited), report)
 
 
 def _in_report_terms(period: str | None, report: str | None) -> str | None:

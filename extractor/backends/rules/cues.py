@@ -13,168 +13,32 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import PERSON_NOUN, RAG_LABEL, REPORT_NOUN, SERVICE_NOUN
-from .reading import CLAUSE_END, Cue, Match, Reading, attached_period
+from .cue_tests import (
+    DURATION_MEASURE,
+    MONEY_MEASURE,
+    RANGE_TAIL,
+    REFERENCE,
+    TIME_UNIT,
+    about_money,
+    attached_earlier,
+    code,
+    compared,
+    earlier_parenthesis,
+    earlier_when,
+    framed,
+    from_to,
+    item_number,
+    ordinal,
+    percent_wrapped,
+    re_,
+    report_count,
+)
+from .lexicon import SERVICE_NOUN
+from .reading import Cue, Match, Reading
 
 _I = re.IGNORECASE
 NEGATIVE_CHANGE = {"reduction", "decrease", "fall", "drop", "decline", "reduced", "decreased", "fell",
                    "dropped", "declined", "down", "lower", "fewer", "less", "worse", "below", "dip", "dipped"}
-
-
-def _re(pattern: str, flags: int = _I) -> re.Pattern[str]:
-    return re.compile(pattern, flags)
-
-
-# --- structural tests: what the number's own characters and the periods around it say ------------
-
-def _code(r: Reading) -> bool:
-    """Digits inside a code or reference: 'NG2 3NG', 'S17', '12A', 'CS/11/97', 'Q2'."""
-    before, after = r.token.letters_before, r.token.letters_after
-    ocr_before = len(before) >= 2 and before.islower()
-    if before and not ocr_before:
-        return True
-    if after and (after.isupper() or len(after) == 1) and after.lower() not in ("k", "m"):
-        return True
-    return bool(re.search(r"[A-Za-z]{1,4}/(?:\d+/)?$", r.before) or re.match(r"/[A-Za-z]", r.after))
-
-
-def _ordinal(r: Reading) -> bool:
-    return r.token.letters_after.lower() in ("st", "nd", "rd", "th")
-
-
-def _item_number(r: Reading) -> bool:
-    """A number opening a line before a title: '43 Performance Reporting', '3.1- 15% gap', '108. Minutes'."""
-    if r.before.strip() or r.percent:
-        return False
-    if (re.match(r"\s*[-\u2013.)]", r.after) and "." in r.token.text) or re.match(r"[.)]\s+[A-Z]", r.after):
-        return True
-    title = re.match(r"\s+([A-Z][\w'\u2019-]*)\s+(?:(?:and|of|&|-)\s+)?[A-Z]", r.after)
-    return bool(title) and r.token.is_integer and not re.fullmatch(SERVICE_NOUN, title.group(1), _I)
-
-
-_REPORT_COUNT = _re(
-    r"^\s*%?\s*\)?\s*(?:\([^)]{0,20}\)\s*)?(?:(?:out\s+)?of\s+(?:the\s+|our\s+|its\s+|these\s+|those\s+|all\s+)?"
-    r"(?:[\w-]+\s+)?)?(?:['\u2018\u2019\"]?[\w'\u2019-]+['\u2018\u2019\"]?\s+){0,3}?"
-    rf"(?:{REPORT_NOUN}\b|{RAG_LABEL}(?!\w))")
-
-
-def _about_money(r: Reading) -> bool:
-    """A figure in a clause about money (a budget, a pay award, inflation, '\u00a32.1m (3.9%)'), unless the
-    sentence measures a cost."""
-    if MONEY_MEASURE.search(r.text):
-        return False
-    if _FINANCE.match(r.after[:40]):
-        return True
-    money = None
-    for money in _FINANCE.finditer(r.before[-60:]):  # noqa: B007 - the loop keeps the last match
-        pass
-    return money is not None and not re.search(rf"\b{PERSON_NOUN}\b|[.;]", r.before[-60:][money.end():], _I)
-
-
-# Words that set a number against a target or benchmark: what follows is its comparison, not what it counts.
-_MEASURED_AGAINST = _re(r"\b(?:against|above|below|under|over|than|versus|vs|compared|exceed\w*|beat\w*|meet\w*|"
-                        r"met|miss\w*|within|short\s+of|ahead\s+of|behind)\b")
-
-
-def _report_count(r: Reading) -> bool:
-    """What the number counts is the report's or the meeting's own ('nine of the twelve indicators',
-    'three parts', "11 'On Target'"), not a service's: no service noun comes first."""
-    m = _REPORT_COUNT.match(r.after[:80])
-    if not m:
-        return False
-    counted = m.group(0)
-    if _MEASURED_AGAINST.search(counted):  # '88% against a target of 95%', '12 above the target': a level
-        return False
-    head = re.search(rf"(?:{REPORT_NOUN}\b|{RAG_LABEL}(?!\w))\s*$", counted, _I)
-    return not re.search(rf"\b{PERSON_NOUN}\b(?!['\u2019]s)", counted[: head.start() if head else len(counted)], _I)
-
-
-def _attached_earlier(r: Reading) -> bool:
-    """A period printed right beside the number, earlier than the one reported: '84.1% in 2022/23'."""
-    period = attached_period(r.text, r.token, r.periods)
-    return period is not None and r.is_earlier(period)
-
-
-def _from_to(r: Reading) -> bool:
-    """'from 93.1% to 95%', 'rose from 210 in March 2019 to 245', 'reduced from 449': the first is earlier.
-    A range ('ranging from 65.5% to 44.7%', 'between') states two levels, not a change."""
-    if re.search(r"\b(?:rang\w*|vari\w*|between)\b[^.;]{0,30}$", r.before, _I):
-        return False
-    if not re.search(r"\bfrom\s+(?:the\s+|a\s+|an\s+)?(?:(?:high|low|peak|figure|level|rate)\s+of\s+)?"
-                     r"(?:nearly\s+|around\s+|about\s+|approximately\s+|just\s+(?:over|under)\s+)?$", r.before, _I):
-        return False
-    clause = r.before[max(r.before.rfind(","), r.before.rfind(";"), 0):]
-    return bool(re.match(r"\s*%?\s*to\s+", r.after, _I) or attached_period(r.text, r.token, r.periods)
-                or CHANGE_VERB.search(clause))
-
-
-_TO_NOW = re.compile(r"(?<!compared\s)(?<!comparison\s)(?<!relative\s)(?<!equivalent\s)\bto\s+(?:an?\s+(?:average|total|rate|figure|level)\s+of\s+|around\s+|about\s+|nearly\s+|"
-                     r"approximately\s+|just\s+(?:over|under)\s+)?$", _I)
-
-
-def _compared(r: Reading) -> bool:
-    """'compared with 84.1%', 'a reduction on the 18', 'against 52%': a cue earlier in the clause.
-    The figure after 'to' in 'rose from 210 to 245' is the value itself."""
-    if _TO_NOW.search(r.before):
-        return False
-    cue = None
-    for cue in COMPARE_CUE.finditer(r.before):  # noqa: B007 - the loop keeps the last match
-        pass
-    return cue is not None and not CLAUSE_END.search(r.before[cue.end():])
-
-
-def _earlier_parenthesis(r: Reading) -> bool:
-    """Inside brackets that name only earlier periods: '(2022/23, 84.6% ... with 59.1% ...)'."""
-    open_at = r.text.rfind("(", 0, r.token.start)
-    if open_at < 0 or ")" in r.text[open_at:r.token.start]:
-        return False
-    close_at = r.text.find(")", r.token.end)
-    close_at = len(r.text) if close_at < 0 else close_at
-    inside = [p for p in r.periods if open_at < p.start < close_at and p.canonical]
-    return bool(inside) and all(r.is_earlier(p) for p in inside)
-
-
-def _earlier_when(r: Reading) -> bool:
-    """'from 2016 when this rate was around 47%': a figure of an earlier period named before it."""
-    if not re.search(r"\b(?:when|where)\s+(?:[\w'-]+\s+){0,5}?(?:was|were|had\s+been|stood\s+at)\s+"
-                     r"(?:at\s+|around\s+|about\s+|approximately\s+|nearly\s+|just\s+(?:over|under)\s+)?$", r.before, _I):
-        return False
-    return any(p.end <= r.token.start and r.is_earlier(p) for p in r.periods)
-
-
-def _framed(r: Reading) -> bool:
-    """The sentence opens 'In comparison with 2022/23,': its figures are that period's."""
-    return r.frame is not None and not _TO_NOW.search(r.before)
-
-
-# --- shared vocabularies ---------------------------------------------------------------------------
-
-CHANGE_VERB = _re(r"\b(?:increas|decreas|ris|rose|fell|fall|reduc|dropp|declin|improv|went|moved|up|down)\w*\b")
-COMPARE_CUE = _re(
-    r"\b(?:compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|comparison\s+(?:with|to)|"
-    r"against|versus|vs\.?|(?:reduction|decrease|increase|rise|fall|drop|decline|change|improvement)\s+(?:on|from)|"
-    r"(?:down|up|fallen|risen|rose|fell|dropped|increased|decreased|reduced|improved|declined)\s+from)\b"
-)
-_TIME_UNIT = (r"(?:working\s+|calendar\s+|school\s+|clear\s+)?(?:days?|hours?|hrs|weeks?|wks|months?|years?|yrs|"
-              r"minutes?|mins)")
-TIME_AFTER = _re(rf"^\s*{_TIME_UNIT}\b")
-DURATION_MEASURE = _re(r"\b(?:averag\w*|median|mean|typically|duration|length\s+of|time\s+(?:taken|to)|took)\b")
-RATE_NEAR = _re(r"per\s+10,?000|per\s+10k\b|per\s+ten\s+thousand")
-_REFERENCE = (
-    r"(?:minutes?|items?|paragraphs?|paras?|pages?|pp?\.|appendix|appendices|annex(?:es)?|sections?|"
-    r"tables?|figures?|fig\.?|charts?|graphs?|indicators?|kpis?|pis?|nis?|measures?|refs?\.?|reference|"
-    r"nos?\.|points?|parts?|schedules?|clauses?|regulations?|articles?|chapters?|versions?|phases?|tiers?|"
-    r"levels?|stages?|key\s+stage|ks|grades?|steps?|options?|priorit(?:y|ies)|rooms?|wards?|extension|"
-    r"ext\.?|tel\.?|telephone|phone|agenda|recommendations?|actions?|objectives?|questions?|slides?|orders?|"
-    r"boxes|box|rows?|columns?|lines?|categor(?:y|ies)|bands?|rounds?|number(?!\s+of)|section|"
-    r"s\.|rule|standards?|principles?|domains?|criteri(?:on|a)|ofsted\s+grade|top|except(?:\s+for)?)"
-)
-_RANGE_TAIL = r"\s*(?:\d+[a-z]?(?:\.\d+)*\s*(?:to|-|\u2013|and|&|/|of)\s*)*$"
-
-
-def _percent_wrapped(pattern: str) -> str:
-    """Allow '%' and a closing bracket between the number and what follows it."""
-    return r"^\s*%?\s*\)?\s*" + pattern
 
 
 # --- the table ---------------------------------------------------------------------------------------
@@ -183,28 +47,28 @@ CUES: tuple[Cue, ...] = (
     # Noise the number's own characters and neighbours give away.
     Cue("file_size", "noise", "after", 12, (
         "Performance Scorecard pdf icon PDF [[2]] MB", "Minutes PDF [[70]] KB", "the 5MB pack is [[5]]mb",
-    ), pattern=_re(r"^\s*(?:kb|mb|gb|bytes|pages?|pp)\b")),
+    ), pattern=re_(r"^\s*(?:kb|mb|gb|bytes|pages?|pp)\b")),
     Cue("time_of_day", "noise", "after", 12, (
         "The meeting started at [[7.30]] pm.", "Tuesday, 4th March, 2025 [[5.45]] p.m.", "by [[4]] p.m. today",
-    ), pattern=_re(r"^\s*(?:am|pm|a\.m\.?|p\.m\.?|o'?clock)(?![a-z])")),
+    ), pattern=re_(r"^\s*(?:am|pm|a\.m\.?|p\.m\.?|o'?clock)(?![a-z])")),
     Cue("code", "noise", "token", 0, (
         "Loxley House, Nottingham, NG[[2]] 3NG.", "Part 1 of Schedule [[12]]A", "the S[[11]] safeguarding duty",
         "as amended under ref ED/[[14]]/203", "Sandbach, CW11 [[1]]HZ",
-    ), test=_code),
+    ), test=code),
     Cue("ordinal", "noise", "token", 0, (
         "in the [[21]]st century", "ranked [[40]]th of 151 councils", "by their [[18]]th birthday",
         "Thursday, [[9]]th October",
-    ), test=_ordinal),
+    ), test=ordinal),
     Cue("rank", "noise", "before", 40, (
         "ranked 40th of [[151]] councils", "we are now placed [[3]] in the region", "a league table position of [[12]]",
-    ), pattern=_re(r"(?:\b(?:ranked|ranking|position(?:\s+of)?|placed|league\s+table\s+\w+(?:\s+of)?)\s+"
+    ), pattern=re_(r"(?:\b(?:ranked|ranking|position(?:\s+of)?|placed|league\s+table\s+\w+(?:\s+of)?)\s+"
                    r"(?:\w+\s+){0,2}?|\d+(?:st|nd|rd|th)\s+(?:out\s+)?of\s+)$")),
     Cue("reference", "noise", "before", 40, (
         "as agreed at Minute [[57]]", "Indicator [[7]]: Timeliness of Health Assessments",
         "point [[5.7]] of the report", "(see pages 31 to [[36]])", "Page 1 of [[2]]", "Part [[1]] of Schedule 12A",
         "Key Indicator [[4]] shows", "as chart [[4.1]] shows", "see paragraphs 3.1 to [[3.4]]",
         "under Standing Order [[12]]",
-    ), counts_only=True, pattern=_re(rf"\b{_REFERENCE}{_RANGE_TAIL}")),
+    ), counts_only=True, pattern=re_(rf"\b{REFERENCE}{RANGE_TAIL}")),
     Cue("school_year", "noise", "before", 12, ("learners in Year [[9]] in our care",),
         pattern=re.compile(r"\bYear\s*$")),
     Cue("label", "noise", "after", 12, (
@@ -213,7 +77,7 @@ CUES: tuple[Cue, ...] = (
     Cue("figure_talk", "noise", "before", 40, (
         "a Member asked that the reference to [[6]]% on page 3 be checked",
         "Members queried the figure of [[90]]% in the report",
-    ), pattern=_re(r"\b(?:references?\s+to|mention\s+of|the\s+figure\s+of|quoted|queried|query\s+about|"
+    ), pattern=re_(r"\b(?:references?\s+to|mention\s+of|the\s+figure\s+of|quoted|queried|query\s+about|"
                    r"asked\s+about|asked\s+why)\s+(?:the\s+)?$")),
     Cue("topic_clause", "noise", "token", 0, (
         "In relation to plans reviewed over [[four]] cycles, 81% were current",
@@ -223,170 +87,204 @@ CUES: tuple[Cue, ...] = (
     Cue("item_number", "noise", "token", 0, (
         "[[12]] Quarterly Performance Scorecard - Children's Services", "[[3.1]]- 15% gap discussed",
         "[[108]]. Minutes of the last meeting",
-    ), test=_item_number),
+    ), test=item_number),
     Cue("named_number", "noise", "before", 40, (
         "the impact of COVID-[[19]] on visits", "during the Covid [[19]] pandemic",
         "the Healthy Child Programme [[0]]-19", "the Healthy Child Programme 0-[[19]] service",
         "the Family Hubs Phase [[2]] roll-out",
-    ), counts_only=True, pattern=_re(
+    ), counts_only=True, pattern=re_(
         r"(?:[A-Za-z]-|\b(?:covid|sars|wave|version|v|programme|project|scheme|strategy|service|hubs?|unit|centre|"
         r"pathway|model|framework|initiative|partnership|network|act|policy|bill|phase)\s*-?\s*"
         r"(?:\d+\s*(?:-|\u2013|to)\s*)?)$")),
+    # A ratio stated 'for every N ..., one ...' is one measure: N is its value, the 'one' is its base.
+    Cue("ratio_for_every", "value", "before", 12, (
+        "for every [[1.4]] children who left care, one child entered", "For every [[3]] referrals, one led to a plan",
+    ), pattern=re_(r"\bfor\s+every\s+$")),
+    Cue("ratio_base", "noise", "before", 120, (
+        "for every 1.4 children who left care, [[one]] child entered", "For every 3 referrals, [[1]] led to a plan",
+    ), counts_only=True, pattern=re_(r"\bfor\s+every\s+[\d.]+\s+[^.;]{0,90}?,\s*$")),
+    # Who is speaking or present is no measure: 'Cllr J Smith (7)', '(Head of Service) 3', 'JS 14'.
+    Cue("person_beside", "noise", "before", 60, (
+        "Cllr J Smith ([[7]]) and Councillor Patel 5 attended", "Cllr J Smith (7) and Councillor Patel [[5]] attended",
+        "JS (Head of Service) [[3]]", "AB [[14]]",
+    ), counts_only=True, test=lambda r: bool(
+        re.search(r"\b(?:cllr\.?|councillor|alderman|mr|mrs|ms|miss|dr)\s+(?:[A-Z][\w'.-]*\s+){0,2}[A-Z][\w'-]*\s*\(?\s*$",
+                  r.before[-60:], _I)
+        or re.search(r"\((?:[\w-]+\s+)?(?:chair(?:man|person)?|vice[\s-]chair|director|head\s+of\s+\w+|\w*\s*manager|"
+                     r"officer|councillor|cabinet\s+member|portfolio\s+holder|lead\s+member)\)\s*[:,-]?\s*$", r.before[-60:], _I)
+        or (re.search(r"(?:^|\n|[(;])\s*([A-Z]{2,3})\s*[:)]?\s*$", r.before)
+            and not re.search(rf"\b{SERVICE_NOUN}\s*[:)]?\s*$", r.before[-8:], _I)))),
     Cue("age_in_brackets", "noise", "before", 12, (
         "the children K ([[15]]), T (17) and M (9)", "siblings aged A ([[4]])",
     ), pattern=re.compile(r"\b[A-Z]{1,2}\s*\(\s*$")),
     Cue("age_band", "noise", "after", 24, (
         "[[15]]/16 year olds in the cohort", "15/[[16]] year olds", "the [[17]]-year-old", "[[18]] year olds",
-    ), pattern=_re(r"^(?:\s*(?:/|-|\u2013|to|and)\s*\d+)?[\s-]*(?:years?|yrs?)[\s-]*olds?\b")),
+    ), pattern=re_(r"^(?:\s*(?:/|-|\u2013|to|and)\s*\d+)?[\s-]*(?:years?|yrs?)[\s-]*olds?\b")),
     # Thresholds and timescales define an indicator ('within 10 days'); they are never values or comparisons.
     Cue("threshold", "noise", "before", 40, (
         "visits made within [[15]] days of the referral", "placed more than [[20]] miles away",
         "young people between 16-[[24]]", "when a child turns [[16]]", "aged [[16]] and over",
         "9 (41%) achieved [[4]] passes at grade 4", "plans updated every [[three]] months",
-    ), counts_only=True, pattern=_re(
+        "none of the children waited longer than [[18]] months",
+    ), counts_only=True, pattern=re_(
         r"\b(?:within|under|over|after|at\s+least|atleast|more\s+than|less\s+than|fewer\s+than|up\s+to|no\s+later\s+than|"
+        r"(?:longer|shorter|later|earlier|sooner)\s+than|"
         r"aged|age|ages|age\s+of|under\s+the\s+age\s+of|over\s+the\s+age\s+of|between|every|"
         r"(?:attain|achiev|gain|obtain)\w*|(?:person|child|they|he|she)\s+(?:reaches|reached|turns|turned))"
         r"\s*(?:\d+\s*(?:-|\u2013|to|and)\s*)?$")),
     Cue("threshold_after", "noise", "after", 24, (
         "children with [[2]] or more missing episodes", "[[20]] miles from home", "the [[18]]+ cohort",
-    ), counts_only=True, pattern=_re(r"^\s*(?:or\s+(?:more|over|above|fewer|less|under|below)|\+|plus\b|miles?\b|km\b)")),
+    ), counts_only=True, pattern=re_(r"^\s*(?:or\s+(?:more|over|above|fewer|less|under|below)|\+|plus\b|miles?\b|km\b)")),
     Cue("timescale", "noise", "after", 24, (
         "64% of reviews were held within [[28]] days", "Each speaker may take up to [[5]] minutes",
         "the [[7]]- and 45- working day standards", "the 7- and [[45]]- working day standards",
     ), counts_only=True, test=lambda r: bool(
-        re.match(rf"^\s*-?\s*(?:(?:and|or|to)\s+\d+\s*-?\s*)?{_TIME_UNIT}\b", r.after, _I)
+        re.match(rf"^\s*-?\s*(?:(?:and|or|to)\s+\d+\s*-?\s*)?{TIME_UNIT}\b", r.after, _I)
         and not DURATION_MEASURE.search(r.text))),
     # Comparisons that the text marks as targets, benchmarks, earlier values and changes.
     Cue("value_beside_target", "value", "before", 60, (
         "the measure ended the year slightly above target at [[68.2]]%",
         "below target at [[63]]% this quarter",
-    ), pattern=_re(r"\b(?:above|below|under|over|on|off|exceeding|exceeded|meeting|met|missed|beat|beating|"
+    ), pattern=re_(r"\b(?:above|below|under|over|on|off|exceeding|exceeded|meeting|met|missed|beat|beating|"
                    r"short\s+of|against)\s+(?:the\s+|our\s+|its\s+)?(?:\w+\s+)?target\s*(?:at|with|,)\s*$")),
     # Plans and forecasts are not measured levels, whatever comparison words they use.
     Cue("forecast", "noise", "clause", 80, (
         "numbers are expected to reach [[80]]", "the service aims to recruit [[20]] more carers",
         "this would rise to [[60]]", "to be achieved within 300 days over the next [[3]] years",
         "it would only be achievable if staffing was [[90]]% of establishment",
-    ), pattern=_re(
+    ), pattern=re_(
         r"\b(?:expected|anticipated|forecast(?:ed)?|projected|predicted|planned|planning|likely\s+to|aims?\s+to|"
         r"aiming\s+to|will|would|could|should|shall|needs?\s+to|need(?:ed)?\s+to|due\s+to\s+(?:join|start|open|retire|"
         r"leave|be|complete|begin|close)|intends?\s+to|hopes?\s+to|set\s+to|next|if|unless)\b")),
     Cue("forecast_after", "noise", "after", 70, (
         "with [[six]] newly qualified social workers due to start in April",
         "[[80]] children are expected to leave care", "the concern that [[10]]/15% due to retire in 5 years",
-    ), pattern=_re(r"^\s*(?:[\w'%/-]+\s+){0,4}?(?:(?:is|are)\s+)?(?:due\s+to\s+(?:join|start|open|retire|leave|be|complete|"
+    ), pattern=re_(r"^\s*(?:[\w'%/-]+\s+){0,4}?(?:(?:is|are)\s+)?(?:due\s+to\s+(?:join|start|open|retire|leave|be|complete|"
                    r"begin|close)|expected\s+to|anticipated\s+to|forecast\s+to|planned\s+to|to\s+be\s+(?:recruited|appointed))\b")),
     Cue("finance", "noise", "context", 0, (
         "The council tax rise of [[4.99]]% was agreed", "alongside a [[3]]% pay award for staff",
         "Inflation had increased the cost of placements by [[15]]%", "The savings target represents [[4]]% of the budget",
         "The budget is \u00a356.3 million, an increase of \u00a32.1m ([[3.9]]%) on last year",
-    ), test=lambda r: _about_money(r)),
+    ), test=lambda r: about_money(r)),
     Cue("relative_change", "relative_change", "after", 30, (
         "a [[7.2]]% increase in the number of referrals", "a [[12.8]]% rise (from 1,210 to 1,365 assessments)",
-    ), pattern=_re(r"^\s*%\s*(?P<word>increase|decrease|rise|fall|reduction|drop|improvement|decline)\b")),
+    ), pattern=re_(r"^\s*%\s*(?P<word>increase|decrease|rise|fall|reduction|drop|improvement|decline)\b")),
     Cue("change_in_brackets", "relative_change", "before", 40, (
         "there was a small fall ([[2.3]]%) in the number", "an increase ([[12]]%) on last year",
-    ), pattern=_re(r"\b(?P<word>increase|decrease|rise|fall|reduction|drop|dip|decline|improvement)\s*\(\s*$")),
+    ), pattern=re_(r"\b(?P<word>increase|decrease|rise|fall|reduction|drop|dip|decline|improvement)\s*\(\s*$")),
     Cue("change_before", "change", "before", 40, (
         "78 children entered, which was a reduction of [[13]]", "the number of adopters had fallen by [[3]]",
         "a fall of [[6]] percentage points", "a rise of [[9]] children",
-    ), pattern=_re(r"\b(?:(?:a|an)\s+(?:\w+\s+)?)?(?P<word>reduction|decrease|increase|rise|fall|drop|decline|dip|"
+    ), pattern=re_(r"\b(?:(?:a|an)\s+(?:\w+\s+)?)?(?P<word>reduction|decrease|increase|rise|fall|drop|decline|dip|"
                    r"improvement|reduced|increased|decreased|rose|risen|fell|fallen|dropped|declined|improved|grown|grew|dipped|"
                    r"jumped|up|down)\s+(?:of|by)\s*$")),
+    Cue("change_up_down", "change", "context", 0, (
+        "Visits within timescale were 91%, up [[3]] percentage points on last year",
+        "re-referrals at 21%, down [[2]]% compared with the previous quarter",
+    ), test=lambda r: re.search(r"\b(?P<word>up|down)\s+$", r.before[-12:], _I) if re.match(
+        r"\s*(?:%|percentage\s+points?|pp\b|points?)?\s*(?:on|from|compared|since|against|when\s+compared)\b",
+        r.after, _I) else None),
     Cue("change_after", "change", "after", 60, (
         "This was [[2.4]]% lower than last year.", "There were 108 families, [[12]] lower than this time last year",
         "[[1.8]]% better than the previous quarter",
-    ), pattern=_re(r"^\s*(?:%|percentage\s+points?|pp|points?)?\s*(?:\w+\s+)?(?P<word>higher|lower|more|fewer|less|"
+    ), pattern=re_(r"^\s*(?:%|percentage\s+points?|pp|points?)?\s*(?:\w+\s+)?(?P<word>higher|lower|more|fewer|less|"
                    r"better|worse|up|down|above|below|increase|decrease|rise|fall|reduction)\b"
                    r"(?:\s+(?:than|on|compared|from|against|when))")),
     Cue("more_or_fewer", "change", "after", 60, (
         "There were [[31]] more children in care than in March", "[[four]] fewer adoption orders were granted",
-    ), pattern=_re(rf"^\s*(?P<word>more|fewer|less)\s+(?:[\w'-]+\s+){{0,2}}?{SERVICE_NOUN}\b")),
+    ), pattern=re_(rf"^\s*(?P<word>more|fewer|less)\s+(?:[\w'-]+\s+){{0,2}}?{SERVICE_NOUN}\b")),
     Cue("target_before", "target", "before", 45, (
         "The ambition is to reach [[75]]%.", "against a target of [[95]]%", "within the target range of [[18]]-22%",
         "the average wait was 24 weeks; the national target is [[20]] weeks",
-    ), pattern=_re(r"\b(?:target|targets|aim|ambition|goal|threshold|standard|expectation)"
+    ), pattern=re_(r"\b(?:target|targets|aim|ambition|goal|threshold|standard|expectation)"
                    r"(?:\s+(?:set|was|is|of|being|at|to\s+be|to\s+be\s+at|to\s+reach|to\s+achieve|to\s+hit|for|which\s+is|"
                    r"level|figure|rate|range|"
                    r"band|has\s+been|had\s+been|remains|this\s+year))*\s*(?::|\(|\s)\s*$")),
     Cue("target_after", "target", "after", 40, (
         "which remains under our [[95]]% target", "against the [[80]]% local target",
-    ), pattern=_re(r"^\s*%?\s*\)?\s*(?:internal\s+|local\s+|national\s+|annual\s+|agreed\s+|stretch\s+)?target\b")),
+    ), pattern=re_(r"^\s*%?\s*\)?\s*(?:internal\s+|local\s+|national\s+|annual\s+|agreed\s+|stretch\s+)?target\b")),
     Cue("national_before", "national", "before", 45, (
         "compared with a national average of [[70]]", "the England average was [[71]] per 10,000",
         "above the national average ([[312]])",
-    ), pattern=_re(r"\b(?:national(?:ly)?|england|english)\b(?:\s+(?:average|figure|rate|level|benchmark|"
+    ), pattern=re_(r"\b(?:national(?:ly)?|england|english)\b(?:\s+(?:average|figure|rate|level|benchmark|"
                    r"performance|comparator|data))?(?:\s+(?:of|is|was|at|which\s+is|stood\s+at))?\s*[:(]?\s*$")),
     Cue("national_after", "national", "after", 30, (
         "compared to [[62]]% nationally", "against [[58]]% in England",
-    ), pattern=_re(_percent_wrapped(r"(?:nationally|in\s+england|national(?:ly)?\b)"))),
+    ), pattern=re_(percent_wrapped(r"(?:nationally|in\s+england|national(?:ly)?\b)"))),
     Cue("neighbours_before", "statistical_neighbours", "before", 60, (
         "our statistical neighbours' rate is [[98]]", "statistical neighbours at [[85.2]]",
-    ), pattern=_re(r"\bstatistical\s+neighbou?rs?(?:'|\u2019)?(?:\s+(?:average|figure|rate|level))?"
+    ), pattern=re_(r"\bstatistical\s+neighbou?rs?(?:'|\u2019)?(?:\s+(?:average|figure|rate|level))?"
                    r"(?:\s+(?:of|is|was|at))?\s*[:(]?\s*$")),
     Cue("neighbours_after", "statistical_neighbours", "after", 40, (
         "compared with [[64]]% for our statistical neighbours",
-    ), pattern=_re(_percent_wrapped(r"(?:for\s+|among\s+|amongst\s+)?(?:our\s+)?statistical\s+neighbou?rs?"))),
+    ), pattern=re_(percent_wrapped(r"(?:for\s+|among\s+|amongst\s+)?(?:our\s+)?statistical\s+neighbou?rs?"))),
     Cue("regional_before", "regional", "before", 60, (
         "below the London ([[44]]) and national averages", "the regional average of [[66]]%",
-    ), pattern=_re(r"\b(?:regional(?:ly)?|region|north\s+east|north\s+west|yorkshire\s+and\s+(?:the\s+)?humber|"
+    ), pattern=re_(r"\b(?:regional(?:ly)?|region|north\s+east|north\s+west|yorkshire\s+and\s+(?:the\s+)?humber|"
                    r"east\s+midlands|west\s+midlands|east\s+of\s+england|south\s+east|south\s+west|london)\b"
                    r"(?:\s+(?:average|figure|rate|level))?(?:\s+(?:of|is|was|at))?\s*[:(]?\s*$")),
     Cue("regional_after", "regional", "after", 30, (
         "against [[61]]% regionally", "compared to [[70]]% in the region",
-    ), pattern=_re(_percent_wrapped(r"(?:regionally|in\s+the\s+region)"))),
+    ), pattern=re_(percent_wrapped(r"(?:regionally|in\s+the\s+region)"))),
     Cue("benchmark_before", "other", "before", 40, (
-        "The rate was 65%, against a benchmark of [[60]]%", "the comparator average ([[58]]%)",
-    ), pattern=_re(r"\b(?:benchmark|comparator(?:\s+average)?)(?:\s+(?:of|is|was|at|figure|rate|level))*\s*[:(]?\s*$")),
+        "The rate was 65%, against a benchmark of [[60]]%",
+    ), pattern=re_(r"\bbenchmarks?(?:\s+(?:of|is|was|at|figure|rate|level))*\s*[:(]?\s*$")),
+    # records.md: a comparator average is the statistical neighbours' basis.
+    Cue("comparators_before", "statistical_neighbours", "before", 40, (
+        "the comparator average ([[58]]%)", "our comparator authorities average [[112]]",
+        "similar authorities average [[112]] per 10,000",
+    ), pattern=re_(r"\b(?:comparators?|comparator\s+(?:authorities|councils|las|group)|"
+                   r"(?:similar|comparable|neighbouring)\s+(?:authorities|councils|local\s+authorities|las))"
+                   r"(?:\s+(?:of|is|are|was|were|at|figure|rate|level|averages?|stood\s+at|stand\s+at))*"
+                   r"\s*[:(]?\s*$")),
     Cue("benchmark_frame", "national", "context", 0, (
         "Nationally, the rate is [[71]].", "In England, [[45]]% of care leavers were in education",
     ), test=lambda r: bool(re.match(r"\s*(?:nationally|in\s+england|across\s+england|for\s+england|england-wide|"
                                     r"the\s+(?:national|england)\s+(?:average|figure|rate|picture))\b[^.;]*$", r.before, _I))),
     Cue("earlier_after", "earlier", "after", 50, (
         "rose to 58% ([[52]]% last year)", "84% compared to [[80]]% the same period last year",
-    ), pattern=_re(r"^\s*%?\s*(?:in\s+|for\s+|at\s+|during\s+)?(?:the\s+)?(?:same\s+(?:period|time|quarter|point)\s+)?"
+    ), pattern=re_(r"^\s*%?\s*(?:in\s+|for\s+|at\s+|during\s+)?(?:the\s+)?(?:same\s+(?:period|time|quarter|point)\s+)?"
                    r"(?:last|previous|prior|preceding)\s+(?:year|quarter|month|period|reporting\s+period)\b")),
     Cue("earlier_beside_period", "earlier", "context", 0, (
         "81.4% in 2023/24, a decrease compared with [[84.1]]% in 2022/23",
         "In 2023/24 the figure was 79%; 2021/22, [[75.8]]%",
-    ), test=_attached_earlier),
+    ), test=attached_earlier),
     Cue("from_to", "earlier", "context", 0, (
         "Missing episodes increased to 212 from [[180]] in the previous quarter",
         "rose from [[210]] in March 2019 to 245 in January 2020", "improved from [[11]]% to 16%",
         "the cohort, which had grown from [[318]] to 331",
-    ), test=_from_to),
+    ), test=from_to),
     Cue("compared_with", "earlier", "context", 0, (
         "86 approvals compared with [[79]] the year before", "27, compared to [[35]] in June 2022",
-    ), test=_compared),
+    ), test=compared),
     Cue("earlier_near", "earlier", "before", 30, (
         "rising to 84%, previously [[80]]%", "higher than [[12]]", "last year's figure of [[73]]%",
-    ), pattern=_re(r"\b(?:previously|the\s+previous\s+figure\s+(?:of|was)|last\s+year(?:'s)?(?:\s+(?:figure|rate|level))?"
+    ), pattern=re_(r"\b(?:previously|the\s+previous\s+figure\s+(?:of|was)|last\s+year(?:'s)?(?:\s+(?:figure|rate|level))?"
                    r"(?:\s+(?:of|was))?|than|(?:up|down)\s+on)\s*(?:the\s+)?$")),
     Cue("earlier_in_brackets", "earlier", "context", 0, (
         "In 2023/24 84% were seen (2022/23, [[80.1]]%)",
-    ), test=_earlier_parenthesis),
+    ), test=earlier_parenthesis),
     Cue("earlier_when", "earlier", "context", 0, (
         "In 2021/22 it stood at 88%, up since 2018 when this figure was about [[61]]%",
-    ), test=_earlier_when),
+    ), test=earlier_when),
     Cue("comparison_frame", "earlier", "context", 0, (
         "In comparison with 2022/23, [[84]]% of plans were up to date",
-    ), test=_framed),
+    ), test=framed),
     # Noise the meaning of the clause gives away.
     Cue("report_count", "noise", "after", 80, (
         "nine of the [[twelve]] indicators were on track", "[[five]] (42%) of the measures are rated green",
         "five ([[42]]%) of the measures are rated green", "Only [[three]] 'Amber' rated measures remained",
         "in all [[6]] of the 20 targets were missed", "with [[14]] 'On Target'",
         "The report is set out in [[four]] sections", "[[four]] indicator groups", "The service runs [[3]] children's homes",
-    ), test=_report_count),
+    ), test=report_count),
     Cue("votes_and_meetings", "noise", "before", 40, (
         "Councillor Smith was elected, having received 7 votes to [[4]]", "The Fostering Panel met on [[12]] occasions",
         "the panel has met [[11]] times",
-    ), counts_only=True, pattern=_re(r"(?:\bvot(?:es?|ed|ing)\b[^.;\d]{0,15}|\b(?:met|meets|convened|sat)\s+(?:on\s+)?)$")),
+    ), counts_only=True, pattern=re_(r"(?:\bvot(?:es?|ed|ing)\b[^.;\d]{0,15}|\b(?:met|meets|convened|sat)\s+(?:on\s+)?)$")),
     Cue("tally", "noise", "after", 30, (
         "18 of the 24 measures on track, [[4]] at risk and 2 off track", "the panel has met [[11]] times",
         "The motion was carried with [[10]] in favour and 2 against",
-    ), counts_only=True, pattern=_re(r"^\s*(?:were\s+|are\s+|was\s+|is\s+)?(?:at\s+risk|on\s+track|off\s+track|on\s+target|"
+    ), counts_only=True, pattern=re_(r"^\s*(?:were\s+|are\s+|was\s+|is\s+)?(?:at\s+risk|on\s+track|off\s+track|on\s+target|"
                                      r"off\s+target|times\b|in\s+favour|against\b|abstain\w*|"
                                      r"['\u2018\"]?(?:red|amber|green)['\u2019\"]?(?!\w))")),
     Cue("enumeration", "noise", "context", 0, (
@@ -405,27 +303,21 @@ CUES: tuple[Cue, ...] = (
         counts_only=True, test=lambda r: bool(re.match(r"\s+in\s+\d+\b", r.after) or re.search(r"\b\d+\s+in\s+$", r.before))),
     Cue("guests", "noise", "before", 40, (
         "The Panel welcomed the [[4]] young people from the Children in Care Council",
-    ), counts_only=True, pattern=_re(r"\b(?:welcomed|thanked|introduced|joined\s+by|present(?:ed)?\s+by)\s+(?:the\s+|all\s+)?$")),
+    ), counts_only=True, pattern=re_(r"\b(?:welcomed|thanked|introduced|joined\s+by|present(?:ed)?\s+by)\s+(?:the\s+|all\s+)?$")),
     Cue("population", "noise", "sentence", 0, (
         "Shropshire has a population of [[323,600]], of whom 62,000 are children",
         "Shropshire has a population of 323,600, of whom [[62,000]] are children",
-    ), counts_only=True, pattern=_re(r"\bpopulation\s+(?:of|is|was|stands|stood|totals?|numbers?)\b|"
+    ), counts_only=True, pattern=re_(r"\bpopulation\s+(?:of|is|was|stands|stood|totals?|numbers?)\b|"
                                      r"\b(?:residents|inhabitants)\b")),
     Cue("offer", "noise", "sentence", 0, (
         "free swimming passes for [[40]] children", "capacity for [[12]] children in the new home",
-    ), counts_only=True, pattern=_re(r"\b(?:free|offered\s+to|memberships?|places?\s+for|funding\s+for|capacity)\b")),
+    ), counts_only=True, pattern=re_(r"\b(?:free|offered\s+to|memberships?|places?\s+for|funding\s+for|capacity)\b")),
     Cue("money", "noise", "before", 3, (
         "an overspend of \u00a3[[1.2]]m was reported", "a weekly allowance of \u00a3[[285]] per child",
     ),
         test=lambda r: bool(re.search(r"\u00a3\s*$", r.before)) and not MONEY_MEASURE.search(r.text)),
 )
 
-# Money counts only as a measure of cost; allowances, fees, budgets and grants are not performance.
-_FINANCE = _re(
-    r"\b(?:budgets?|spend(?:ing)?|costs?|funding|grants?|pay\s+awards?|inflation|council\s+tax|savings?|overspend|"
-    r"underspend|allocation|precept|fees?|income|salar(?:y|ies)|wages?|prices?)\b|\u00a3\s*[\d.,]+\s*(?:m|k|bn|million|billion)?|"
-    r"^\s*%?\s*(?:[\w-]+\s+){0,2}?(?:of\s+(?:the\s+)?)?(?:budgets?|pay\s+awards?|council\s+tax|savings?|inflation|uplift|fees?)\b")
-MONEY_MEASURE = _re(r"\b(?:average\s+(?:weekly\s+)?cost|unit\s+costs?|costs?\s+per|spend\s+per|average\s+spend)\b")
 BY_NAME = {cue.name: cue for cue in CUES}
 
 

@@ -77,8 +77,14 @@ HIGHER_IS_BETTER = re.compile(
 )
 
 
+# Work done in time is better higher, whoever it is for ('return interviews for missing children within 72 hours').
+_TIMELY = re.compile(r"\b(?:within|on\s+time|in\s+time|timely|in\s+timescales?|up\s+to\s+date)\b", _I)
+
+
 def lower_is_better(indicator: str) -> bool | None:
     """True when a smaller value is better, False when a larger one is, None when the name does not say."""
+    if _TIMELY.search(indicator) and not re.search(r"\b(?:late|overdue|out\s+of\s+timescale|outside)\b", indicator, _I):
+        return False
     if LOWER_IS_BETTER.search(indicator):
         return True
     if HIGHER_IS_BETTER.search(indicator):

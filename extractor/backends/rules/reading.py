@@ -110,6 +110,14 @@ def attached_period(text: str, token: NumberToken, periods: tuple[PeriodMention,
     return None
 
 
+def named_outside_brackets(text: str, periods: list[PeriodMention]) -> list[PeriodMention]:
+    """The periods a sentence names in its clauses, where it also names some in brackets: a bracketed date
+    is a note on the data ('In March 2023 ... (figures run 04.04.23)'), not the period a clause states."""
+    def bracketed(period: PeriodMention) -> bool:
+        open_at = text.rfind("(", 0, period.start)
+        return open_at >= 0 and ")" not in text[open_at:period.start] and ")" in text[period.end:]
+    named = [p for p in periods if not bracketed(p)]
+    return named or periods
 
 
 def frame_of(text: str, periods: tuple[PeriodMention, ...] | list[PeriodMention]) -> PeriodMention | None:

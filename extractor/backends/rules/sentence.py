@@ -10,8 +10,8 @@ from ...numbers import DIGIT_NUMBER, NumberToken, find_numbers, parse_digits
 from ...passages import Passage
 from ...periods import PeriodMention, bounds
 from . import cues
-from .cues import RATE_NEAR, TIME_AFTER
-from .reading import CLAUSE_END, PERCENT_AFTER, Match, Reading, attached_period, frame_of
+from .cue_tests import RATE_NEAR, TIME_AFTER
+from .reading import CLAUSE_END, PERCENT_AFTER, Match, Reading, attached_period, frame_of, named_outside_brackets
 
 _I = re.IGNORECASE
 _NUM = DIGIT_NUMBER.pattern
@@ -27,6 +27,8 @@ _PERSON = (r"(?:child(?:ren)?|young\s+(?:people|persons?)|care\s+leavers?|famili
            r"pupils?|babies|baby|adoptions?|placements?|referrals?)")
 _NONE_OF = re.compile(
     rf"\b(?P<word>no|none\s+of\s+the)\s+(?:[\w-]+\s+)?{_PERSON}\s+(?:were|was|had|have|has)\b"
+    rf"|\b(?P<word3>none)\s+of\s+(?:the|our|these|those)\s+(?:[\w-]+\s+)?{_PERSON}\s+(?:[\w-]+\s+){{0,4}}?"
+    r"(?:waited|were|was|had|have|has|did|\w+ed)\b"
     rf"|\bthere\s+(?:were|was|had\s+been|have\s+been|has\s+been)\s+(?P<word2>no)\s+(?:[\w-]+\s+)?{_PERSON}\b",
     _I,
 )
@@ -94,7 +96,8 @@ def current_period(passages: list[Passage], periods: list[list[PeriodMention]], 
     found by reading the paragraph once without any current period."""
     dated = {c.period for passage, found in zip(passages, periods, strict=True) if found
              for c in read_sentence(passage, found, None).comparisons if c.period}
-    ends = [bounds(p.canonical) for found in periods for p in found if p.canonical and p.canonical not in dated]
+    ends = [bounds(p.canonical) for passage, found in zip(passages, periods, strict=True)
+            for p in named_outside_brackets(passage.text, found) if p.canonical and p.canonical not in dated]
     if not ends and report:
         ends.append(bounds(report))
     return max(ends, key=lambda b: b[1]) if ends else None
@@ -204,8 +207,8 @@ def read_sentence(passage: Passage, periods: list[PeriodMention], current: tuple
     text = passage.text
     values: list[Value] = []
     comparisons: list[Comparison] = []
-    zeros = [NumberToken(m.start(), m.start() + len(m.group("word") or m.group("word2")), "no", 0.0, True)
-             for m in _NONE_OF.finditer(text)]
+    zeros = [NumberToken(m.start(), m.start() + len(m.group("word") or m.group("word2") or m.group("word3")), "no",
+                         0.0, True) for m in _NONE_OF.finditer(text)]
     zeros = [NumberToken(z.start, z.end, text[z.start:z.end], 0.0, True) for z in zeros]
     tokens = sorted(find_numbers(text) + zeros, key=lambda t: t.start)
     if not tokens:  # most sentences print no number: nothing below could find anything

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import SERVICE_NOUN, lower_is_better
+from .wording import MORE_OR_FEWER, NOTED_CHANGE, PICTURE, PROGRESS_MADE, SEEN_LEVELS
 
 _I = re.IGNORECASE
 
@@ -32,7 +33,7 @@ TREND_WORDS = [
         r"downward\s+(?:trend|trajectory))\b", _I)),
 ]
 EVALUATIVE = [
-    ("better", re.compile(r"(?:\b|(?<=an))(?:improved|improvement|improving|improve|better\s+than)\b", _I)),
+    ("better", re.compile(r"(?:\b|(?<=an))(?:improved|improvements?|improving|improve|better\s+than)\b", _I)),
     ("worse", re.compile(r"\b(?:worsened|deteriorat\w*|worse\s+than|slipp(?:ed|ing))\b", _I)),
 ]
 PERFORMANCE_CHANGE = re.compile(r"\b(?:increase|decrease|reduction|decline|improvement)\s+in\s+performance\b", _I)
@@ -183,7 +184,7 @@ _CHANGE_IN = re.compile(
 )
 _SAW_CHANGE = re.compile(
     _CLAUSE_LEAD + _NP + r"\s+(?:saw|has\s+seen|have\s+seen|had\s+seen|experienced|showed|shows|has\s+shown|have\s+shown|"
-    rf"had\s+shown|recorded)\s+(?:(?:a|an|some)\s+)?{_TREND_ADJ}{_TREND_NOUN}\b(?!\s+(?:in|of)\b)", _I)
+    rf"had\s+shown|recorded|(?:was\s+|were\s+|is\s+|are\s+)?showing)\s+(?:(?:a|an|some)\s+)?{_TREND_ADJ}{_TREND_NOUN}\b(?!\s+(?:in|of)\b)", _I)
 _RISING_NUMBER = re.compile(
     r"\b(?:a|an|the)\s+(?P<verb>rising|increasing|growing|falling|declining|reducing|decreasing)\s+(?:number|numbers|proportion|"
     r"rate|level|percentage)\s+of\s+(?P<np>[^,;.()]+?)(?=\s+(?:who|which|that|were|was|had|has|being|in\s+the)\b|[,;.()]|$)", _I)
@@ -194,6 +195,7 @@ _NUMBER_OF_MOVES = re.compile(
     r"\bthe\s+(?:number|numbers|proportion|percentage|rate|level)\s+of\s+(?P<np>[^;.]+?)\s+"
     r"(?:which\s+)?(?:had\s+|has\s+|have\s+)?(?:been\s+)?" + _ADVERBS
     + r"(?:(?:continued|started|begun)\s+to\s+)?(?P<verb>fallen|fell|falling|risen|rose|rising|increased|increasing|"
+    r"(?<=to\s)(?:fall|rise|increase|decrease|decline|reduce|drop|improve)|"
     r"decreased|decreasing|declined|declining|dropped|reduced|reducing|improved|was\s+(?:lower|higher)|were\s+(?:lower|higher)|"
     r"remained\s+(?:stable|the\s+same|level|similar|static|steady|high|low))\b",
     _I,
@@ -264,10 +266,12 @@ def _trend_of(m: re.Match[str], name: str) -> tuple[str | None, bool | None]:
         if colour:
             return None, colour.group(1) == "green"
         return None, target_status(said, name)
+    if get("better"):
+        return _verb_trend("improved", name), None
     if get("stable"):
         return "same", None
-    if get("cmp"):
-        word = get("cmp").lower()
+    if get("cmp") or get("cmp2"):
+        word = (get("cmp") or get("cmp2")).lower()
         if word in ("better", "worse"):
             return evaluative_direction(word, name) or ("up" if word == "better" else "down"), None
         return ("up" if word in ("higher", "up", "more") else "down"), None
@@ -336,7 +340,7 @@ def statements(text: str) -> list[Statement]:
         if found:
             return found
     patterns = (_TARGET_OF, _NUMBER_OF_MOVES, _SAW_CHANGE, _SUBJECT_STATES, _CHANGE_IN, _PROGRESS_IN, _FEWER_MORE,
-                _RISING_NUMBER)
+                _RISING_NUMBER, PROGRESS_MADE, MORE_OR_FEWER, PICTURE, NOTED_CHANGE, SEEN_LEVELS)
     for pattern in patterns:
         for m in pattern.finditer(text):
             if any(m.start() < s.end and s.start < m.end() for s in found):
@@ -344,7 +348,7 @@ def statements(text: str) -> list[Statement]:
             window = text[max(0, m.start() - 40): m.end() + 25]
             if NOT_STATUS.search(window) or _CONTEXT_LEAD.search(text[max(0, m.start() - 30):m.start() + 4]):
                 continue
-            np = m.group("np")
+            np = m.group("np") or m.groupdict().get("np2") or ""
             name = _subject(np) if pattern in (_SUBJECT_STATES, _SAW_CHANGE) else _clean_np(np)
             if not name or re.match(r"\s*(?:performance|it|this|that|there)\b", np, _I) and name == _clean_np(np):
                 continue
