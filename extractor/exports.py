@@ -18,8 +18,11 @@ FORMATS = ("csv", "json", "jsonl", "xlsx", "kpi-records")
 FLATTENED = (("previous_year", "value"), ("previous_year", "change"), ("previous_period", "value"),
              ("previous_period", "change"), ("target", "value"), ("national", "value"),
              ("statistical_neighbours", "value"), ("regional", "value"))
+# The council's wording (indicator) sits beside the catalogue's measure (indicators.md): its id, name and
+# polarity, and how the mapper decided the id (synonym, fuzzy, suggested, unmapped) for auditing it.
 COLUMNS = ("document", "path", "authority", "committee", "meeting_date", "report_period", "url", "page",
-           "indicator", "value", "unit", "period", "numerator", "denominator", "target_met", "trend", "suspect",
+           "indicator", "indicator_id", "indicator_name", "polarity", "indicator_id_method", "value", "unit", "period",
+           "numerator", "denominator", "target_met", "trend", "suspect",
            *(f"{basis}_{part}" for basis, part in FLATTENED), "comparisons", "evidence", "start", "end",
            "backend", "model", "prompt_version", "run_id")
 _NUMBERS = ("value", "numerator", "denominator")

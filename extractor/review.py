@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 from .exports import number
+from .indicators import catalogue
 from .store import Store
 
 _STYLE = """
@@ -37,6 +38,8 @@ section.doc h2{margin:.1em 0;font-size:1.15em}
 .records tr.active{background:#ffe58a !important;outline:2px solid #c99a00}
 .records tr.suspect td.value::after{content:" \\26a0 suspect";color:#b00020;font-weight:600}
 .records tr.unplaced td.indicator::after{content:" (evidence not located)";color:#b00020}
+.records .canonical{display:block;color:#1d5e3a;font-size:12px;margin-top:.15em}
+.records .canonical::before{content:"\\2192  "}
 .scroll{max-height:78vh;overflow:auto;position:relative}
 .text{white-space:pre-wrap;font:13px/1.5 ui-monospace,monospace;border:1px solid #e4e4e4;padding:.6em;
  background:#fcfcfc}
@@ -89,10 +92,12 @@ _SCRIPT = """
   var filter = document.getElementById('filter');
   var count = document.getElementById('count');
   function visible() { return rows.filter(function (r) { return !r.classList.contains('hidden'); }); }
+  // What the filter matches: a row's text (the council's wording, the canonical name, ...) and its canonical id.
+  var said = rows.map(function (row) { return (row.textContent + ' ' + (row.dataset.i || '')).toLowerCase(); });
   function applyFilter() {
     var words = filter.value.toLowerCase().trim();
-    rows.forEach(function (row) {
-      row.classList.toggle('hidden', words !== '' && row.textContent.toLowerCase().indexOf(words) < 0);
+    rows.forEach(function (row, at) {
+      row.classList.toggle('hidden', words !== '' && said[at].indexOf(words) < 0);
     });
     count.textContent = visible().length + ' of ' + rows.length + ' records';
   }
@@ -121,7 +126,8 @@ def render_review(store: Store, *, document: str | None = None) -> str:
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
              f"<title>kpi-extract review</title><style>{_STYLE}</style></head><body>",
              "<header><h1>kpi-extract review</h1>"
-             "<input id='filter' type='search' placeholder='Filter records by text' aria-label='Filter records'>"
+             "<input id='filter' type='search' placeholder='Filter by words or indicator id' "
+             "aria-label='Filter records'>"
              "<span id='count'></span><small>click a record or a highlight; j / k: next / previous record</small>"
              "</header>"]
     shared = Counter(d["name"] for d in documents)  # a name two files share: their paths tell them apart
@@ -171,12 +177,27 @@ def _record_row(document: int, index: int, record: dict[str, Any]) -> str:
         classes.append("unplaced")
     comparisons = "; ".join(_comparison(c) for c in json.loads(record["comparisons"] or "[]"))
     target = {None: "", 1: "met", 0: "missed"}[record["target_met"]]
-    cells = [record["indicator"], _value(record["value"]), record["unit"] or "", record["period"] or "", comparisons,
+    cells = [_value(record["value"]), record["unit"] or "", record["period"] or "", comparisons,
              target, record["trend"] or "", f"page {record['page']}" if record.get("page") else ""]
+    indicator_id = record.get("indicator_id")
     return (f"<tr class='{' '.join(classes)}' data-r='{_record_id(document, index)}' tabindex='0' "
-            f"title='{escape(record['evidence'], quote=True)}'>"
+            + (f"data-i='{escape(indicator_id, quote=True)}' " if indicator_id else "")
+            + f"title='{escape(record['evidence'], quote=True)}'>"
+            + f"<td class='indicator'>{escape(record['indicator'])}{_canonical(indicator_id)}</td>"
             + "".join(f"<td class='{name.split()[0]}'>{escape(str(cell))}</td>"
-                      for name, cell in zip(_COLUMNS, cells, strict=True)) + "</tr>")
+                      for name, cell in zip(_COLUMNS[1:], cells, strict=True)) + "</tr>")
+
+
+def _canonical(indicator_id: str | None) -> str:
+    """The canonical measure's name under the council's wording, its id and polarity in the tooltip; nothing
+    for an unmapped record."""
+    if not indicator_id:
+        return ""
+    known = catalogue().get(indicator_id)
+    name = known.name if known else indicator_id
+    about = known.polarity.replace("_", " ") if known else "not in this version of the catalogue"
+    return (f" <span class='canonical' title='{escape(f'{indicator_id} ({about})', quote=True)}'>"
+            f"{escape(name)}</span>")
 
 
 def _value(value: Any) -> str:

@@ -451,12 +451,14 @@ class Store:
         """One run's row."""
         return self._table("runs").get(run_id)
 
-    def export_rows(self, *, authority: str | None = None, indicator: str | None = None, since: str | None = None,
-                    document: str | None = None, columns: Sequence[str] = EXPORTED) -> Iterator[dict[str, Any]]:
+    def export_rows(self, *, authority: str | None = None, indicator: str | None = None,
+                    indicator_id: str | None = None, since: str | None = None, document: str | None = None,
+                    columns: Sequence[str] = EXPORTED) -> Iterator[dict[str, Any]]:
         """Every stored record with where it comes from (the kpis view), streamed in document then
-        offset order; filtered by authority (any case), indicator (substring), meeting date on or
-        after since (YYYY-MM-DD), and document (its name or path). Each row has columns in their
-        order; a column the view lacks is None (for the caller to fill)."""
+        offset order; filtered by authority (any case), indicator (substring of the council's wording),
+        indicator_id (a catalogue id, exactly), meeting date on or after since (YYYY-MM-DD), and
+        document (its name or path). Each row has columns in their order; a column the view lacks is
+        None (for the caller to fill)."""
         where, args = [], []
         if authority:
             where.append("lower(authority) = lower(?)")
@@ -464,6 +466,9 @@ class Store:
         if indicator:
             where.append("indicator like ?")
             args.append(f"%{indicator}%")
+        if indicator_id:
+            where.append("indicator_id = ?")
+            args.append(indicator_id)
         if since:
             where.append("meeting_date >= ?")
             args.append(since)

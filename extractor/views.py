@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .exports import number
+from .indicators import catalogue
 from .numbers import find_numbers, same_value
 from .pipeline import DocumentOutcome, RunSummary
 
@@ -161,7 +162,8 @@ def marked_evidence(evidence: str, value: Any) -> Text:
 
 
 def records_table(document: dict[str, Any], records: list[dict[str, Any]]) -> Table:
-    """One stored document's records with their evidence, the value marked in it."""
+    """One stored document's records with their evidence, the value marked in it, and the canonical
+    measure under the council's wording."""
     meta = json.loads(document["meta"] or "{}")
     facts = " \u00b7 ".join(str(meta[k]) for k in ("authority", "committee", "meeting_date", "report_period")
                             if meta.get(k))
@@ -174,9 +176,20 @@ def records_table(document: dict[str, Any], records: list[dict[str, Any]]) -> Ta
     table.add_column("evidence", overflow="fold", ratio=4)
     for record in records:
         value = "" if record["value"] is None else str(number(record["value"]))
-        table.add_row(record["indicator"], value, record["unit"] or "", record["period"] or "",
-                      marked_evidence(record["evidence"], record["value"]))
+        table.add_row(indicator_cell(record["indicator"], record.get("indicator_id")), value, record["unit"] or "",
+                      record["period"] or "", marked_evidence(record["evidence"], record["value"]))
     return table
+
+
+def indicator_cell(indicator: str, indicator_id: str | None) -> Text:
+    """The council's wording, and under it the canonical measure's name and (dim) id when it maps;
+    an unmapped record shows its wording alone."""
+    text = Text(indicator)
+    if indicator_id:
+        known = catalogue().get(indicator_id)
+        text.append(f"\n\u2192 {known.name}" if known else "\n\u2192", style="cyan")
+        text.append(f"\n{indicator_id}", style="dim")
+    return text
 
 
 def runs_table(runs: list[dict[str, Any]]) -> Table:

@@ -56,3 +56,39 @@ def test_the_kpis_table_page_has_facets_descriptions_and_a_query(served):
     assert found and all("fostering" in r["indicator"].lower() for r in found)
     assert len(found) == sum("fostering" in r["indicator"].lower() for r in rows)
     assert metadata["databases"]["kpis"]["queries"]["indicator_across_documents"]["sql"].startswith("select")
+
+
+def test_one_canonical_indicator_across_authorities(served):
+    base, metadata = served
+    page = httpx.get(f"{base}/kpis/kpis", timeout=10)
+    assert 'data-column="indicator_id"' in page.text or "facet-indicator_id" in page.text
+    facet = httpx.get(f"{base}/kpis/kpis.json", params={"_facet": "indicator_id", "_size": 0}, timeout=10).json()
+    counts = {item["value"]: item["count"] for item in facet["facet_results"]["indicator_id"]["results"]}
+    assert counts["cla_count"] >= 4
+    found = httpx.get(f"{base}/kpis/indicator_across_authorities.json",
+                      params={"indicator_id": "cla_count", "_shape": "array"}, timeout=10).json()
+    assert len(found) == counts["cla_count"]
+    assert list(found[0]) == ["authority", "period", "value", "unit", "indicator", "document", "evidence"]
+    assert len({r["indicator"] for r in found}) > 2  # one measure, in each council's words
+    assert len({r["authority"] for r in found}) > 1
+    keys = [(r["authority"] or "", r["period"] or "") for r in found]
+    assert keys == sorted(keys)
+    query = metadata["databases"]["kpis"]["queries"]["indicator_across_authorities"]
+    assert query["title"] == "One indicator across authorities" and ":indicator_id" in query["sql"]
+    catalogue = httpx.get(f"{base}/kpis/indicators", timeout=10)
+    assert catalogue.status_code == 200 and "The canonical indicator catalogue" in catalogue.text
+
+
+def test_every_described_column_is_in_the_database(tmp_path, corpus):
+    from extractor.datasette_metadata import datasette_metadata
+    from extractor.store import Store
+
+    db = tmp_path / "kpis.db"
+    assert CliRunner().invoke(cli, ["run", str(corpus), "--db", str(db)]).exit_code == 0
+    tables = datasette_metadata(db)["databases"]["kpis"]["tables"]
+    store = Store(db)
+    for name in ("kpis", "records", "indicators"):
+        held = {column.name for column in (store.db.view(name) if name == "kpis" else store.db[name]).columns}
+        assert set(tables[name]["columns"]) <= held, name
+        assert set(tables[name].get("facets", [])) <= held, name
+    assert {"indicator_id", "indicator_name", "polarity", "indicator_id_method"} <= set(tables["kpis"]["columns"])

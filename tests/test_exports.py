@@ -88,3 +88,67 @@ def test_kpi_records_files_score_like_the_database(db, tmp_path, corpus):
     gold = [load_result_file(path) for path in sorted((corpus.parent / "gold").glob("*.json"))]
     report, _ = evaluate(gold, predictions, {p.name: p.read_text("utf-8") for p in corpus.glob("*.txt")})
     assert report["records"]["f1"] == 1.0 and report["grounding_rate"] == 1.0
+
+
+CANONICAL = ("indicator", "indicator_id", "indicator_name", "polarity", "indicator_id_method", "value")
+
+
+def test_every_format_carries_the_canonical_indicator_beside_the_councils_wording(db, tmp_path):
+    text = _export(db, "--format", "csv").output
+    header = next(csv.reader(text.splitlines()))
+    at = header.index("indicator")
+    assert tuple(header[at:at + len(CANONICAL)]) == CANONICAL  # the measure right after the council's words
+    rows = list(csv.DictReader(text.splitlines()))
+    in_care = next(r for r in rows if r["indicator"] == "Children in care")
+    assert (in_care["indicator_id"], in_care["indicator_name"], in_care["polarity"],
+            in_care["indicator_id_method"]) == ("cla_count", "Children looked after (children in care)", "neutral",
+                                                "synonym")
+    unmapped = [r for r in rows if not r["indicator_id"]]
+    assert unmapped and all(r["indicator_name"] == r["polarity"] == "" for r in unmapped)
+    assert all(r["indicator_id_method"] for r in rows)  # unmapped says so: the mapper decided every record
+    lines = [json.loads(line) for line in _export(db, "--format", "jsonl").output.splitlines()]
+    assert list(lines[0])[at:at + len(CANONICAL)] == list(CANONICAL)
+    assert all(r["indicator_id"] is None and r["indicator_name"] is None for r in lines if not r["indicator_id"])
+    assert sum(r["indicator_id"] is not None for r in lines) == sum(bool(r["indicator_id"]) for r in rows) > 40
+    out = tmp_path / "kpis.xlsx"
+    _export(db, "--format", "xlsx", "--output", str(out))
+    sheet = openpyxl.load_workbook(out)["records"]
+    header = [cell.value for cell in sheet[1]]
+    assert tuple(header[at:at + len(CANONICAL)]) == CANONICAL
+    cells = [dict(zip(header, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert {r["polarity"] for r in cells} == {None, "neutral", "higher_is_better", "lower_is_better"}
+    assert next(r for r in cells if r["indicator"] == "Children in care")["indicator_id"] == "cla_count"
+
+
+def test_export_by_canonical_indicator_id(db):
+    rows = [json.loads(line) for line in _export(db, "--format", "jsonl", "--indicator-id", "cla_count")
+            .output.splitlines()]
+    wordings = {r["indicator"] for r in rows}
+    assert len(wordings) > 2 and "Children in care" in wordings  # one measure, however each council words it
+    assert all(r["indicator_id"] == "cla_count" for r in rows)
+    everything = [json.loads(line) for line in _export(db, "--format", "jsonl").output.splitlines()]
+    assert len(rows) == sum(r["indicator_id"] == "cla_count" for r in everything)
+    narrowed = _export(db, "--format", "jsonl", "--indicator-id", "cla_count", "--authority", "kirklees").output
+    assert 0 < len(narrowed.splitlines()) < len(rows)
+    known_but_absent = _export(db, "--format", "csv", "--indicator-id", "uasc_looked_after_count").output
+    assert len(known_but_absent.splitlines()) == 1  # the header: a catalogue id no record has is not an error
+
+
+def test_an_unknown_indicator_id_is_a_usage_error_that_says_where_the_ids_are(db, tmp_path):
+    bad = CliRunner().invoke(cli, ["export", "--db", str(db), "--indicator-id", "cla_cuont"])
+    assert bad.exit_code == 2
+    assert "'cla_cuont' is not in the canonical catalogue" in bad.output and "cla_count" in bad.output
+    assert "kpi-extract indicators" in bad.output
+    whole = CliRunner().invoke(cli, ["export", "--db", str(db), "--format", "kpi-records", "--output",
+                                     str(tmp_path / "pred"), "--indicator-id", "cla_count"])
+    assert whole.exit_code == 2 and "whole documents" in whole.output and not (tmp_path / "pred").exists()
+
+
+def test_kpi_records_files_carry_the_indicator_id_in_the_contracts_order(db, tmp_path):
+    folder = tmp_path / "pred"
+    _export(db, "--format", "kpi-records", "--output", str(folder))
+    payload = json.loads((folder / "002_db4118e4560db15c.txt.json").read_text("utf-8"))
+    assert all(list(r)[:3] == ["indicator", "indicator_id", "value"] for r in payload["records"])  # records.md
+    assert "indicator_id_method" not in payload["records"][0]  # ours, not the contract's
+    ids = {r["indicator"]: r["indicator_id"] for r in payload["records"]}
+    assert ids["Children in care"] == "cla_count" and None in ids.values()

@@ -140,3 +140,38 @@ def test_two_documents_of_one_name_are_titled_by_their_paths(tmp_path):
     html = render_review(Store(db))
     assert f"<h2>{tmp_path / 'minutes' / 'a' / 'minutes.txt'}</h2>" in html
     assert f"<h2>{tmp_path / 'minutes' / 'b' / 'minutes.txt'}</h2>" in html
+
+
+def test_the_canonical_measure_shows_under_the_councils_wording(page_file):
+    html = page_file[0].read_text("utf-8")
+    mapped = html.count("<span class='canonical'")
+    assert mapped == sum(row["indicator_id"] is not None for row in Store(page_file[1]).export_rows()) > 40
+    assert ("data-i='cla_count' title='412 children were in care at the end of March 2024, a rate of 68 per 10,000.'>"
+            "<td class='indicator'>Children in care <span class='canonical' title='cla_count (neutral)'>"
+            "Children looked after (children in care)</span></td>") in html
+    unmapped = "<td class='indicator'>Families</td>"  # a measure no catalogue row is: its wording alone
+    assert unmapped in html
+
+
+def test_the_canonical_name_in_a_browser_and_the_filter_matches_ids_and_names(page_file, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(page_file[0].as_uri())
+    total = page.locator("tr.rec").count()
+    in_care = page.locator("tr.rec[data-i='cla_count']")
+    assert in_care.count() >= 2
+    canonical = in_care.first.locator(".canonical")
+    assert canonical.is_visible() and canonical.inner_text() == "Children looked after (children in care)"
+    assert canonical.get_attribute("title") == "cla_count (neutral)"
+    page.fill("#filter", "cla_count")  # an id, which the row shows only in its tooltip
+    shown = page.locator("tr.rec:not(.hidden)")
+    assert shown.count() == in_care.count() < total
+    assert all(shown.nth(i).get_attribute("data-i") == "cla_count" for i in range(shown.count()))
+    page.fill("#filter", "children looked after (children in care)")  # a canonical name, any case
+    assert page.locator("tr.rec:not(.hidden)").count() == in_care.count()
+    page.fill("#filter", "")
+    record = in_care.last
+    record.click()
+    assert "active" in record.get_attribute("class")
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "review-canonical.png"))
+    page.close()

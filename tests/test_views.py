@@ -1,5 +1,6 @@
 """Terminal views: the run summary at 80 columns, show, runs and failures, for people and scripts."""
 
+import io
 import json
 
 from click.testing import CliRunner
@@ -96,3 +97,41 @@ def test_runs_and_failures_for_people_and_scripts(tmp_path):
                                                  "--json"]).output)
     assert len(failed) == 1 and failed[0]["stage"] == "load" and "unreadable PDF" in failed[0]["error"]
     assert "no failures" in CliRunner().invoke(cli, ["failures", "--db", str(db), "--run", "ffff"]).output
+
+
+def test_show_puts_the_canonical_measure_under_the_councils_wording(tmp_path, corpus):
+    from rich.console import Console
+
+    from extractor.store import Store
+    from extractor.views import records_table
+
+    db = tmp_path / "k.db"
+    _run(corpus, "--db", db)
+    shown = CliRunner().invoke(cli, ["show", "002_db4118e4560db15c.txt", "--db", str(db)])
+    assert shown.exit_code == 0 and "cla_count" in shown.output
+    scripted = _rows(db, "002_db4118e4560db15c.txt")
+    assert shown.output.count("\u2192") == sum(r["indicator_id"] is not None for r in scripted) > 10  # none if unmapped
+    store = Store(db)
+    document = store.stored_documents("002_db4118e4560db15c.txt")[0]
+    wide = Console(width=250, file=io.StringIO())
+    wide.print(records_table(document, store.records_of(document["id"])))
+    lines = [line.strip("\u2502 ") for line in wide.file.getvalue().splitlines()]
+    at = next(i for i, line in enumerate(lines) if line.startswith("Children in care "))
+    assert [line.split("\u2502")[0].strip() for line in lines[at:at + 3]] == [
+        "Children in care", "\u2192 Children looked after (children in care)", "cla_count"]
+    in_care = next(r for r in scripted if r["indicator"] == "Children in care")
+    assert (in_care["indicator_id"], in_care["indicator_name"], in_care["polarity"]) == (
+        "cla_count", "Children looked after (children in care)", "neutral")
+
+
+def test_an_unmapped_record_shows_its_wording_alone():
+    from extractor.views import indicator_cell
+
+    assert indicator_cell("Apples counted", None).plain == "Apples counted"
+    mapped = indicator_cell("CLA", "cla_count")
+    assert mapped.plain == "CLA\n\u2192 Children looked after (children in care)\ncla_count"
+
+
+def _rows(db, name):
+    shown = CliRunner().invoke(cli, ["show", name, "--db", str(db), "--json"])
+    return [json.loads(line) for line in shown.output.splitlines()]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from difflib import get_close_matches
 from pathlib import Path
 
 import click
 
 from ..exports import FORMATS, rows_for_export, write_kpi_records, write_rows, write_xlsx
+from ..indicators import catalogue
 from .app import cli, db_option, err, existing_store, iso_date, out
 
 
@@ -20,16 +22,20 @@ from .app import cli, db_option, err, existing_store, iso_date, out
 @click.option("--output", type=click.Path(), help="Write here instead of stdout (a folder for kpi-records; "
                                                   "needed for xlsx and kpi-records).")
 @click.option("--authority", help="Only this council's records (any case).")
-@click.option("--indicator", help="Only records whose indicator contains this text.")
+@click.option("--indicator", help="Only records whose indicator (the council's wording) contains this text.")
+@click.option("--indicator-id", metavar="ID", help="Only records of this canonical indicator, exactly (an id "
+                                                   "'kpi-extract indicators' lists, e.g. cla_count).")
 @click.option("--since", callback=iso_date, metavar="YYYY-MM-DD", help="Only meetings on or after this date.")
 @click.option("--document", help="Only this document (its name or path).")
 def export(db_path: str, fmt: str, output: str | None, authority: str | None, indicator: str | None,
-           since: str | None, document: str | None) -> None:
+           indicator_id: str | None, since: str | None, document: str | None) -> None:
     """Export stored records, one row per KPI, with where each comes from.
 
     Every row carries its document's name, path, authority, committee, meeting
-    date, report period, URL and PDF page; comparisons are kept whole and the
-    common ones flattened into columns (previous_year_value, target_value,
+    date, report period, URL and PDF page; the council's wording (indicator)
+    beside the canonical measure (indicator_id, indicator_name, polarity, and
+    indicator_id_method: how the id was decided); comparisons are kept whole and
+    the common ones flattened into columns (previous_year_value, target_value,
     national_value, ...). Rows are written as they are read, so memory stays flat.
 
     \b
@@ -37,16 +43,23 @@ def export(db_path: str, fmt: str, output: str | None, authority: str | None, in
       kpi-extract export --db kpis.db --format csv --output kpis.csv
       kpi-extract export --format xlsx --output kpis.xlsx --authority Rotherham --since 2024-01-01
       kpi-extract export --format jsonl --indicator "in care" | jq .value
+      kpi-extract export --indicator-id cla_count --output children_in_care.csv
       kpi-extract export --format kpi-records --output predictions/ && kpi-extract eval --pred predictions/ ...
     """
+    if indicator_id is not None and indicator_id not in catalogue():
+        raise click.UsageError(_unknown_indicator_id(indicator_id))
     store = existing_store(db_path)
     if fmt in ("xlsx", "kpi-records") and not output:
         raise click.UsageError(f"--format {fmt} needs --output ({'a folder' if fmt == 'kpi-records' else 'a file'})")
+    if fmt == "kpi-records" and indicator_id:
+        raise click.UsageError("--format kpi-records writes whole documents (for eval), so --indicator-id does not "
+                               "apply; drop it, or choose csv, json, jsonl or xlsx")
     if fmt == "kpi-records":
         written = write_kpi_records(store, Path(output), document=document)
         err.print(f"wrote {written} kpi-records/1 file(s) to {output}")
         return
-    rows = rows_for_export(store, authority=authority, indicator=indicator, since=since, document=document)
+    rows = rows_for_export(store, authority=authority, indicator=indicator, indicator_id=indicator_id, since=since,
+                           document=document)
     if not output:
         write_rows(rows, fmt, sys.stdout)
         return
@@ -58,6 +71,14 @@ def export(db_path: str, fmt: str, output: str | None, authority: str | None, in
             count = write_rows(rows, fmt, stream)
     part.replace(output)
     err.print(f"wrote {count} records to {output}")
+
+
+def _unknown_indicator_id(indicator_id: str) -> str:
+    """What to say about an --indicator-id the catalogue lacks: the closest ids, and where all are listed."""
+    close = get_close_matches(indicator_id.lower(), catalogue(), n=3, cutoff=0.6)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return (f"--indicator-id {indicator_id!r} is not in the canonical catalogue{hint}; "
+            f"'kpi-extract indicators' lists the ids")
 
 
 @cli.command()
@@ -168,11 +189,13 @@ def failures(db_path: str, run_id: str | None, as_json: bool) -> None:
 @db_option
 @click.option("--output", type=click.Path(dir_okay=False), default="metadata.json", show_default=True)
 def datasette_metadata_command(db_path: str, output: str) -> None:
-    """Write Datasette metadata for the database: descriptions, facets, a query.
+    """Write Datasette metadata for the database: descriptions, facets, queries.
 
-    Tables and columns described; facets on authority, unit, period and indicator;
-    a canned query of one indicator across documents. Datasette is an optional
-    extra: pip install 'kpi-extract[datasette]'.
+    Tables and columns described (the indicator catalogue too); facets on
+    authority, unit, period, indicator_id and indicator; canned queries of one
+    indicator across documents (by wording) and of one canonical indicator across
+    authorities (by id). Datasette is an optional extra:
+    pip install 'kpi-extract[datasette]'.
 
     \b
     Example:
