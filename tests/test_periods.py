@@ -122,3 +122,11 @@ def test_quarter_of_range():
     assert quarter_of_range("2022-07..2022-09") == "2022/23 Q2"
     assert quarter_of_range("2023-01..2023-03") == "2022/23 Q4"
     assert quarter_of_range("2022-07..2022-10") is None
+
+
+def test_periods_sort_by_their_end_then_shortest_first():
+    from extractor.periods import sort_key
+
+    periods = ["2023/24", "2024-03", "2023", "2023/24 Q2", "2022-04..2023-10", "2024-03-31", "2023/24 Q4", "2022/23"]
+    assert sorted(periods, key=sort_key) == ["2022/23", "2023/24 Q2", "2022-04..2023-10", "2023", "2024-03-31",
+                                            "2024-03", "2023/24 Q4", "2023/24"]
