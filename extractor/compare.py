@@ -229,10 +229,11 @@ def judge(row: Row, indicator: Indicator) -> None:
     for period in sorted((p for p in row.cells if p is not None), key=_period_key):
         cell = row.cells[period]
         cell.direction = cell.judgement = cell.previous = None
-        if previous is not None and previous.unit == cell.unit and None not in (previous.value, cell.value):
+        if previous is not None and previous.unit == cell.unit and previous.value is not None \
+                and cell.value is not None:
             cell.previous = previous
             cell.direction = ("same" if cell.value == previous.value
-                              else "up" if cell.value > previous.value else "down")  # type: ignore[operator]
+                              else "up" if cell.value > previous.value else "down")
             if cell.direction == "same":
                 cell.judgement = None if indicator.polarity == "neutral" else "same"
             elif indicator.polarity == "higher_is_better":

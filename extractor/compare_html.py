@@ -143,15 +143,16 @@ def chart(result: Comparison) -> str:
     colours = _colours(result)
     columns = {p: i for i, p in enumerate(result.periods)}
     for n, row in enumerate(result.rows):
-        points = [(p, row.cells[p]) for p in dated if p in row.cells and row.cells[p].value is not None]
+        points = [(p, cell, float(cell.value)) for p in dated
+                  if (cell := row.cells.get(p)) is not None and cell.value is not None]
         if not points:
             continue
         dash = " stroke-dasharray='6 4'" if row.kind == "benchmark" else ""
-        line = " ".join(f"{x[p]:.1f},{y(float(c.value)):.1f}" for p, c in points)  # type: ignore[arg-type]
+        line = " ".join(f"{x[p]:.1f},{y(v):.1f}" for p, _, v in points)
         parts.append(f"<g class='series {row.kind}' data-row='{_e(row.label)}'>"
                      f"<polyline points='{line}' fill='none' stroke='{colours[n]}' stroke-width='2.2'{dash}/>")
-        for period, cell in points:
-            cx, cy = x[period], y(float(cell.value))  # type: ignore[arg-type]
+        for period, cell, value in points:
+            cx, cy = x[period], y(value)
             fill = "#fff" if row.kind == "benchmark" else colours[n]
             label = _point_title(result, row, cell)
             parts.append(f"<a href='#{_cell_id(n, columns[period])}' class='pt {cell.judgement or ''}' "
