@@ -303,3 +303,10 @@ def comparison_basis(earlier: str, current: str) -> str:
         # Last quarter or last month across a year boundary is still the previous period.
         return "previous_period" if adjacent and length < 300 else "previous_year"
     return "previous_period" if adjacent else "other"
+
+
+def sort_key(period: str) -> tuple[int, int]:
+    """Time order of canonical periods: by the last day covered, then the shorter first (2024-03-31, 2024-03,
+    2023/24 Q4, 2023/24); ranges by their end."""
+    start, end = bounds(period)
+    return end.toordinal(), -start.toordinal()

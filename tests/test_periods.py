@@ -150,3 +150,11 @@ def test_a_quarter_without_a_year_takes_the_reports_financial_year():
     assert _resolved("In Quarter 1, 80% of visits", "2023/24 Q2", "2023-11-15") == ["2023/24 Q1"]
     # A quarter that had not begun by the meeting is the previous year's.
     assert _resolved("In Quarter 4, 88% of visits", "2023/24 Q1", "2023-08-15") == ["2022/23 Q4"]
+
+
+def test_periods_sort_by_their_end_then_shortest_first():
+    from extractor.periods import sort_key
+
+    periods = ["2023/24", "2024-03", "2023", "2023/24 Q2", "2022-04..2023-10", "2024-03-31", "2023/24 Q4", "2022/23"]
+    assert sorted(periods, key=sort_key) == ["2022/23", "2023/24 Q2", "2022-04..2023-10", "2023", "2024-03-31",
+                                            "2024-03", "2023/24 Q4", "2023/24"]
