@@ -28,7 +28,9 @@ The rules (indicators.md), each a reason to refuse a row:
 4. and 5. starts, leavers, re-entries, episodes and offers: the record's must be among the row's
    wordings', and the row name's must be the record's (`entering care` is not `cla_count`,
    `missing episodes` not `children who went missing`, `offered` not `completed`);
-7. a wording met only after `with` or `by` is not what is counted (`placed with foster carers`), and
+7. the indicator names no other measure (a word of another row's name the row's text lacks:
+   `the number of care leavers in EET` is not `care_leavers_count`); a wording met only after
+   `with` or `by` is not what is counted (`placed with foster carers`), and
    a `not` the wording lacks turns the measure round.
 """
 
@@ -53,7 +55,11 @@ METHODS = (WORDING, EVIDENCE, SUGGESTED, UNMAPPED)
 
 # Words of row names that name no measure on their own (`an average of`, `rate`).
 _GENERIC = frozenset({"average", "rate", "xper10000", "completed", "held", "tok", "more", "period", "service",
-                      "social", "care", "local", "authority", "year", "month", "day", "week", "time"})
+                      "social", "care", "local", "authority", "year", "month", "day", "week", "time", "subject",
+                      "made", "received", "supported", "open", "new", "initial", "review", "last", "during",
+                      "including", "population", "level", "point", "whose", "who"})
+# A subgroup's row is taken from the evidence only when the indicator names the subgroup too.
+_SUBGROUP_POPULATIONS = frozenset({"xuasc"})
 CARE_LEAVER_AGES = (17, 21)  # indicators.md, clarification 7
 _NEGATIONS = frozenset({"not", "non", "without", "never"})
 _MODIFIED = frozenset({"with", "by"})
@@ -176,6 +182,8 @@ def _candidates(record: Features, context: Features | None, unit: str | None, *,
         matched = [w for w in profile.wordings if _contains(record, w)]
         if not matched or _refusal(profile, record, context, unit, subgroups=subgroups) is not None:
             continue
+        if subgroups and not _names_nothing_else(record, profile.row.id):
+            continue  # `the number of care leavers in EET` is not `care leavers`
         exact = bool(populations) and populations == profile.name.populations
         found.append(((exact, max(len(set(w.words)) for w in matched)), profile.row.id))
     return sorted(found, reverse=True)
@@ -205,7 +213,8 @@ def decide_indicator_id(indicator: str, *, evidence: str = "", unit: str | None 
         return IdDecision(found[0][1], WORDING)
     if context is not None and not found:
         found = _candidates(context, None, unit, subgroups=False)
-        if (len(found) == 1 and _names_nothing_else(own, found[0][1])
+        subgroup = rows[found[0][1]].name.populations & _SUBGROUP_POPULATIONS - own.populations if found else None
+        if (len(found) == 1 and not subgroup and _names_nothing_else(own, found[0][1])
                 and _refusal(rows[found[0][1]], own, context, unit) is None):
             return IdDecision(found[0][1], EVIDENCE)
     if suggested in rows and _refusal(rows[suggested], own, context, unit) is None:
