@@ -42,7 +42,8 @@ def indicators_command(search: str | None, db_path: str | None, as_json: bool) -
         return
     table = Table(title=f"{len(rows)} canonical indicators" + (f" matching {search!r}" if search else ""))
     for column in ("id", "name", "unit", "polarity", "lait", *(("records",) if counts is not None else ())):
-        table.add_column(column, justify="right" if column == "records" else "left", no_wrap=column == "id")
+        table.add_column(column, justify="right" if column == "records" else "left",
+                         overflow="fold" if column == "id" else "ellipsis")
     for r in rows:
         table.add_row(r.id, r.name, r.unit, r.polarity, r.lait or "",
                       *((str(counts.get(r.id, 0)),) if counts is not None else ()))
