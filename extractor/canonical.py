@@ -87,6 +87,7 @@ class Profile:
     phases: frozenset[str]
     timescales: frozenset[str]
     vocabulary: frozenset[str]  # every word of the name, synonyms and definition, stop words too
+    wording_words: frozenset[str]  # every word of the name and synonyms (what the row itself names)
     ages: frozenset[tuple[int, int]]
 
 
@@ -106,6 +107,8 @@ def profiles() -> tuple[Profile, ...]:
             vocabulary=frozenset(word for w in everything for word in w.tokens)
             | {stem(word) for text in (row.name, *row.synonyms, row.definition) for word in plain(text).split()},
             ages=frozenset(age for w in everything for age in w.ages),
+            wording_words=frozenset(word for w in wordings for word in w.tokens)
+            | {stem(word) for text in (row.name, *row.synonyms) for word in plain(text).split()},
         ))
     return tuple(found)
 
@@ -161,14 +164,14 @@ def _refusal(profile: Profile, record: Features, context: Features | None, unit:
     stated = record.timescales or (context.timescales if context else frozenset())
     if stated and not stated <= profile.timescales:
         return "timescale"
-    if (profile.name.timely or profile.name.timescales) and not any(f.timely for f in about):
+    if profile.name.timely and not any(f.timely for f in about):
         return "no timescale stated"
     leavers = profile.name.populations == {"xleaver"}
     for low, high in record.ages:
         inside = CARE_LEAVER_AGES[0] <= low and high <= CARE_LEAVER_AGES[1]
         if not ((leavers and inside) or (low, high) in profile.ages):
             return "age band"
-    if subgroups and {w for w in record.tokens if w in SUBGROUP_WORDS} - profile.vocabulary:
+    if subgroups and {w for w in record.tokens if w in SUBGROUP_WORDS} - profile.wording_words:
         return "subgroup"
     return None
 

@@ -11,7 +11,7 @@ row's name and wordings) into `Features`:
   `xuasc`); `children` names no population but is not care leavers (`bare_children`);
 - `phases`: starts, leavers, re-entries, events, offers (rules 4, 5, 7): `xstart`, `xceased`,
   `xreentry`, `xevent`, `xoffer`;
-- `timescales`: the stated statutory timescales (rule 3), `t<N><d|h>`;
+- `timescales`: the stated timescales (rule 3), `t<N><d|h|m|y>` (`within 12 months`: `t12m`);
 - `ages`: age bands (subgroups, rule 1; care leaver bands, rule 7);
 - `unit_words`: which units the words allow a status-only record (rule 7: `the number of` is a count).
 
@@ -79,8 +79,9 @@ _PHASES: list[tuple[str, str]] = [
 PHASES = ("xreentry", "xstart", "xceased", "xevent", "xoffer")
 
 _UNITS_OF_TIME = {"working day": "d", "working days": "d", "day": "d", "days": "d", "hour": "h", "hours": "h",
-                  "working hours": "h"}
-_TIMESCALE = re.compile(r"\b(?:within|in|of|under) (\d+) (working days?|days?|working hours|hours?)\b")
+                  "working hours": "h", "month": "m", "months": "m", "year": "y", "years": "y"}
+_TIMESCALE = re.compile(r"\b(?:within|in|of|under)(?: the (?:last|previous|past|preceding))? (\d+) "
+                        r"(working days?|days?|working hours|hours?|months?|years?)\b")
 _TIMELY = re.compile(r"\b(?:(?:with)?in (?:the )?(?:required |statutory |set )?timescales?|on time|in time"
                      r"|timely|timeliness|timescales?|when due|up to date visits)\b")
 _AGE = re.compile(r"\b(?:aged |age )?(?:under|over|below|above) (\d{1,2})s?\b"
@@ -167,7 +168,7 @@ def read(text: str) -> Features:
     """The features of a text (a record's indicator or evidence, or a catalogue wording)."""
     text = plain(text)
     timescales = {_timescale_token(match) for match in _TIMESCALE.finditer(text)}
-    timely = bool(_TIMELY.search(text)) or bool(timescales)
+    timely = bool(_TIMELY.search(text)) or any(t[-1] in "dh" for t in timescales)  # months: a period, not a deadline
     ages = _ages(text)
     unit_words = set()
     if _COUNT_WORDS.search(text):
@@ -201,7 +202,8 @@ def read(text: str) -> Features:
 
 
 def _timescale_token(match: re.Match[str]) -> str:
-    """`t<N><d|h>` for one `within N (working) days/hours`; 24 hours is the front door's 1 working day."""
+    """`t<N><d|h|m|y>` for one `within N (working) days/hours/months/years`; 24 hours is the front
+    door's 1 working day."""
     number, unit = int(match.group(1)), _UNITS_OF_TIME[match.group(2)]
     if unit == "h" and number == 24:
         number, unit = 1, "d"
@@ -214,7 +216,7 @@ SUBGROUP_WORDS = frozenset(stem(word) for word in (
     "unregistered semi residential foster fostering kinship connected secure "
     "house agency ifa disabled disability disabilities send ehcp boys girls male female ethnic black asian "
     "white mixed sibling siblings parent parents area distance mile miles custody remand remanded "
-    "key stage gcse gcses ks2 ks4 attainment school exclusion excluded pregnant mothers babies infants "
+    "mainstream unconnected key stage gcse gcses ks2 ks4 attainment exclusion excluded pregnant mothers babies infants "
     "adopted adoption sgo guardianship placed pupil pupils continuously unclosed closed "
     "closure outstanding".split()
 ))

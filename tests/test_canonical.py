@@ -61,6 +61,13 @@ def test_rule_3_the_timescale_must_agree():
         "return_home_interviews_within_72_hours_pct")
 
 
+def test_rule_3_a_stated_period_that_defines_the_measure_must_be_the_rows():
+    assert idof("re-referrals within 12 months", "percent") == "re_referrals_within_12_months_pct"
+    assert idof("CLA with 3 or more placements in the last 12 months", "percent") == "cla_three_plus_placements_pct"
+    evidence = "332 children had a new referral within 12 months of a previous one"
+    assert idof("children", "count", evidence) is None  # not referrals_count
+
+
 def test_rule_3_a_row_with_a_timescale_needs_one_stated():
     assert idof("initial health assessments", "percent") is None
 
@@ -112,6 +119,11 @@ def test_a_negation_turns_the_measure_round():
 
 def test_a_wording_after_with_qualifies_something_else():
     assert idof("young people placed with in-house foster carers", "count") is None
+
+
+def test_a_subgroup_named_by_the_indicator_refuses_the_evidences_row():
+    evidence = "there were 6 foster carer approvals, 5 were kinship and 1 was a mainstream approval"
+    assert idof("a mainstream approval", "count", evidence) is None
 
 
 def test_the_evidence_decides_a_short_indicator_only_when_it_names_one_row():
