@@ -245,6 +245,21 @@ def evaluate(
     return report, scores
 
 
+def false_per_negative(per_document: list[dict[str, Any]]) -> float | None:
+    """Mean unpaired predictions per hard negative (documents named '*_negative.*'), None without one."""
+    false = [d["predicted_records"] - d["pairs"] for d in per_document
+             if Path(d["document"]).stem.endswith("_negative")]
+    return sum(false) / len(false) if false else None
+
+
+def headline_only(report: dict[str, Any]) -> dict[str, Any]:
+    """The report without its per-document rows (a held-out half's kept report), with the mean false
+    records per hard negative computed from them first, as 'false_per_negative'."""
+    kept = {k: v for k, v in report.items() if k != "per_document"}
+    kept["false_per_negative"] = false_per_negative(report.get("per_document", []))
+    return kept
+
+
 def split_documents(split_csv: str | Path, half: str) -> set[str]:
     """The document names a split file puts in one half (columns 'file' and 'half')."""
     path = Path(split_csv)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from .evaluate import DocumentScore
+from .evaluate import DocumentScore, false_per_negative
 from .pipeline import RunSummary
 
 HEADLINE = ("records", "strict", "numeric", "status_only", "comparisons")
@@ -48,9 +47,10 @@ def print_eval(console: Console, report: dict[str, Any], scores: list[DocumentSc
     ))
     for column in ("metric", "precision", "recall", "f1"):
         head.add_column(column, justify="right" if column != "metric" else "left")
-    for name in HEADLINE:
-        row = report[name]
-        head.add_row(name, _fmt(row["precision"]), _fmt(row["recall"]), _fmt(row["f1"]))
+    for name in (*HEADLINE, "canonical"):
+        if name in report:  # canonical: only where the gold carries indicator ids
+            row = report[name]
+            head.add_row(name, _fmt(row["precision"]), _fmt(row["recall"]), _fmt(row["f1"]))
     console.print(head)
     if not details:
         return
@@ -98,13 +98,18 @@ def _flatten(report: dict[str, Any], prefix: str = "") -> dict[str, float]:
 
 
 def side_by_side(reports: dict[str, dict[str, Any]]) -> Table:
-    """Headline F1s, grounding, record counts and the mean false records per hard negative
-    ('false/negative'), a column per named report; twelve lines, to fit a terminal's tail."""
+    """Headline F1s, canonical ids, the fields most read, grounding, record counts and the mean false
+    records per hard negative ('false/negative'), a column per named report (n/a where a report lacks
+    a figure); eighteen lines, to fit a terminal's tail."""
     table = Table()
     table.add_column("metric")
     for name, report in reports.items():
         table.add_column(f"{name} ({report['documents']} docs)", justify="right")
     rows = [(f"{name} F1", [r[name]["f1"] for r in reports.values()]) for name in HEADLINE]
+    rows.append(("canonical P", [r.get("canonical", {}).get("precision") for r in reports.values()]))
+    rows.append(("canonical F1", [r.get("canonical", {}).get("f1") for r in reports.values()]))
+    for name in ("indicator_id", "indicator", "period"):
+        rows.append((f"fields.{name}", [r.get("fields", {}).get(name) for r in reports.values()]))
     rows.append(("grounding_rate", [r["grounding_rate"] for r in reports.values()]))
     rows.append(("gold/predicted", [f"{r['gold_records']}/{r['predicted_records']}" for r in reports.values()]))
     rows.append(("false/negative", [_negative_noise(r) for r in reports.values()]))
@@ -114,10 +119,11 @@ def side_by_side(reports: dict[str, dict[str, Any]]) -> Table:
 
 
 def _negative_noise(report: dict[str, Any]) -> float | None:
-    """Mean unpaired predictions on the hard negatives (documents named '*_negative.*')."""
-    false = [d["predicted_records"] - d["pairs"] for d in report["per_document"]
-             if Path(d["document"]).stem.endswith("_negative")]
-    return sum(false) / len(false) if false else None
+    """Mean unpaired predictions on the hard negatives (documents named '*_negative.*'); a headline-only
+    report carries it as 'false_per_negative', computed before its per-document rows were dropped."""
+    if "per_document" not in report:
+        return report.get("false_per_negative")
+    return false_per_negative(report["per_document"])
 
 
 def comparison_table(old: dict[str, Any], new: dict[str, Any]) -> Table:

@@ -165,3 +165,37 @@ def test_rules_backend_on_the_dev_corpus_is_grounded_and_its_gold_valid():
     report, _ = evaluate(golds, [extract(d) for d in documents], {d.name: d.text for d in documents})
     assert report["documents"] == 17
     assert report["grounding_rate"] == 1.0  # every record's evidence is in its document and prints its value
+
+
+def test_indicator_ids_are_scored_only_where_the_gold_carries_them():
+    plain, _ = run([rec("Reviews", 91, "91% of reviews")], [rec("Reviews", 91, "91% of reviews")])
+    assert "canonical" not in plain and "indicator_id" not in plain["fields"]
+
+
+def test_fields_indicator_id_counts_null_equal_to_null_and_canonical_is_over_ids():
+    on_time = "91% of reviews were completed on time"
+    gold = [rec("Reviews on time", 91, on_time, indicator_id="cla_reviews_in_timescale_pct"),
+            rec("Visits", 93.4, "93.4% of visits up to date", indicator_id=None),
+            rec("Adopted", 11, "11 children adopted", unit="count", indicator_id="adoptions_count")]
+    pred = [rec("Reviews on time", 91, on_time, indicator_id="cla_reviews_in_timescale_pct"),
+            rec("Visits", 93.4, "93.4% of visits up to date", indicator_id=None),
+            rec("Adopted", 11, "11 children adopted", unit="count", indicator_id="cla_ceased_count"),
+            rec("Approvals", 8, "8 approvals", unit="count", indicator_id="foster_carer_approvals_count")]
+    report, _ = run(gold, pred)
+    assert report["fields"]["indicator_id"] == pytest.approx(2 / 3)  # null == null counts; the wrong id does not
+    # one right id among 3 predicted with an id (the unpaired one counts) and 2 gold with an id
+    assert report["canonical"] == {"precision": pytest.approx(1 / 3), "recall": 0.5, "f1": pytest.approx(2 / 5)}
+
+
+def test_headline_only_drops_per_document_rows_and_keeps_the_noise_on_negatives():
+    from extractor.evaluate import headline_only
+
+    negative = doc([], name="x_negative.txt")
+    report, _ = evaluate([doc([rec("Reviews", 91, "91% of reviews")]), negative],
+                         [doc([rec("Reviews", 91, "91% of reviews")]),
+                          doc([rec("Reviews", 91, "91% of reviews"), rec("Visits", 93.4, "93.4% of visits")],
+                              name="x_negative.txt")],
+                         {"d.txt": TEXT, "x_negative.txt": TEXT})
+    kept = headline_only(report)
+    assert "per_document" not in kept and kept["false_per_negative"] == 2.0
+    assert kept["records"] == report["records"]

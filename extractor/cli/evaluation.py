@@ -31,6 +31,9 @@ if TYPE_CHECKING:
               help="A CSV with columns 'file' and 'half' (the dev corpus's split.csv); use with --half.")
 @click.option("--half", help="Score only the gold files of this half of --split (e.g. tune, check).")
 @click.option("--quiet", is_flag=True, help="Print only the headline table, not every miss and extra.")
+@click.option("--headline-only", is_flag=True,
+              help="For a held-out half: print only the headline table, and write --json without per-document "
+              "rows (the mean false records per hard negative is kept as 'false_per_negative').")
 @click.option("--check-gold", "check_gold", type=click.Path(exists=True, file_okay=False),
               help="Only check that folder's files against records.md and their documents.")
 @backend_option
@@ -43,7 +46,8 @@ if TYPE_CHECKING:
 @click.option("--no-store", is_flag=True, help="Do not store this eval run.")
 @model_options
 def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, split_csv: str | None,
-                 half: str | None, quiet: bool, check_gold: str | None, backend: str | None,
+                 half: str | None, quiet: bool, headline_only: bool, check_gold: str | None,
+                 backend: str | None,
                  json_path: str | None, compare_path: str | None, db_path: str, no_store: bool,
                  **options: Any) -> None:
     """Score an extractor (or existing predictions) against gold files.
@@ -56,12 +60,15 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, spli
       OPENAI_API_KEY=... kpi-extract eval --gold eval/gold --docs eval/corpus --model gpt-4o-mini
       kpi-extract eval --gold ../shared/corpus/dev/gold --docs ../shared/corpus/dev/docs \\
           --split ../shared/corpus/dev/split.csv --half tune
+      kpi-extract eval --gold ../shared/corpus/dev/gold --docs ../shared/corpus/dev/docs \\
+          --split ../shared/corpus/dev/split.csv --half check --headline-only --json check.json
 
     A model backend's answers are cached in --db, so scoring the same prompt
     and model again makes no model calls. Develop against the 'tune' half; run
     'check' only to measure (make eval-dev prints both).
     """
     from ..evaluate import evaluate as score
+    from ..evaluate import headline_only as without_documents
     from ..goldcheck import load_result_file
     from ..pipeline import extract_documents
     from ..report import comparison_table, print_eval
@@ -84,7 +91,9 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, spli
         with err.status(f"extracting {len(documents)} documents with {identity.name}..."):
             preds = extract_documents(documents, backend=chosen)
     report, scores = score(golds, preds, texts)
-    print_eval(out, report, scores, details=not quiet)
+    if headline_only:
+        report = without_documents(report)
+    print_eval(out, report, scores, details=not (quiet or headline_only))
     if compare_path:
         out.print(comparison_table(json.loads(Path(compare_path).read_text("utf-8")), report))
     if json_path:
