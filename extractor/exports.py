@@ -18,7 +18,8 @@ FORMATS = ("csv", "json", "jsonl", "xlsx", "kpi-records")
 FLATTENED = (("previous_year", "value"), ("previous_year", "change"), ("previous_period", "value"),
              ("previous_period", "change"), ("target", "value"), ("national", "value"),
              ("statistical_neighbours", "value"), ("regional", "value"))
-COLUMNS = ("document", "path", "authority", "committee", "meeting_date", "report_period", "url", "page",
+# 'ocr': the record was read from a page OCR read (a scan), so its figures may carry OCR's misreadings.
+COLUMNS = ("document", "path", "authority", "committee", "meeting_date", "report_period", "url", "page", "ocr",
            "indicator", "value", "unit", "period", "numerator", "denominator", "target_met", "trend", "suspect",
            *(f"{basis}_{part}" for basis, part in FLATTENED), "comparisons", "evidence", "start", "end",
            "backend", "model", "prompt_version", "run_id")
@@ -42,6 +43,8 @@ def _typed(values: dict[str, Any]) -> dict[str, Any]:
             values[key] = int(value)
     values["target_met"] = None if values["target_met"] is None else bool(values["target_met"])
     values["suspect"] = bool(values["suspect"])
+    if "ocr" in values:
+        values["ocr"] = bool(values["ocr"])
     text = values.get("comparisons")
     values["comparisons"] = [] if not text or text == "[]" else [
         {k: number(v) for k, v in comparison.items()} for comparison in json.loads(text)]
@@ -149,6 +152,8 @@ def _kpi_record(row: dict[str, Any]) -> dict[str, Any]:
 
     record = _typed({field: row[field] for field in RECORD_FIELDS})
     record.update({key: row[key] for key in ("start", "end", "page") if row.get(key) is not None})
+    if row.get("ocr"):
+        record["ocr"] = True
     return record
 
 

@@ -136,3 +136,30 @@ def pdf_with_symbol_bullets(path: Path, paragraphs: list[str], *, to_unicode: st
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path.write_bytes(bytes(out))
     return path
+
+
+def pdf_with_scans(path: Path, pages: list[list[str]], *, scanned: set[int]) -> Path:
+    """A PDF with one page per list of paragraphs; the pages numbered in scanned (1-based) are images
+    of their text with no text layer, as a scanner makes them (drawn with Pillow at 200 dpi)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.load_default(size=30)  # about 11 points at 200 dpi
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=10)
+    for number, paragraphs in enumerate(pages, start=1):
+        pdf.add_page()
+        if number not in scanned:
+            for paragraph in paragraphs:
+                pdf.multi_cell(0, 5, _latin1(paragraph))
+                pdf.ln(3)
+            continue
+        image = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
+        draw, y = ImageDraw.Draw(image), 160
+        for paragraph in paragraphs:
+            for line in textwrap.wrap(_latin1(paragraph), 80):
+                draw.text((160, y), line, font=font, fill=0)
+                y += 44
+            y += 30
+        pdf.image(image, x=0, y=0, w=210, h=297)
+    pdf.output(str(path))
+    return path
