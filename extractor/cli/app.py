@@ -53,7 +53,7 @@ def ocr_option(function: Callable[..., Any]) -> Callable[..., Any]:
         "--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
         callback=checked, help="Read PDF pages by OCR (Tesseract): 'auto' those without a text layer (scans) "
         "when tesseract-ocr and the OCR extra are installed, 'always' every page, 'never' none. About "
-        "1.5 s a page (README).",
+        "2 CPU-seconds a page (README).",
     )(function)
 
 
