@@ -9,7 +9,7 @@ REPORTS = eval/reports
 
 REAL    = .venv-real
 
-.PHONY: run test test-live test-real-server eval eval-dev lint cassettes clean chromium
+.PHONY: run test test-live test-real-server eval eval-dev lint cassettes clean chromium tesseract
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@$(MAKE) --no-print-directory chromium
+	@$(MAKE) --no-print-directory tesseract
 	touch $@
 
 # The review page's browser test drives Debian's chromium (never a downloaded browser). Installed
@@ -36,6 +37,18 @@ chromium:
 	    { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q chromium >/dev/null 2>&1; } || \
 	    echo "chromium could not be installed: the browser test will be skipped"; \
 	  else echo "chromium is missing and cannot be installed here: the browser test will be skipped"; fi; }
+
+# Scanned PDFs are read with Tesseract (the OCR extra drives Debian's tesseract-ocr). Installed when
+# missing and apt-get can, as chromium is; otherwise the OCR test is skipped and says why.
+tesseract:
+	@command -v tesseract >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || (sudo -n true 2>/dev/null && echo "sudo -n") || echo none ); \
+	  if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's tesseract-ocr for the OCR test"; \
+	    $$SUDO apt-get install -y -q tesseract-ocr >/dev/null 2>&1 || \
+	    { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q tesseract-ocr >/dev/null 2>&1; } || \
+	    echo "tesseract-ocr could not be installed: the OCR test will be skipped"; \
+	  else echo "tesseract is missing and cannot be installed here: the OCR test will be skipped"; fi; }
 
 run: $(VENV)/.installed
 	$(BIN)/kpi-extract run eval/corpus --db kpis.db --backend rules

@@ -8,7 +8,7 @@ sentences and table rows found intact once white space is flattened, 'order' whe
 left column is read before the right. Then each reads a 40-page document, for time per page.
 
 kpi-extract's loader is pdfminer.six's layout analysis plus our table rows and column order
-(extractor/documents.py); pypdf (a dev dependency) and pdfplumber are measured when installed.
+(extractor/pdf.py); pypdf (a dev dependency) and pdfplumber are measured when installed.
 Run: .venv/bin/python benchmarks/bench_pdf_layout.py
 """
 
@@ -128,7 +128,7 @@ def _pdfminer(raw: bytes) -> str:
 
 
 def _ours(raw: bytes) -> str:
-    from extractor.documents import _pdf_text
+    from extractor.pdf import pdf_text as _pdf_text
 
     return _pdf_text(raw, Path("bench.pdf"))[0]
 

@@ -7,12 +7,13 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from .errors import InputError, fix_hint
+from .glyphs import read_glyphs
 
 SUPPORTED = (".txt", ".text", ".md", ".html", ".htm", ".pdf", ".docx")
 _TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -41,6 +42,8 @@ class Document:
     pages: tuple[int, ...] = ()  # a PDF's page starts as offsets into text (page 1 at 0); () for other formats
     url: str | None = None  # where it was published (a manifest's url column)
     given: dict[str, str] = field(default_factory=dict, compare=False)  # meta the user gave (manifest, options)
+    ocr_pages: tuple[int, ...] = ()  # the PDF pages (1-based) whose text OCR read
+    glyphs: int = 0  # undecodable or private-use glyphs read as bullets or dropped (glyphs.py)
 
     def page_at(self, offset: int | None) -> int | None:
         """The 1-based PDF page holding a text offset, or None (not a PDF, or no offset)."""
@@ -158,155 +161,6 @@ def _html_text(raw: bytes, path: Path) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
-# A text box narrower than this share of the page, beside another at the same height, is a table
-# column (a label and its value), not a column of running text.
-_NARROW_COLUMN = 0.25
-_SAME_HEIGHT = 0.4  # lines whose middles are within this share of a line's height sit side by side
-
-
-def _pdf_text(raw: bytes, path: Path) -> tuple[str, tuple[int, ...]]:
-    """A PDF's text, page by page, and the offset where each page starts.
-
-    pdfminer.six's layout analysis finds the text boxes, so two columns read one after the other
-    however the page was drawn; lines of boxes side by side at one height (three or more, or beside a
-    narrow one) are table rows and are joined left to right, so a row's label and figures stay on one
-    line. Measured against pypdf and pdfplumber in benchmarks/bench_pdf_layout.py."""
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.psexceptions import PSException
-
-    try:
-        pages = [_page_text(page) for page in extract_pages(io.BytesIO(raw), laparams=LAParams(all_texts=True))]
-    except PDFPasswordIncorrect as exc:
-        raise InputError(fix_hint(f"{path}: the PDF is encrypted with a password",
-                                  "open it with the password and save an unprotected copy")) from exc
-    except PDFEncryptionError as exc:
-        raise InputError(fix_hint(f"{path}: the PDF's encryption cannot be read ({exc})",
-                                  "save an unprotected copy")) from exc
-    except (PSException, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError) as exc:
-        raise InputError(fix_hint(f"{path}: unreadable PDF ({exc or type(exc).__name__})",
-                                  "re-export it or save as .txt")) from exc
-    starts, offset = [], 0
-    for page in pages:
-        starts.append(offset)
-        offset += len(page) + 2
-    text = "\n\n".join(pages)
-    if not text.strip():
-        raise InputError(fix_hint(
-            f"{path}: the PDF has no text layer (a scan?)",
-            "run OCR on it first (e.g. ocrmypdf) and load the result",
-        ))
-    return text, tuple(starts)
-
-
-def _text_boxes(container: Any) -> Iterator[Any]:
-    """The horizontal text boxes of a page, those inside figures too."""
-    from pdfminer.layout import LTFigure, LTTextBoxHorizontal
-
-    for item in container:
-        if isinstance(item, LTTextBoxHorizontal) and item.get_text().strip():
-            yield item
-        elif isinstance(item, LTFigure):
-            yield from _text_boxes(item)
-
-
-def _page_text(page: Any) -> str:
-    """One page's text: boxes in reading order, table rows joined across their columns."""
-    from pdfminer.layout import LTTextLineHorizontal
-
-    boxes = list(_text_boxes(page))
-    lines = [(index, line) for index, box in enumerate(boxes) for line in box
-             if isinstance(line, LTTextLineHorizontal) and line.get_text().strip()]
-    rows: list[tuple[float, list[tuple[int, Any]]]] = []  # lines of different boxes side by side
-    for index, line in sorted(lines, key=lambda found: (-(found[1].y0 + found[1].y1) / 2, found[1].x0)):
-        middle = (line.y0 + line.y1) / 2
-        for row_middle, members in rows:
-            if abs(row_middle - middle) < _SAME_HEIGHT * line.height and all(
-                    index != other and (line.x0 >= cell.x1 or line.x1 <= cell.x0) for other, cell in members):
-                members.append((index, line))
-                break
-        else:
-            rows.append((middle, [(index, line)]))
-    tabular = set()
-    for _, members in rows:
-        if len(members) >= 3 or (len(members) == 2 and
-                                 min(boxes[i].width for i, _ in members) < _NARROW_COLUMN * page.width):
-            tabular.update(index for index, _ in members)
-    units = [_Unit(box.x0, box.y0, box.x1, box.y1, box.get_text().strip())
-             for index, box in enumerate(boxes) if index not in tabular]
-    last_row: dict[int, int] = {}  # a tabular box -> the unit of the latest row it is in
-    for _, members in rows:  # top to bottom
-        cells = sorted(((index, line) for index, line in members if index in tabular), key=lambda m: m[1].x0)
-        if not cells:
-            continue
-        if len(cells) == 1 and cells[0][0] in last_row:  # a wrapped line of a cell or bullet: its row goes on
-            at, line = last_row[cells[0][0]], cells[0][1]
-            unit = units[at]
-            units[at] = _Unit(min(unit.x0, line.x0), min(unit.y0, line.y0), max(unit.x1, line.x1), unit.y1,
-                              f"{unit.text}\n{line.get_text().strip()}")
-            continue
-        units.append(_Unit(min(c.x0 for _, c in cells), min(c.y0 for _, c in cells), max(c.x1 for _, c in cells),
-                           max(c.y1 for _, c in cells), " ".join(c.get_text().strip() for _, c in cells)))
-        last_row.update((index, len(units) - 1) for index, _ in cells)
-    return "\n\n".join(unit.text for unit in _reading_order(units))
-
-
-class _Unit(NamedTuple):
-    """A block of a page's text (a box, or a table row) and its bounding box (PDF points, y upwards)."""
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-
-
-_GUTTER = 4.0  # points of clear space between two columns
-
-
-def _split(units: list[_Unit], low: Callable[[_Unit], float], high: Callable[[_Unit], float],
-           reverse: bool) -> list[list[_Unit]]:
-    """Units in groups separated by clear space along one axis (left to right, or top to bottom)."""
-    groups: list[list[_Unit]] = []
-    edge = 0.0
-    for unit in sorted(units, key=high if reverse else low, reverse=reverse):
-        start, end = (high(unit), low(unit)) if reverse else (low(unit), high(unit))
-        if groups and ((start < edge - _GUTTER) if reverse else (start > edge + _GUTTER)):
-            groups.append([unit])
-            edge = end
-        elif groups:
-            groups[-1].append(unit)
-            edge = min(edge, end) if reverse else max(edge, end)
-        else:
-            groups.append([unit])
-            edge = end
-    return groups
-
-
-def _columns(units: list[_Unit]) -> list[list[_Unit]]:
-    return _split(units, lambda u: u.x0, lambda u: u.x1, reverse=False)
-
-
-def _reading_order(units: list[_Unit]) -> list[_Unit]:
-    """Top to bottom in bands; where consecutive bands share columns (a gutter no text crosses), the
-    columns read one after the other, each top to bottom (so paragraphs that happen to line up
-    across two columns are not read across)."""
-    bands = _split(units, lambda u: u.y0, lambda u: u.y1, reverse=True)
-    regions: list[list[_Unit]] = []
-    for band in bands:
-        if regions and len(_columns(band)) > 1 and len(_columns(regions[-1])) > 1 \
-                and len(_columns(regions[-1] + band)) > 1:
-            regions[-1] = regions[-1] + band
-        else:
-            regions.append(band)
-    ordered: list[_Unit] = []
-    for region in regions:
-        for column in _columns(region) if len(region) > 1 else [region]:
-            ordered.extend(sorted(column, key=lambda u: (-u.y1, u.x0)))
-    return ordered
-
-
 def _docx_text(raw: bytes, path: Path) -> str:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -329,9 +183,15 @@ def _too_large(path: Path, size: str, max_chars: int) -> InputError:
         "backend reads about 1 MB in 6 s on 2 cores)"))
 
 
-def load_document(path: str | Path, *, max_chars: int = MAX_CHARS) -> Document:
+def load_document(path: str | Path, *, max_chars: int = MAX_CHARS, ocr: str = "auto") -> Document:
     """Read one file into a Document; raise InputError naming the file and the fix (unsupported,
-    unreadable, empty, binary, or longer than max_chars characters of text)."""
+    unreadable, empty, binary, or longer than max_chars characters of text).
+
+    ocr says when a PDF's pages are read by OCR (ocr.py): 'auto' those without a text layer, when an
+    engine is installed; 'always' every page (ConfigError without an engine); 'never' none."""
+    from . import ocr as _ocr
+
+    _ocr.check_mode(ocr)
     path = Path(path)
     suffix = path.suffix.lower()
     try:
@@ -347,16 +207,18 @@ def load_document(path: str | Path, *, max_chars: int = MAX_CHARS) -> Document:
         kind = sniff(raw, suffix)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
-    encoding, pages = "utf-8", ()
+    encoding, pages, ocr_pages = "utf-8", (), ()
     if kind == "html":
         text = _html_text(raw, path)
     elif kind == "pdf":
-        text, pages = _pdf_text(raw, path)
+        from .pdf import pdf_text
+
+        text, pages, ocr_pages = pdf_text(raw, path, ocr=ocr)
     elif kind == "docx":
         text = _docx_text(raw, path)
     else:
         text, encoding = _decode(raw, path)
-    text = text.replace("\x00", "")  # a stray NUL (PDF and Word extractors pass them on) is not text
+    text, pages, glyphs = _cleaned(text, pages)  # a stray NUL (PDF and Word extractors pass them on) is not text
     if not text.strip():
         what = "once scripts, styles and page navigation are removed" if suffix in (".html", ".htm") else \
             "but white space"
@@ -371,7 +233,25 @@ def load_document(path: str | Path, *, max_chars: int = MAX_CHARS) -> Document:
         path=str(path),
         encoding=encoding,
         pages=pages,
+        ocr_pages=ocr_pages,
+        glyphs=glyphs,
     )
+
+
+def _cleaned(text: str, pages: tuple[int, ...]) -> tuple[str, tuple[int, ...], int]:
+    """The text without stray NULs and with the glyph rule applied (glyphs.read_glyphs), page by page
+    so each page's start stays where its text starts; and how many glyphs were replaced or dropped."""
+    if not pages:
+        text, count = read_glyphs(text.replace("\x00", ""))
+        return text, (), count
+    parts, starts, total, offset = [], [], 0, 0
+    for start, end in zip(pages, [*pages[1:], len(text) + 2], strict=True):
+        part, count = read_glyphs(text[start:end - 2].replace("\x00", ""))
+        starts.append(offset)
+        offset += len(part) + 2
+        parts.append(part)
+        total += count
+    return "\n\n".join(parts), tuple(starts), total
 
 
 class Found(NamedTuple):

@@ -19,8 +19,9 @@ FLATTENED = (("previous_year", "value"), ("previous_year", "change"), ("previous
              ("previous_period", "change"), ("target", "value"), ("national", "value"),
              ("statistical_neighbours", "value"), ("regional", "value"))
 # The council's wording (indicator) sits beside the catalogue's measure (indicators.md): its id, name and
-# polarity, and how the mapper decided the id (synonym, fuzzy, suggested, unmapped) for auditing it.
-COLUMNS = ("document", "path", "authority", "committee", "meeting_date", "report_period", "url", "page",
+# polarity, and how the mapper decided the id, for auditing it. 'ocr': the record was read from a page OCR
+# read (a scan), so its figures may carry OCR's misreadings.
+COLUMNS = ("document", "path", "authority", "committee", "meeting_date", "report_period", "url", "page", "ocr",
            "indicator", "indicator_id", "indicator_name", "polarity", "indicator_id_method", "value", "unit", "period",
            "numerator", "denominator", "target_met", "trend", "suspect",
            *(f"{basis}_{part}" for basis, part in FLATTENED), "comparisons", "evidence", "start", "end",
@@ -45,6 +46,8 @@ def _typed(values: dict[str, Any]) -> dict[str, Any]:
             values[key] = int(value)
     values["target_met"] = None if values["target_met"] is None else bool(values["target_met"])
     values["suspect"] = bool(values["suspect"])
+    if "ocr" in values:
+        values["ocr"] = bool(values["ocr"])
     text = values.get("comparisons")
     values["comparisons"] = [] if not text or text == "[]" else [
         {k: number(v) for k, v in comparison.items()} for comparison in json.loads(text)]
@@ -152,6 +155,8 @@ def _kpi_record(row: dict[str, Any]) -> dict[str, Any]:
 
     record = _typed({field: row[field] for field in RECORD_FIELDS})
     record.update({key: row[key] for key in ("start", "end", "page") if row.get(key) is not None})
+    if row.get("ocr"):
+        record["ocr"] = True
     return record
 
 

@@ -139,3 +139,17 @@ def text_contains_value(text: str, value: float) -> bool:
     if target == 0:
         return re.search(r"\b(?:" + "|".join(_ZERO_WORDS) + r")\b", text, re.IGNORECASE) is not None
     return False
+
+
+# OCR's damage to numbers: 'O'/'o' read for 0 and 'l'/'I'/'|' for 1. Mended only where the reading
+# is unambiguous: inside a run of digits (its first and last characters digits: '2O23', '1l5',
+# '1,O54'), or as a run's last figures before '%' ('9O%'). A code such as 'NG2', or 'l0' opening a
+# word, is left as printed.
+_OCR_RUN = re.compile(r"\d[\dOolI|,.]*\d|\d[\dOo,.]*[Oo](?=%)")
+_OCR_DIGIT = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
+
+
+def ocr_digits(text: str) -> str:
+    """Text with the letters OCR read for digits inside numbers put back as digits (same length, so
+    offsets hold): '2O23' -> '2023', '1l5' -> '115', '9O%' -> '90%'."""
+    return _OCR_RUN.sub(lambda m: m.group(0).translate(_OCR_DIGIT), text)

@@ -102,14 +102,15 @@ def run_sync(step: Coroutine[Any, Any, T]) -> T:
 
 def extract(
     document: Document | str | Path, *, backend: str | Backend = OFFLINE, options: Mapping[str, Any] | Any = None,
-    store: Store | None = None, client: Any | None = None, max_chars: int = MAX_CHARS,
+    store: Store | None = None, client: Any | None = None, max_chars: int = MAX_CHARS, ocr: str = "auto",
 ) -> DocumentResult:
     """Extract one document's KPI records (a Document, or a path to load) with a backend.
 
     options are the backend's: a mapping (as the command line gives them) or its settings object;
-    a file whose text is longer than max_chars characters is refused (InputError)."""
+    a file whose text is longer than max_chars characters is refused (InputError); ocr says when a
+    PDF's pages are read by OCR (documents.load_document)."""
     if not isinstance(document, Document):
-        document = load_document(document, max_chars=max_chars)
+        document = load_document(document, max_chars=max_chars, ocr=ocr)
     return extract_documents([document], backend=backend, options=options, store=store, client=client)[0]
 
 
@@ -141,7 +142,7 @@ def run_batch(
     on_progress: Callable[[DocumentOutcome], None] | None = None, on_start: Callable[[int], None] | None = None,
     options: Mapping[str, Any] | Any = None,
     client: Any | None = None, max_chars: int = MAX_CHARS, sources: Mapping[Path, Mapping[str, str]] | None = None,
-    given: Mapping[str, str] | None = None,
+    given: Mapping[str, str] | None = None, ocr: str = "auto",
 ) -> RunSummary:
     """Extract every document under paths (and every file sources lists) into the store; failures are
     logged and the batch goes on (a file that cannot be read, or longer than max_chars characters, is
@@ -180,7 +181,7 @@ def run_batch(
 
     try:
         def load(path: Path) -> Document:
-            return provenance.apply(load_document(path, max_chars=max_chars), path)
+            return provenance.apply(load_document(path, max_chars=max_chars, ocr=ocr), path)
 
         run_sync(_run(files, chosen, store=store, summary=summary, stamp=stamp, force=force, finished=finished,
                       load=load))

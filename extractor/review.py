@@ -152,6 +152,13 @@ def _document_section(index: int, stored: dict[str, Any], records: list[dict[str
         facts.append(f"<a href='{escape(stored['url'], quote=True)}' rel='noopener noreferrer'>source</a>")
     facts.append(f"<code>{escape(stored['path'] or stored['name'])}</code>")
     warnings = ""
+    if stored.get("ocr_pages"):
+        pages = ", ".join(str(page) for page in json.loads(stored["ocr_pages"]))
+        warnings += (f"<p class='warn'>Read by OCR (a scan): page(s) {pages}. Check the figures of records "
+                     f"marked OCR against the PDF.</p>")
+    if stored.get("glyphs"):
+        warnings += (f"<p class='warn'>{stored['glyphs']} glyph(s) without a Unicode mapping were read as "
+                     f"bullets or dropped.</p>")
     if stored.get("dropped"):
         warnings = (f"<p class='warn'>{stored['dropped']} record(s) the model offered were dropped by validation "
                     f"(invalid or not found in the text)</p>")
@@ -175,10 +182,12 @@ def _record_row(document: int, index: int, record: dict[str, Any]) -> str:
         classes.append("suspect")
     if record["start"] is None:
         classes.append("unplaced")
+    if record.get("ocr"):
+        classes.append("ocr")
     comparisons = "; ".join(_comparison(c) for c in json.loads(record["comparisons"] or "[]"))
     target = {None: "", 1: "met", 0: "missed"}[record["target_met"]]
     cells = [_value(record["value"]), record["unit"] or "", record["period"] or "", comparisons,
-             target, record["trend"] or "", f"page {record['page']}" if record.get("page") else ""]
+             target, record["trend"] or "", _page(record)]
     indicator_id = record.get("indicator_id")
     return (f"<tr class='{' '.join(classes)}' data-r='{_record_id(document, index)}' tabindex='0' "
             + (f"data-i='{escape(indicator_id, quote=True)}' " if indicator_id else "")
@@ -198,6 +207,11 @@ def _canonical(indicator_id: str | None) -> str:
     about = known.polarity.replace("_", " ") if known else "not in this version of the catalogue"
     return (f" <span class='canonical' title='{escape(f'{indicator_id} ({about})', quote=True)}'>"
             f"{escape(name)}</span>")
+
+
+def _page(record: dict[str, Any]) -> str:
+    page = f"page {record['page']}" if record.get("page") else ""
+    return f"{page} (OCR)" if record.get("ocr") else page
 
 
 def _value(value: Any) -> str:

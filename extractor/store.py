@@ -129,10 +129,12 @@ select r.id as record_id, d.id as document_id, d.name as document, d.path,
        json_extract(d.meta, '$.report_period') as report_period, d.url, r.page,
        r.indicator, r.indicator_id, i.name as indicator_name, i.polarity, r.indicator_id_method,
        r.value, r.unit, r.period, r.numerator, r.denominator, r.comparisons, r.target_met,
-       r.trend, r.suspect, r.evidence, r.start, r."end", r.backend, r.model, r.prompt_version, r.run_id
+       r.trend, r.suspect, r.evidence, r.start, r."end", r.backend, r.model, r.prompt_version, r.run_id, r.ocr
 from documents d cross join records r on r.document_id = d.id
 left join indicators i on i.id = r.indicator_id
 """
+# The view m010 made (before the OCR mark of m012).
+_KPIS_VIEW_M010 = KPIS_VIEW.replace(", r.ocr\n", "\n")
 # The view before m010 (no canonical ids), as m008 and m009 made it.
 _KPIS_VIEW_M008 = """
 create view kpis as
@@ -150,7 +152,8 @@ from documents d cross join records r on r.document_id = d.id
 
 
 # What an export reads of the kpis view (its ids stay inside the database).
-EXPORTED = ("document", "path", "authority", "committee", "meeting_date", "report_period", "url", "page", "indicator",
+EXPORTED = ("document", "path", "authority", "committee", "meeting_date", "report_period", "url", "page", "ocr",
+            "indicator",
             "indicator_id", "indicator_name", "polarity", "indicator_id_method", "value", "unit", "period",
             "numerator", "denominator", "target_met", "trend", "suspect", "comparisons", "evidence", "start", "end",
             "backend", "model", "prompt_version", "run_id")
@@ -181,6 +184,17 @@ def _m010_canonical_indicators(db: sqlite_utils.Database) -> None:
     db["indicators"].create({"id": str, "name": str, "unit": str, "polarity": str, "lait": str,
                              "definition": str, "synonyms": str, "catalogue": str}, pk="id")
     db.execute("drop view if exists kpis")
+    db.execute(_KPIS_VIEW_M010)
+
+
+def _m012_ocr(db: sqlite_utils.Database) -> None:
+    # Scans read by OCR and glyphs guessed (documents.py): a record read from a page OCR read is marked
+    # (exports and the review page show it); a document keeps its OCR'd pages and how many glyphs
+    # without a Unicode mapping were read as bullets or dropped.
+    db["records"].add_column("ocr", int)
+    db["documents"].add_column("ocr_pages", str)
+    db["documents"].add_column("glyphs", int)
+    db.execute("drop view if exists kpis")
     db.execute(KPIS_VIEW)
 
 
@@ -200,7 +214,8 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m008_review", _m008_review),
     ("m009_export_order", _m009_export_order),
     ("m010_canonical_indicators", _m010_canonical_indicators),
-    ("m013_gate", _m013_gate),  # m011 and m012 are taken by work on other branches
+    ("m012_ocr", _m012_ocr),
+    ("m013_gate", _m013_gate),
 ]
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's transaction before giving up
 
@@ -360,6 +375,8 @@ class Store:
                 "id": document.sha256, "name": document.name, "path": document.path,
                 "meta": json.dumps(result.meta.model_dump()), "text": document.text,
                 "encoding": document.encoding, "loaded_at": now(), "url": document.url,
+                "ocr_pages": json.dumps(list(document.ocr_pages)) if document.ocr_pages else None,
+                "glyphs": document.glyphs,
             }, pk="id")
             self._table("records").delete_where("document_id = ?", [document.sha256])
             rows = [self._record_row(document, record, run_id, backend, model, prompt_version, prompt_hash)
@@ -403,6 +420,7 @@ class Store:
             "target_met": record.target_met, "trend": record.trend, "suspect": record.suspect,
             "evidence": record.evidence, "backend": backend, "model": model,
             "prompt_version": prompt_version, "prompt_hash": prompt_hash,
+            "ocr": int(data.get("page") in document.ocr_pages) if document.ocr_pages else 0,
         }
 
     def record_failure(self, run_id: str, document: str, stage: str, error: str, *, document_id: str | None = None,
@@ -485,8 +503,8 @@ class Store:
     def stored_documents(self, name: str | None = None) -> list[dict[str, Any]]:
         """Stored documents with their text, meta and the records a model offered that were dropped;
         all, or those whose name or path is name."""
-        sql = ("select d.id, d.name, d.path, d.url, d.meta, d.text, e.dropped, e.backend, e.model "
-               "from documents d left join extractions e on e.document_id = d.id")
+        sql = ("select d.id, d.name, d.path, d.url, d.meta, d.text, d.ocr_pages, d.glyphs, e.dropped, e.backend, "
+               "e.model from documents d left join extractions e on e.document_id = d.id")
         args = []
         if name:
             sql += " where d.name = ? or d.path = ?"
@@ -509,7 +527,7 @@ class Store:
 
     def documents(self) -> list[dict[str, Any]]:
         """The stored documents (without their text)."""
-        return list(self.db.query("select id, name, path, meta from documents order by name"))
+        return list(self.db.query("select id, name, path, meta, ocr_pages, glyphs from documents order by name"))
 
     def save_eval(self, report: dict[str, Any], *, backend: str, model: str | None,
                   prompt_version: str | None, gold: str) -> int:

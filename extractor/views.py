@@ -165,8 +165,8 @@ def records_table(document: dict[str, Any], records: list[dict[str, Any]]) -> Ta
     """One stored document's records with their evidence, the value marked in it, and the canonical
     measure under the council's wording."""
     meta = json.loads(document["meta"] or "{}")
-    facts = " \u00b7 ".join(str(meta[k]) for k in ("authority", "committee", "meeting_date", "report_period")
-                            if meta.get(k))
+    facts = " \u00b7 ".join([*(str(meta[k]) for k in ("authority", "committee", "meeting_date", "report_period")
+                              if meta.get(k)), *_reading_notes(document)])
     table = Table(title=f"{document['path'] or document['name']}" + (f"\n{facts}" if facts else ""),
                   title_justify="left", show_lines=True, expand=True)
     table.add_column("indicator", overflow="fold", ratio=2)
@@ -190,6 +190,16 @@ def indicator_cell(indicator: str, indicator_id: str | None) -> Text:
         text.append(f"\n\u2192 {known.name}" if known else "\n\u2192", style="cyan")
         text.append(f"\n{indicator_id}", style="dim")
     return text
+
+
+def _reading_notes(document: dict[str, Any]) -> list[str]:
+    """What was guessed in reading a document: pages read by OCR, glyphs without a Unicode mapping."""
+    notes = []
+    if document.get("ocr_pages"):
+        notes.append("read by OCR: page(s) " + ", ".join(map(str, json.loads(document["ocr_pages"]))))
+    if document.get("glyphs"):
+        notes.append(f"{document['glyphs']} glyph(s) without a Unicode mapping read as bullets or dropped")
+    return notes
 
 
 def runs_table(runs: list[dict[str, Any]]) -> Table:

@@ -43,6 +43,22 @@ def max_chars_option(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
+def ocr_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--ocr: when a PDF's pages are read by OCR (checked before any work)."""
+    def checked(ctx: click.Context, param: click.Parameter, value: str) -> str:
+        from ..ocr import check_mode
+
+        check_mode(value)
+        return value
+
+    return click.option(
+        "--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+        callback=checked, help="Read PDF pages by OCR (Tesseract): 'auto' those without a text layer (scans) "
+        "when tesseract-ocr and the OCR extra are installed, 'always' every page, 'never' none. About "
+        "2 CPU-seconds a page (README).",
+    )(function)
+
+
 def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
     """--db, the SQLite database (env KPI_DB)."""
     return click.option("--db", "db_path", envvar="KPI_DB", default="kpis.db", show_default=True,

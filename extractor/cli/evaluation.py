@@ -14,7 +14,7 @@ from ..backends import spec
 from ..backends.base import Identity
 from ..documents import load_document
 from ..store import Store
-from .app import backend_option, checked_backend, cli, err, make_backend, model_options, out
+from .app import backend_option, checked_backend, cli, err, make_backend, model_options, ocr_option, out
 
 if TYPE_CHECKING:
     from ..schema import DocumentResult
@@ -44,11 +44,12 @@ if TYPE_CHECKING:
 @click.option("--db", "db_path", envvar="KPI_DB", default="kpis.db", show_default=True,
               help="Database where the eval run is stored.")
 @click.option("--no-store", is_flag=True, help="Do not store this eval run.")
+@ocr_option
 @model_options
 def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, split_csv: str | None,
                  half: str | None, quiet: bool, headline_only: bool, check_gold: str | None,
                  backend: str | None,
-                 json_path: str | None, compare_path: str | None, db_path: str, no_store: bool,
+                 json_path: str | None, compare_path: str | None, db_path: str, no_store: bool, ocr: str,
                  **options: Any) -> None:
     """Score an extractor (or existing predictions) against gold files.
 
@@ -77,7 +78,8 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, spli
         _check_gold(Path(check_gold), Path(docs_dir))
         return
     golds = _gold_files(gold_dir, split_csv, half)
-    texts = {g.document: load_document(Path(docs_dir) / g.document).text for g in golds}
+    loaded = {g.document: load_document(Path(docs_dir) / g.document, ocr=ocr) for g in golds}  # read once: OCR is slow
+    texts = {name: document.text for name, document in loaded.items()}
     if pred_dir:
         store = None if no_store else Store(db_path)
         preds = [load_result_file(path) for path in sorted(Path(pred_dir).glob("*.json"))]
@@ -87,7 +89,7 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, spli
         store = None if no_store and not spec(name).uses_store else Store(db_path)
         chosen = make_backend(name, options, store)
         identity = chosen.identity
-        documents = [load_document(Path(docs_dir) / gold.document) for gold in golds]
+        documents = [loaded[gold.document] for gold in golds]
         with err.status(f"extracting {len(documents)} documents with {identity.name}..."):
             preds = extract_documents(documents, backend=chosen)
     report, scores = score(golds, preds, texts)

@@ -21,6 +21,7 @@ from .app import (
     make_backend,
     max_chars_option,
     model_options,
+    ocr_option,
     out,
 )
 
@@ -43,9 +44,10 @@ if TYPE_CHECKING:  # the pipeline loads inside the commands that use it
 @click.option("--quiet", "-q", is_flag=True, help="Print one line of totals (and the failures), not the table.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON on stdout, for scripts.")
 @max_chars_option
+@ocr_option
 @model_options
 def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, manifest: str | None,
-        authority: str | None, committee: str | None, quiet: bool, as_json: bool, max_chars: int,
+        authority: str | None, committee: str | None, quiet: bool, as_json: bool, max_chars: int, ocr: str,
         **options: Any) -> None:
     """Extract every document in PATHS (files or folders) and in --manifest into the database.
 
@@ -101,7 +103,7 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
 
         try:
             summary = run_batch(paths, store=store, backend=chosen, force=force, on_progress=advance,
-                                on_start=found, max_chars=max_chars, sources=sources, given=given)
+                                on_start=found, max_chars=max_chars, sources=sources, given=given, ocr=ocr)
         except BatchInterrupted as stop:
             summary = stop.summary
         except ExtractorError as exc:  # a wrong endpoint stops the batch: say what was kept
@@ -138,8 +140,10 @@ def _stopped_line(summary: RunSummary, db_path: str) -> str:
 @click.option("--db", "db_path", envvar="KPI_DB", type=click.Path(dir_okay=False),
               help="A database whose model response cache to use and fill (env KPI_DB); nothing else is stored.")
 @max_chars_option
+@ocr_option
 @model_options
-def extract_command(file: str, backend: str | None, db_path: str | None, max_chars: int, **options: Any) -> None:
+def extract_command(file: str, backend: str | None, db_path: str | None, max_chars: int, ocr: str,
+                    **options: Any) -> None:
     """Print one document's records as kpi-records/1 JSON.
 
     \b
@@ -151,7 +155,7 @@ def extract_command(file: str, backend: str | None, db_path: str | None, max_cha
 
     name = checked_backend(backend, options)
     chosen = make_backend(name, options, Store(db_path) if db_path else None)
-    result = extract_documents([load_document(file, max_chars=max_chars)], backend=chosen)[0]
+    result = extract_documents([load_document(file, max_chars=max_chars, ocr=ocr)], backend=chosen)[0]
     click.echo(json.dumps(result.to_kpi_json(), indent=2, ensure_ascii=False))
 
 
