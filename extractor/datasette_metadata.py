@@ -26,8 +26,9 @@ _KPI_COLUMNS = {
                     "catalogue row is that measure. The same id is the same measure in every council.",
     "indicator_name": "The canonical measure's name in the catalogue.",
     "polarity": "Which way is better for the canonical measure: higher_is_better, lower_is_better or neutral.",
-    "indicator_id_method": "How indicator_id was decided: synonym, fuzzy, suggested (a backend's suggestion "
-                           "whose unit fits) or unmapped.",
+    "indicator_id_method": "How indicator_id was decided: wording (a catalogue wording is in the indicator), "
+                           "evidence (the evidence names exactly one row), suggested (a backend's id that breaks no "
+                           "rule) or unmapped.",
     "value": "The number as printed; empty for a status-only record.",
     "unit": "percent, count, rate_per_10000, days, weeks, months, hours, gbp or other.",
     "period": "The period the value describes, canonical.",

@@ -138,7 +138,7 @@ class KPIRecord(BaseModel):
     end: int | None = Field(default=None, ge=0, description="End offset of the evidence (exclusive).")
     # Set by the pipeline from the document (a PDF's page of start); never part of a model's schema.
     page: SkipJsonSchema[int | None] = Field(default=None, ge=1, description="PDF page holding the evidence.")
-    # How canonical.py decided indicator_id (synonym, fuzzy, suggested, unmapped); ours, like page.
+    # How canonical.py decided indicator_id (wording, evidence, suggested, unmapped); ours, like page.
     indicator_id_method: SkipJsonSchema[str | None] = None
 
     _period = field_validator("period")(classmethod(lambda cls, v: _check_period(v)))
