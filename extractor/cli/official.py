@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from pathlib import Path
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
 from ..store import Store
 from .app import cli, db_option, err, existing_store, out
@@ -107,18 +105,15 @@ def check(db_path: str, as_json: bool, mismatches: bool) -> None:
         json.dump([c.to_dict() for c in checks], sys.stdout, indent=1)
         sys.stdout.write("\n")
         return
-    table = Table(title=escape(f"Minutes against LAIT {info['snapshot_date'] or ''} ({Path(info['source']).name})"))
-    for column in ("document", "authority", "indicator_id", "period", "LAIT year", "figure", "minutes",
-                   "published", "status"):
-        table.add_column(column, overflow="fold")
+    out.print(escape(f"Minutes against LAIT {info['snapshot_date'] or ''} from {info['source']}"), highlight=False)
     for c in checks:
-        published = c.mark if c.mark else "" if c.published is None else f"{c.published:g}"
+        published = c.mark if c.mark else "none" if c.published is None else f"{c.published:g}"
         if c.subject == "neighbours" and c.neighbours_with_figure is not None:
-            published += f" (mean of {c.neighbours_with_figure})"
+            published += f" (mean of {c.neighbours_with_figure} neighbours)"
         style = {"mismatch": "red", "agrees": "green"}.get(c.status, "yellow")
-        table.add_row(escape(c.document), escape(c.authority or ""), c.indicator_id, c.period, c.year, c.subject,
-                      f"{c.stated:g}", published, f"[{style}]{c.status}[/{style}]")
-    out.print(table)
+        out.print(f"[{style}]{c.status:<12}[/{style}] " + escape(
+            f"{c.document} | {c.authority or 'no authority'} | {c.indicator_id} {c.period} (LAIT {c.year}) | "
+            f"{c.subject}: minutes {c.stated:g}, published {published}"), highlight=False)
     counts = Counter(c.status for c in checks)
     err.print(", ".join(f"{n} {status}" for status, n in counts.items()) or "no record meets a published figure "
               "(records need an indicator_id with a LAIT measure and a period on a published year)")
