@@ -198,6 +198,24 @@ def _m012_ocr(db: sqlite_utils.Database) -> None:
     db.execute(KPIS_VIEW)
 
 
+def _m011_official(db: sqlite_utils.Database) -> None:
+    # Official figures (DfE's LAIT, extractor/official_load.py): the measures of its data dictionary,
+    # every published value typed (a number in value, or the suppression mark in mark, never a 0),
+    # the statistical neighbours, the authorities, regions and England by LA number, and which
+    # snapshot was loaded from where. `official load` replaces all five in one transaction.
+    db.execute("create table official_snapshot (id integer primary key, source text, snapshot_date text, "
+               "snapshot_commit text, loaded_at text, measures_filter text, measures integer, "
+               "\"values\" integer, authorities integer)")
+    db.execute("create table official_measures (measure text primary key, topic text, name text, polarity text, "
+               "unit text, year_type text, dps integer, description text)")
+    db.execute("create table official_authorities (la_number integer primary key, name text, area_type text, "
+               "region text, region_number integer, type text)")
+    db.execute("create table official_values (measure text not null, la_number integer not null, year text not null, "
+               "value real, mark text, primary key (measure, la_number, year)) without rowid")
+    db.execute("create table official_neighbours (la_number integer not null, rank integer not null, "
+               "neighbour integer not null, closeness text, primary key (la_number, rank)) without rowid")
+
+
 def _m013_gate(db: sqlite_utils.Database) -> None:
     # One gate before the store (gate.py): the records it kept out of a document, each with its reason.
     db["extractions"].add_column("rejected", str)
@@ -214,6 +232,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m008_review", _m008_review),
     ("m009_export_order", _m009_export_order),
     ("m010_canonical_indicators", _m010_canonical_indicators),
+    ("m011_official", _m011_official),
     ("m012_ocr", _m012_ocr),
     ("m013_gate", _m013_gate),
 ]
