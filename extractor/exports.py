@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -130,9 +130,11 @@ def write_xlsx(rows: Iterable[dict[str, Any]], path: Path) -> int:
     return count
 
 
-def write_kpi_records(store: Store, folder: Path, *, document: str | None = None) -> int:
+def write_kpi_records(store: Store, folder: Path, *, document: str | None = None,
+                      on_empty: Callable[[str, str], None] | None = None) -> int:
     """One kpi-records/1 file per stored document (records in text order, offsets and page kept),
-    named after the document (a second document of the same name gets its number); return how many."""
+    named after the document (a second document of the same name gets its number); return how many.
+    on_empty is told each document written without records, and why: none found, or all offered dropped."""
     folder.mkdir(parents=True, exist_ok=True)
     written: set[str] = set()
     for stored in store.documents():
@@ -144,6 +146,9 @@ def write_kpi_records(store: Store, folder: Path, *, document: str | None = None
             number_ += 1
             stem = f"{stored['name']}.{number_}"
         written.add(stem)
+        if not records and on_empty is not None:
+            dropped = stored.get("dropped") or 0
+            on_empty(stem, f"all {dropped} offered records dropped" if dropped else "no records found")
         payload = {"format": "kpi-records/1", "document": stored["name"], "meta": json.loads(stored["meta"]),
                    "records": records}
         (folder / f"{stem}.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")

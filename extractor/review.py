@@ -15,6 +15,7 @@ from typing import Any
 from .exports import number
 from .indicators import catalogue
 from .store import Store
+from .views import dropped_note
 
 _STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}
@@ -159,11 +160,11 @@ def _document_section(index: int, stored: dict[str, Any], records: list[dict[str
     if stored.get("glyphs"):
         warnings += (f"<p class='warn'>{stored['glyphs']} glyph(s) without a Unicode mapping were read as "
                      f"bullets or dropped.</p>")
-    if stored.get("dropped"):
-        warnings = (f"<p class='warn'>{stored['dropped']} record(s) the model offered were dropped by validation "
-                    f"(invalid or not found in the text)</p>")
-    if not records:
-        warnings += "<p class='warn'>No records in this document.</p>"
+    dropped = dropped_note(stored, len(records))
+    if dropped:
+        warnings += f"<p class='warn'>{escape(dropped[0].upper() + dropped[1:])}.</p>"
+    elif not records:
+        warnings += "<p class='warn'>No records found in this document.</p>"
     rows = "".join(_record_row(index, number_, record) for number_, record in enumerate(records))
     head = "".join(f"<th>{column}</th>" for column in _COLUMNS)
     return (f"<section class='doc' id='doc-{index}'><h2>{title}</h2>"

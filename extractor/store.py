@@ -520,10 +520,10 @@ class Store:
             yield dict(zip(names, row, strict=True))
 
     def stored_documents(self, name: str | None = None) -> list[dict[str, Any]]:
-        """Stored documents with their text, meta and the records a model offered that were dropped;
-        all, or those whose name or path is name."""
-        sql = ("select d.id, d.name, d.path, d.url, d.meta, d.text, d.ocr_pages, d.glyphs, e.dropped, e.backend, "
-               "e.model from documents d left join extractions e on e.document_id = d.id")
+        """Stored documents with their text, meta, and the records offered that were dropped (a model's
+        count, and the gate's rejections with their reasons); all, or those whose name or path is name."""
+        sql = ("select d.id, d.name, d.path, d.url, d.meta, d.text, d.ocr_pages, d.glyphs, e.dropped, e.rejected, "
+               "e.backend, e.model from documents d left join extractions e on e.document_id = d.id")
         args = []
         if name:
             sql += " where d.name = ? or d.path = ?"
@@ -542,11 +542,15 @@ class Store:
 
     def runs(self) -> list[dict[str, Any]]:
         """Past runs, newest first."""
-        return list(self.db.query("select * from runs order by started_at desc, rowid desc"))
+        return list(self.db.query(
+            "select r.*, (select count(*) from extractions e where e.run_id = r.id and e.records = 0 "
+            "and e.dropped > 0) as all_dropped from runs r order by r.started_at desc, r.rowid desc"))
 
     def documents(self) -> list[dict[str, Any]]:
         """The stored documents (without their text)."""
-        return list(self.db.query("select id, name, path, meta, ocr_pages, glyphs from documents order by name"))
+        return list(self.db.query(
+            "select d.id, d.name, d.path, d.meta, d.ocr_pages, d.glyphs, e.records, e.dropped from documents d "
+            "left join extractions e on e.document_id = d.id order by d.name"))
 
     def save_eval(self, report: dict[str, Any], *, backend: str, model: str | None,
                   prompt_version: str | None, gold: str) -> int:

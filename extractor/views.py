@@ -165,8 +165,9 @@ def records_table(document: dict[str, Any], records: list[dict[str, Any]]) -> Ta
     """One stored document's records with their evidence, the value marked in it, and the canonical
     measure under the council's wording."""
     meta = json.loads(document["meta"] or "{}")
+    dropped = dropped_note(document, len(records))
     facts = " \u00b7 ".join([*(str(meta[k]) for k in ("authority", "committee", "meeting_date", "report_period")
-                              if meta.get(k)), *_reading_notes(document)])
+                              if meta.get(k)), *_reading_notes(document), *([dropped] if dropped else [])])
     table = Table(title=f"{document['path'] or document['name']}" + (f"\n{facts}" if facts else ""),
                   title_justify="left", show_lines=True, expand=True)
     table.add_column("indicator", overflow="fold", ratio=2)
@@ -190,6 +191,17 @@ def indicator_cell(indicator: str, indicator_id: str | None) -> Text:
         text.append(f"\n\u2192 {known.name}" if known else "\n\u2192", style="cyan")
         text.append(f"\n{indicator_id}", style="dim")
     return text
+
+
+def dropped_note(document: dict[str, Any], records: int) -> str | None:
+    """What a stored document's dropped records say: every offered record dropped (never to be taken for a
+    document without KPIs), or how many were, with the gate's reasons where it kept them."""
+    dropped = document.get("dropped") or 0
+    if not dropped:
+        return None
+    reasons = [r["reason"] for r in json.loads(document.get("rejected") or "[]")]
+    said = all_dropped(records + dropped, dropped, records) or f"{dropped} offered record(s) dropped"
+    return said + (f" ({'; '.join(reasons)})" if reasons else " (invalid or not found in the text)")
 
 
 def _reading_notes(document: dict[str, Any]) -> list[str]:
@@ -220,7 +232,9 @@ def runs_table(runs: list[dict[str, Any]]) -> Table:
         table.add_row(run["id"][:8], (run["started_at"] or "")[:16].replace("T", " "), run.get("status") or "killed",
                       run["backend"] + (f" {run['model']}" if run.get("model") else ""),
                       f"{run['extracted'] or 0}/{run['documents'] or 0}"
-                      + (f" \u2717{run['failed']}" if run["failed"] else ""), str(run["records"] or 0),
+                      + (f" \u2717{run['failed']}" if run["failed"] else ""),
+                      str(run["records"] or 0) + (f" ({run['all_dropped']} doc(s): all offered records dropped)"
+                                                  if run.get("all_dropped") else ""),
                       *([f"{tokens:,}" if tokens else "", f"{run['cost']:.4f}" if run.get("cost") else ""]
                         if asked else []))
     return table

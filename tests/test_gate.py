@@ -103,3 +103,31 @@ def _rendered(renderable) -> str:
     console = Console(width=100, record=True)
     console.print(renderable)
     return console.export_text()
+
+
+def test_show_runs_review_and_the_kpi_records_export_say_every_offered_record_was_dropped(tmp_path):
+    from click.testing import CliRunner
+
+    from extractor.cli import cli
+    from extractor.review import render_review
+
+    (tmp_path / "a.txt").write_text(MINUTES, "utf-8")
+    (tmp_path / "b.txt").write_text("The panel met. Apologies were received.", "utf-8")
+    db = tmp_path / "k.db"
+    store = Store(db)
+    run_batch([tmp_path / "a.txt"], store=store, backend=_AllInvented())
+    run_batch([tmp_path / "b.txt"], store=store, backend="rules")
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["show", "a.txt", "--db", str(db)], terminal_width=200).output
+    assert "all 2 offered records dropped" in shown and "not in the document" in shown
+    assert "dropped" not in runner.invoke(cli, ["show", "b.txt", "--db", str(db)], terminal_width=200).output
+    runs = runner.invoke(cli, ["runs", "--db", str(db)], terminal_width=200).output
+    assert "doc(s): all" in runs.replace("\n", " ") or "all offered" in runs
+    listed = json.loads(runner.invoke(cli, ["runs", "--db", str(db), "--json"]).output)
+    assert sorted(run["all_dropped"] for run in listed) == [0, 1]
+    page = render_review(store)
+    assert "All 2 offered records dropped" in page and "No records found in this document." in page
+    exported = runner.invoke(cli, ["export", "--db", str(db), "--format", "kpi-records", "--output",
+                                   str(tmp_path / "out")])
+    assert "a.txt: all 2 offered records dropped" in exported.output
+    assert "b.txt: no records found" in exported.output

@@ -127,7 +127,7 @@ def test_records_a_model_offered_and_validation_dropped_are_marked(tmp_path):
     store.save_result(document, DocumentResult(document="m.txt", records=records), run_id="r", backend="openai",
                       model="m", dropped=2)
     html = render_review(store)
-    assert "2 record(s) the model offered were dropped by validation" in html
+    assert "2 offered record(s) dropped (invalid or not found in the text)" in html
     assert "<tr class='rec suspect'" in html and "<mark class='ev suspect'" in html
 
 

@@ -55,7 +55,8 @@ def export(db_path: str, fmt: str, output: str | None, authority: str | None, in
         raise click.UsageError("--format kpi-records writes whole documents (for eval), so --indicator-id does not "
                                "apply; drop it, or choose csv, json, jsonl or xlsx")
     if fmt == "kpi-records":
-        written = write_kpi_records(store, Path(output), document=document)
+        written = write_kpi_records(store, Path(output), document=document,
+                                    on_empty=lambda name, why: err.print(f"  {name}: {why}", highlight=False))
         err.print(f"wrote {written} kpi-records/1 file(s) to {output}")
         return
     rows = rows_for_export(store, authority=authority, indicator=indicator, indicator_id=indicator_id, since=since,
