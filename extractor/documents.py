@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import InputError, fix_hint
+from .table_formats import docx_text, mark_html_tables, pdf_tables, place_tables, wrapped_into
+from .tables import SEPARATOR, Table, clean
 
 SUPPORTED = (".txt", ".text", ".md", ".html", ".htm", ".pdf", ".docx")
 _TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -41,6 +43,7 @@ class Document:
     pages: tuple[int, ...] = ()  # a PDF's page starts as offsets into text (page 1 at 0); () for other formats
     url: str | None = None  # where it was published (a manifest's url column)
     given: dict[str, str] = field(default_factory=dict, compare=False)  # meta the user gave (manifest, options)
+    tables: tuple[Table, ...] = field(default=(), compare=False)  # its tables, rows and cells as offsets into text
 
     def page_at(self, offset: int | None) -> int | None:
         """The 1-based PDF page holding a text offset, or None (not a PDF, or no offset)."""
@@ -141,13 +144,14 @@ def sniff(raw: bytes, suffix: str) -> str:
     return "text"
 
 
-def _html_text(raw: bytes, path: Path) -> str:
+def _html_text(raw: bytes, path: Path) -> tuple[str, tuple[Table, ...]]:
     from bs4 import BeautifulSoup
 
     markup, _ = _decode(raw, path)
     soup = BeautifulSoup(markup, "html.parser")
     for tag in [*soup(_CHROME_TAGS), *soup(attrs={"role": _CHROME_ROLES})]:
         tag.decompose()
+    marked = mark_html_tables(soup)  # data tables: laid out one row a line, with their structure
     for tag in soup.find_all(["li"]):
         tag.insert_before("\n\u2022 ")
     for tag in soup.find_all(["p", "div", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table"]):
@@ -155,7 +159,7 @@ def _html_text(raw: bytes, path: Path) -> str:
     for cell in soup.find_all(["td", "th"]):
         cell.insert_after(" | ")
     text = soup.get_text()
-    return re.sub(r"\n{3,}", "\n\n", text)
+    return place_tables(re.sub(r"\n{3,}", "\n\n", text), marked)
 
 
 # A text box narrower than this share of the page, beside another at the same height, is a table
@@ -164,13 +168,14 @@ _NARROW_COLUMN = 0.25
 _SAME_HEIGHT = 0.4  # lines whose middles are within this share of a line's height sit side by side
 
 
-def _pdf_text(raw: bytes, path: Path) -> tuple[str, tuple[int, ...]]:
+def _pdf_text(raw: bytes, path: Path) -> tuple[str, tuple[int, ...], tuple[Table, ...]]:
     """A PDF's text, page by page, and the offset where each page starts.
 
     pdfminer.six's layout analysis finds the text boxes, so two columns read one after the other
     however the page was drawn; lines of boxes side by side at one height (three or more, or beside a
     narrow one) are table rows and are joined left to right, so a row's label and figures stay on one
-    line. Measured against pypdf and pdfplumber in benchmarks/bench_pdf_layout.py."""
+    line (cells joined as tables.py lays them out). Measured against pypdf and pdfplumber in
+    benchmarks/bench_pdf_layout.py."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -187,17 +192,18 @@ def _pdf_text(raw: bytes, path: Path) -> tuple[str, tuple[int, ...]]:
     except (PSException, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError) as exc:
         raise InputError(fix_hint(f"{path}: unreadable PDF ({exc or type(exc).__name__})",
                                   "re-export it or save as .txt")) from exc
-    starts, offset = [], 0
-    for page in pages:
+    starts, offset, rows = [], 0, []
+    for page, page_rows in pages:
         starts.append(offset)
+        rows += [(offset + at, cells) for at, cells in page_rows]
         offset += len(page) + 2
-    text = "\n\n".join(pages)
+    text = "\n\n".join(page for page, _ in pages)
     if not text.strip():
         raise InputError(fix_hint(
             f"{path}: the PDF has no text layer (a scan?)",
             "run OCR on it first (e.g. ocrmypdf) and load the result",
         ))
-    return text, tuple(starts)
+    return text, tuple(starts), pdf_tables(text, rows, starts)
 
 
 def _text_boxes(container: Any) -> Iterator[Any]:
@@ -211,8 +217,9 @@ def _text_boxes(container: Any) -> Iterator[Any]:
             yield from _text_boxes(item)
 
 
-def _page_text(page: Any) -> str:
-    """One page's text: boxes in reading order, table rows joined across their columns."""
+def _page_text(page: Any) -> tuple[str, list[tuple[int, list[tuple[float, float, str]]]]]:
+    """One page's text: boxes in reading order, table rows joined across their columns; and each table
+    row's offset in it with its cells (x0, x1, text)."""
     from pdfminer.layout import LTTextLineHorizontal
 
     boxes = list(_text_boxes(page))
@@ -243,13 +250,20 @@ def _page_text(page: Any) -> str:
         if len(cells) == 1 and cells[0][0] in last_row:  # a wrapped line of a cell or bullet: its row goes on
             at, line = last_row[cells[0][0]], cells[0][1]
             unit = units[at]
+            row_cells = wrapped_into(list(unit.cells), line.x0, line.x1, clean(line.get_text()))
             units[at] = _Unit(min(unit.x0, line.x0), min(unit.y0, line.y0), max(unit.x1, line.x1), unit.y1,
-                              f"{unit.text}\n{line.get_text().strip()}")
+                              SEPARATOR.join(c[2] for c in row_cells), tuple(row_cells))
             continue
+        row_cells = [(c.x0, c.x1, clean(c.get_text())) for _, c in cells]
         units.append(_Unit(min(c.x0 for _, c in cells), min(c.y0 for _, c in cells), max(c.x1 for _, c in cells),
-                           max(c.y1 for _, c in cells), " ".join(c.get_text().strip() for _, c in cells)))
+                           max(c.y1 for _, c in cells), SEPARATOR.join(c[2] for c in row_cells), tuple(row_cells)))
         last_row.update((index, len(units) - 1) for index, _ in cells)
-    return "\n\n".join(unit.text for unit in _reading_order(units))
+    ordered, rows, offset = _reading_order(units), [], 0
+    for unit in ordered:
+        if unit.cells:
+            rows.append((offset, list(unit.cells)))
+        offset += len(unit.text) + 2
+    return "\n\n".join(unit.text for unit in ordered), rows
 
 
 class _Unit(NamedTuple):
@@ -260,6 +274,7 @@ class _Unit(NamedTuple):
     x1: float
     y1: float
     text: str
+    cells: tuple[tuple[float, float, str], ...] = ()  # a table row's cells (x0, x1, text), left to right
 
 
 _GUTTER = 4.0  # points of clear space between two columns
@@ -307,7 +322,7 @@ def _reading_order(units: list[_Unit]) -> list[_Unit]:
     return ordered
 
 
-def _docx_text(raw: bytes, path: Path) -> str:
+def _docx_text(raw: bytes, path: Path) -> tuple[str, tuple[Table, ...]]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -315,11 +330,7 @@ def _docx_text(raw: bytes, path: Path) -> str:
         document = docx.Document(io.BytesIO(raw))
     except (PackageNotFoundError, ValueError, KeyError) as exc:
         raise InputError(fix_hint(f"{path}: not a valid .docx file", "re-save it from Word")) from exc
-    parts = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text.strip() for cell in row.cells))
-    return "\n\n".join(parts)
+    return docx_text(document)  # paragraphs and tables in the order they are printed
 
 
 def _too_large(path: Path, size: str, max_chars: int) -> InputError:
@@ -347,16 +358,17 @@ def load_document(path: str | Path, *, max_chars: int = MAX_CHARS) -> Document:
         kind = sniff(raw, suffix)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
-    encoding, pages = "utf-8", ()
+    encoding, pages, tables = "utf-8", (), ()
     if kind == "html":
-        text = _html_text(raw, path)
+        text, tables = _html_text(raw, path)
     elif kind == "pdf":
-        text, pages = _pdf_text(raw, path)
+        text, pages, tables = _pdf_text(raw, path)
     elif kind == "docx":
-        text = _docx_text(raw, path)
+        text, tables = _docx_text(raw, path)
     else:
         text, encoding = _decode(raw, path)
-    text = text.replace("\x00", "")  # a stray NUL (PDF and Word extractors pass them on) is not text
+    if "\x00" in text:  # a stray NUL (PDF and Word extractors pass them on) is not text
+        text, tables = text.replace("\x00", ""), ()
     if not text.strip():
         what = "once scripts, styles and page navigation are removed" if suffix in (".html", ".htm") else \
             "but white space"
@@ -371,6 +383,7 @@ def load_document(path: str | Path, *, max_chars: int = MAX_CHARS) -> Document:
         path=str(path),
         encoding=encoding,
         pages=pages,
+        tables=tables,
     )
 
 
