@@ -86,7 +86,7 @@ def write_pdf(path: Path, before: list[str], header: list[list[Cell]], pages: li
     (the header repeated on each when repeat_header), 'Page n of m' at each page's foot."""
     pdf = FPDF()
     pdf.set_auto_page_break(False)
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font("Helvetica", size=8)
 
     def draw_header() -> None:
         for row in header:

@@ -27,14 +27,15 @@ _I = re.IGNORECASE
 _GENERIC_LABEL = re.compile(r"^(?:number|no\.?|count|total|rate|rate\s+per\s+10,?000(?:\s+children)?|percentage|%|"
                             r"proportion|of\s+which\b.*|average(?:\s+\w+)?|per\s+10,?000)\s*(?:\(.*\))?$", _I)
 _OWN_COUNT = re.compile(
-    r"\b(?:indicators?|measures?|kpis?|pis?|targets?)\b.{0,30}\b(?:on\s+target|off\s+target|on\s+track|green|amber|"
-    r"red|met|achieved|improv\w*|declin\w*|deteriorat\w*|rated)\b|^(?:total\s+|number\s+of\s+)(?:indicators|measures"
-    r"|kpis)\b", _I)
+    r"\b(?:indicators?|measures?|kpis?|pis?)\b.{0,30}\b(?:targets?|track|green|amber|red|met|achieved|improv\w*|"
+    r"declin\w*|deteriorat\w*|rated)\b|^(?:total\s+|number\s+of\s+)(?:indicators|measures|kpis)\b", _I)
 _LABEL_MARKS = re.compile(r"(?:\s*(?:[*\u2020\u2021\u00a7\u00b9\u00b2\u00b3\u2070-\u2079]|\([a-z]\)|\[\w\]))+$")
 _PERCENT = re.compile(r"%|\bper\s*cent|\bpercentage\b|\bproportion\b", _I)
 _RATE = re.compile(r"per\s+10,?000|\brate\s+per\b", _I)
 _DURATION = re.compile(r"\b(?:average|mean|median|number\s+of)\s+(?:\w+\s+){0,3}?(?P<a>days|weeks|months|hours)\b|"
                        r"\((?P<b>days|weeks|months|hours)\)|^\s*(?P<c>days|weeks|months|hours)\s*$", _I)
+_A_YEAR = 300  # days: a period this long or longer is a year
+_COUNT_UNIT = re.compile(r"^\s*(?:no\.?|number|count|n|#)\s*$", _I)
 _RAG = {"red": False, "r": False, "off target": False, "off track": False, "green": True, "g": True,
         "on target": True, "on track": True}
 _UP = re.compile(r"^[\u2191\u2197\u25b2\u21d1\u21e7]|^\s*(?:up|increas\w*|higher|rising|rise)\b", _I)
@@ -143,6 +144,9 @@ def _basis(column: Column, period: str | None, current: Column, current_period: 
     if column.earlier:
         return column.earlier
     if period and current_period and bounds(period)[1] < bounds(current_period)[0]:
+        first, last = bounds(period)
+        if (last - first).days >= _A_YEAR:  # a figure of an earlier year (records.md 'Which basis')
+            return "previous_year"
         return comparison_basis(period, current_period)
     if period and current_period:
         return "other"
@@ -197,6 +201,8 @@ def _unit(row: Row, table: Table, column: Column, label: str, value: Figure) -> 
     for said in (_words(row, table.roles("unit")), column.header, label):
         if not said:
             continue
+        if _COUNT_UNIT.match(said):
+            return "count"
         if _RATE.search(said):
             return "rate_per_10000"
         if _PERCENT.search(said):
