@@ -63,7 +63,7 @@ eval: $(VENV)/.installed
 
 # The rules backend on the development corpus: 'tune' is what rules are developed against,
 # 'check' is held out and only measured (its figure is the README's headline); the bundled
-# samples are an upper bound. Reports are kept in eval/reports/.
+# samples are an upper bound; 'scorecards' are tables (eval/scorecards/). Reports are kept in eval/reports/.
 eval-dev: $(VENV)/.installed
 	@for half in tune check; do \
 	  $(BIN)/kpi-extract eval --gold $(DEV)/gold --docs $(DEV)/docs --split $(DEV)/split.csv --half $$half \
@@ -71,7 +71,10 @@ eval-dev: $(VENV)/.installed
 	done
 	@$(BIN)/kpi-extract eval --gold eval/gold --docs eval/corpus --backend rules --no-store --quiet \
 	  --json $(REPORTS)/rules-samples.json >/dev/null 2>&1
-	@$(BIN)/kpi-extract eval-table $(REPORTS)/rules-dev-check.json $(REPORTS)/rules-dev-tune.json $(REPORTS)/rules-samples.json
+	@$(BIN)/kpi-extract eval --gold eval/scorecards/gold --docs eval/scorecards/docs --backend rules --no-store --quiet \
+	  --json $(REPORTS)/rules-scorecards.json >/dev/null 2>&1
+	@$(BIN)/kpi-extract eval-table $(REPORTS)/rules-dev-check.json $(REPORTS)/rules-dev-tune.json $(REPORTS)/rules-samples.json \
+	  $(REPORTS)/rules-scorecards.json
 
 cassettes: $(VENV)/.installed-dev
 	$(BIN)/python tests/record_cassettes.py
