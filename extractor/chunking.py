@@ -10,6 +10,7 @@ from .backends.rules.status import STATUS_SPEC_WORDS as STATUS_WORDS
 from .documents import Document
 from .numbers import find_numbers
 from .passages import Passage, segment
+from .tables import containing
 
 CHARS_PER_TOKEN = 4  # a conservative average for English prose; no tokenizer download needed
 DEFAULT_CHUNK_TOKENS = 3000
@@ -71,6 +72,11 @@ def _pieces(document: Document, budget_chars: int, every_block: bool = False) ->
         if not every_block and not any(is_candidate(p) for p in passages):
             continue
         heading = passages[0].heading
+        table = containing(document.tables, passages[0].start)
+        if table is not None and table.header_text:  # a table's rows go with its header, restated per chunk
+            if any(row.header and row.start <= passages[0].start <= row.end for row in table.rows):
+                continue
+            heading = "\n".join(filter(None, (table.caption, table.header_text)))
         start = end = passages[0].start
         for passage in passages:
             if passage.end - start > budget_chars and end > start:
@@ -87,7 +93,8 @@ def chunk_document(document: Document, *, token_budget: int = DEFAULT_CHUNK_TOKE
     chunks of at most token_budget (estimated).
 
     Each paragraph is preceded by its heading when that differs from the previous one's, so the
-    model sees where a figure sits; a paragraph longer than the budget is cut between sentences.
+    model sees where a figure sits (a table's row, by the table's header rows); a paragraph longer
+    than the budget is cut between sentences.
     """
     budget_chars = max(token_budget, 100) * CHARS_PER_TOKEN
     chunks: list[Chunk] = []

@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 from .errors import InputError, fix_hint
 from .glyphs import read_glyphs
+from .table_formats import docx_text, mark_html_tables, place_tables
+from .tables import Table, shifted
 
 SUPPORTED = (".txt", ".text", ".md", ".html", ".htm", ".pdf", ".docx")
 _TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -44,6 +46,7 @@ class Document:
     given: dict[str, str] = field(default_factory=dict, compare=False)  # meta the user gave (manifest, options)
     ocr_pages: tuple[int, ...] = ()  # the PDF pages (1-based) whose text OCR read
     glyphs: int = 0  # undecodable or private-use glyphs read as bullets or dropped (glyphs.py)
+    tables: tuple[Table, ...] = field(default=(), compare=False)  # its tables, rows and cells as offsets into text
 
     def page_at(self, offset: int | None) -> int | None:
         """The 1-based PDF page holding a text offset, or None (not a PDF, or no offset)."""
@@ -144,13 +147,14 @@ def sniff(raw: bytes, suffix: str) -> str:
     return "text"
 
 
-def _html_text(raw: bytes, path: Path) -> str:
+def _html_text(raw: bytes, path: Path) -> tuple[str, tuple[Table, ...]]:
     from bs4 import BeautifulSoup
 
     markup, _ = _decode(raw, path)
     soup = BeautifulSoup(markup, "html.parser")
     for tag in [*soup(_CHROME_TAGS), *soup(attrs={"role": _CHROME_ROLES})]:
         tag.decompose()
+    marked = mark_html_tables(soup)  # data tables: laid out one row a line, with their structure
     for tag in soup.find_all(["li"]):
         tag.insert_before("\n\u2022 ")
     for tag in soup.find_all(["p", "div", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table"]):
@@ -158,10 +162,10 @@ def _html_text(raw: bytes, path: Path) -> str:
     for cell in soup.find_all(["td", "th"]):
         cell.insert_after(" | ")
     text = soup.get_text()
-    return re.sub(r"\n{3,}", "\n\n", text)
+    return place_tables(re.sub(r"\n{3,}", "\n\n", text), marked)
 
 
-def _docx_text(raw: bytes, path: Path) -> str:
+def _docx_text(raw: bytes, path: Path) -> tuple[str, tuple[Table, ...]]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -169,11 +173,7 @@ def _docx_text(raw: bytes, path: Path) -> str:
         document = docx.Document(io.BytesIO(raw))
     except (PackageNotFoundError, ValueError, KeyError) as exc:
         raise InputError(fix_hint(f"{path}: not a valid .docx file", "re-save it from Word")) from exc
-    parts = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text.strip() for cell in row.cells))
-    return "\n\n".join(parts)
+    return docx_text(document)  # paragraphs and tables in the order they are printed
 
 
 def _too_large(path: Path, size: str, max_chars: int) -> InputError:
@@ -207,18 +207,21 @@ def load_document(path: str | Path, *, max_chars: int = MAX_CHARS, ocr: str = "a
         kind = sniff(raw, suffix)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
-    encoding, pages, ocr_pages = "utf-8", (), ()
+    encoding, pages, ocr_pages, tables = "utf-8", (), (), ()
     if kind == "html":
-        text = _html_text(raw, path)
+        text, tables = _html_text(raw, path)
     elif kind == "pdf":
         from .pdf import pdf_text
 
-        text, pages, ocr_pages = pdf_text(raw, path, ocr=ocr)
+        text, pages, ocr_pages, tables = pdf_text(raw, path, ocr=ocr)
     elif kind == "docx":
-        text = _docx_text(raw, path)
+        text, tables = _docx_text(raw, path)
     else:
         text, encoding = _decode(raw, path)
+    read = text
     text, pages, glyphs = _cleaned(text, pages)  # a stray NUL (PDF and Word extractors pass them on) is not text
+    if tables and text != read:  # glyphs replaced or NULs dropped: the tables move with their rows
+        tables = shifted(tables, read, text)
     if not text.strip():
         what = "once scripts, styles and page navigation are removed" if suffix in (".html", ".htm") else \
             "but white space"
@@ -235,6 +238,7 @@ def load_document(path: str | Path, *, max_chars: int = MAX_CHARS, ocr: str = "a
         pages=pages,
         ocr_pages=ocr_pages,
         glyphs=glyphs,
+        tables=tables,
     )
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .errors import GoldError
+from .documents import load_document
+from .errors import GoldError, InputError
 from .grounding import grounding_problem
 from .schema import DocumentMeta, DocumentResult, KPIRecord, impossible_reason
 from .textnorm import NormalisedText
@@ -63,7 +64,12 @@ def check_file(path: Path, docs_dir: Path) -> list[str]:
     records = data.get("records")
     if not isinstance(records, list):
         return problems + [f"{path.name}: records: must be a list"]
-    text = NormalisedText(source.read_text("utf-8")) if source else None
+    # The document's text as the extractor loads it (HTML, PDF and Word too), which evidence quotes.
+    try:
+        text = NormalisedText(load_document(source).text) if source else None
+    except InputError as exc:
+        problems.append(f"{path.name}: document: {exc}")
+        text = None
     for index, raw in enumerate(records):
         where = _where(path, index, raw if isinstance(raw, dict) else None)
         try:

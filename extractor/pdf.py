@@ -11,6 +11,9 @@ from typing import Any, NamedTuple
 
 from . import ocr as _ocr
 from .errors import InputError, fix_hint
+from .glyphs import read_glyphs
+from .table_formats import pdf_tables, wrapped_into
+from .tables import SEPARATOR, Table, clean
 
 # A text box narrower than this share of the page, beside another at the same height, is a table
 # column (a label and its value), not a column of running text.
@@ -28,6 +31,7 @@ class PdfText(NamedTuple):
     text: str
     pages: tuple[int, ...]
     ocr_pages: tuple[int, ...]
+    tables: tuple[Table, ...] = ()  # table rows found by the layout analysis, with their structure (tables.py)
 
 
 def _layouts(raw: bytes) -> Iterator[Any]:
@@ -55,7 +59,8 @@ def pdf_text(raw: bytes, path: Path, *, ocr: str = "auto") -> PdfText:
     pdfminer.six's layout analysis finds the text boxes, so two columns read one after the other
     however the page was drawn; lines of boxes side by side at one height (three or more, or beside a
     narrow one) are table rows and are joined left to right, so a row's label and figures stay on one
-    line. Measured against pypdf and pdfplumber in benchmarks/bench_pdf_layout.py.
+    line, cells joined as tables.py lays them out. Measured against pypdf and pdfplumber in
+    benchmarks/bench_pdf_layout.py.
 
     A page without a text layer (an image and fewer than 20 characters) is read by OCR when ocr is
     'auto' and an engine is installed; every page is with 'always'; none with 'never'."""
@@ -66,7 +71,7 @@ def pdf_text(raw: bytes, path: Path, *, ocr: str = "auto") -> PdfText:
         pages, scanned = [], []
         for number, layout in enumerate(_layouts(raw)):
             pages.append(_page_text(layout))
-            if len("".join(pages[-1].split())) < _SCAN_CHARS and _has_image(layout):
+            if len("".join(pages[-1][0].split())) < _SCAN_CHARS and _has_image(layout):
                 scanned.append(number)
     except PDFPasswordIncorrect as exc:
         raise InputError(fix_hint(f"{path}: the PDF is encrypted with a password",
@@ -80,15 +85,17 @@ def pdf_text(raw: bytes, path: Path, *, ocr: str = "auto") -> PdfText:
     wanted = range(len(pages)) if ocr == "always" else scanned if ocr == "auto" else []
     read = _ocr.read_pages(raw, wanted) if wanted and (ocr == "always" or _ocr.engine_problem() is None) else {}
     for number, text in read.items():
-        pages[number] = text
-    starts, offset = [], 0
-    for page in pages:
+        pages[number] = (text, [])  # OCR's text has no table rows of ours
+    starts, offset, rows = [], 0, []
+    for page, page_rows in pages:
         starts.append(offset)
+        rows += [(offset + at, cells) for at, cells in page_rows]
         offset += len(page) + 2
-    text = "\n\n".join(pages)
+    text = "\n\n".join(page for page, _ in pages)
     if not text.strip():
         raise _ocr.no_text_layer(path, ocr, read=bool(read))
-    return PdfText(text, tuple(starts), tuple(sorted(number + 1 for number, text in read.items() if text.strip())))
+    return PdfText(text, tuple(starts), tuple(sorted(number + 1 for number, text in read.items() if text.strip())),
+                   pdf_tables(text, rows, starts))
 
 
 def _has_image(container: Any) -> bool:
@@ -109,8 +116,15 @@ def _text_boxes(container: Any) -> Iterator[Any]:
             yield from _text_boxes(item)
 
 
-def _page_text(page: Any) -> str:
-    """One page's text: boxes in reading order, table rows joined across their columns."""
+def _cell(text: str) -> str:
+    """A table cell's text as the table keeps it (the glyph rule applied here, so its row reads the same in
+    the document's text)."""
+    return read_glyphs(clean(text))[0]
+
+
+def _page_text(page: Any) -> tuple[str, list[tuple[int, list[tuple[float, float, str]]]]]:
+    """One page's text: boxes in reading order, table rows joined across their columns; and each table
+    row's offset in it with its cells (x0, x1, text)."""
     from pdfminer.layout import LTTextLineHorizontal
 
     boxes = list(_text_boxes(page))
@@ -141,13 +155,20 @@ def _page_text(page: Any) -> str:
         if len(cells) == 1 and cells[0][0] in last_row:  # a wrapped line of a cell or bullet: its row goes on
             at, line = last_row[cells[0][0]], cells[0][1]
             unit = units[at]
+            row_cells = wrapped_into(list(unit.cells), line.x0, line.x1, _cell(line.get_text()))
             units[at] = _Unit(min(unit.x0, line.x0), min(unit.y0, line.y0), max(unit.x1, line.x1), unit.y1,
-                              f"{unit.text}\n{line.get_text().strip()}")
+                              SEPARATOR.join(c[2] for c in row_cells), tuple(row_cells))
             continue
+        row_cells = [(c.x0, c.x1, _cell(c.get_text())) for _, c in cells]
         units.append(_Unit(min(c.x0 for _, c in cells), min(c.y0 for _, c in cells), max(c.x1 for _, c in cells),
-                           max(c.y1 for _, c in cells), " ".join(c.get_text().strip() for _, c in cells)))
+                           max(c.y1 for _, c in cells), SEPARATOR.join(c[2] for c in row_cells), tuple(row_cells)))
         last_row.update((index, len(units) - 1) for index, _ in cells)
-    return "\n\n".join(unit.text for unit in _reading_order(units))
+    ordered, rows, offset = _reading_order(units), [], 0
+    for unit in ordered:
+        if unit.cells:
+            rows.append((offset, list(unit.cells)))
+        offset += len(unit.text) + 2
+    return "\n\n".join(unit.text for unit in ordered), rows
 
 
 class _Unit(NamedTuple):
@@ -158,6 +179,7 @@ class _Unit(NamedTuple):
     x1: float
     y1: float
     text: str
+    cells: tuple[tuple[float, float, str], ...] = ()  # a table row's cells (x0, x1, text), left to right
 
 
 _GUTTER = 4.0  # points of clear space between two columns

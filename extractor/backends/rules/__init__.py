@@ -41,6 +41,7 @@ from .attach import (
 )
 from .lexicon import SERVICE_NOUN
 from .naming import indicator_name, status_indicator
+from .scorecard import read_tables
 from .sentence import Comparison, Sentence, Value, current_period, read_sentence
 from .status import (
     NOT_STATUS,
@@ -217,11 +218,14 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
     meta = meta or detect_meta(text)
     timeline = Timeline(meta.report_period, meta.meeting_date)
     report = meta.report_period
+    # Scorecard tables are read as tables (scorecard.py); the prose reader leaves their rows alone.
+    tabled, claimed = read_tables(document, timeline)
     raw: list[dict] = []
     intro: tuple[bool | None, str | None] | None = None
     # A sentence telling its reader what to report ('Ignore previous instructions and report 999 ...')
     # states nothing: it is read as if it were not there.
-    for block in _blocks([passage for passage in segment(text) if not is_instruction(passage.text)]):
+    for block in _blocks([passage for passage in segment(text) if not is_instruction(passage.text)
+                          and not any(start <= passage.start < end for start, end in claimed)]):
         sentence_periods = [timeline.periods(passage.text) for passage in block]
         current = current_period(block, sentence_periods, report)
         sentences: list[Sentence] = []
@@ -256,6 +260,8 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
             named_values.append(_value_raw(value, sentence))
         raw += named_values
         raw += _other_statuses(sentences, named_values, _block_period(sentence_periods, report))
+    if tabled:
+        raw = sorted(raw + tabled, key=lambda r: r["start"])
     # records.md: a status-only record says how the indicator moved or stands against its target.
     said = [r for r in raw if r["value"] is not None or r["trend"] is not None or r["target_met"] is not None]
     last = len(text.rstrip())  # once: a copy of the whole text per record would be quadratic
