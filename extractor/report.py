@@ -102,15 +102,15 @@ def side_by_side(reports: dict[str, dict[str, Any]]) -> Table:
     records per hard negative ('false/negative'), a column per named report (n/a where a report lacks
     a figure); eighteen lines, to fit a terminal's tail."""
     table = Table()
-    table.add_column("metric")
+    table.add_column("metric", no_wrap=True)
     for name, report in reports.items():
-        table.add_column(f"{name} ({report['documents']} docs)", justify="right")
+        table.add_column(f"{name}\n({report['documents']} docs)", justify="right")
     rows = [(f"{name} F1", [r[name]["f1"] for r in reports.values()]) for name in HEADLINE]
     rows.append(("canonical P", [r.get("canonical", {}).get("precision") for r in reports.values()]))
     rows.append(("canonical F1", [r.get("canonical", {}).get("f1") for r in reports.values()]))
     for name in ("indicator_id", "indicator", "period"):
-        rows.append((f"fields.{name}", [r.get("fields", {}).get(name) for r in reports.values()]))
-    rows.append(("grounding_rate", [r["grounding_rate"] for r in reports.values()]))
+        rows.append((f"field {name}", [r.get("fields", {}).get(name) for r in reports.values()]))
+    rows.append(("grounded", [r["grounding_rate"] for r in reports.values()]))
     rows.append(("gold/predicted", [f"{r['gold_records']}/{r['predicted_records']}" for r in reports.values()]))
     rows.append(("false/negative", [_negative_noise(r) for r in reports.values()]))
     for label, values in rows:

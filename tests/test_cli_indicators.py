@@ -64,8 +64,8 @@ def test_eval_table_shows_canonical_and_fields_rows_na_where_absent(tmp_path):
     output = invoke("eval-table", str(a), str(b)).output
     lines = {line.split("│")[1].strip(): line for line in output.splitlines() if line.count("│") >= 3}
     assert "0.750" in lines["canonical P"] and "n/a" in lines["canonical P"]
-    assert "0.667" in lines["canonical F1"] and "0.950" in lines["fields.indicator_id"]
-    assert "0.900" in lines["fields.indicator"] and "0.800" in lines["fields.period"]
+    assert "0.667" in lines["canonical F1"] and "0.950" in lines["field indicator_id"]
+    assert "0.900" in lines["field indicator"] and "0.800" in lines["field period"]
     assert "1.500" in lines["false/negative"] and "3.000" in lines["false/negative"]
 
 
