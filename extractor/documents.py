@@ -271,15 +271,29 @@ def discover(paths: Iterable[str | Path]) -> Found:
     listed as skipped, its hidden files ignored."""
     found: dict[Path, None] = {}
     skipped: dict[Path, None] = {}
+    seen: set[Path] = set()  # one file named two ways (a folder's and a manifest's spelling) is read once
+
+    def add(into: dict[Path, None], file: Path) -> None:
+        resolved = file.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            into.setdefault(file, None)
+
     for item in paths:
         item = Path(item)
         if item.is_dir():
             for child in sorted(item.rglob("*")):
                 if not child.is_file() or any(part.startswith(".") for part in child.relative_to(item).parts):
                     continue
-                (found if child.suffix.lower() in SUPPORTED else skipped).setdefault(child, None)
+                add(found if child.suffix.lower() in SUPPORTED else skipped, child)
         elif item.is_file():
-            found.setdefault(item, None)
+            resolved = item.resolve()
+            passed_over = next((p for p in skipped if p.resolve() == resolved), None)
+            if passed_over is not None:  # a folder's file of another type, named explicitly: read it
+                del skipped[passed_over]
+                found.setdefault(item, None)
+            else:
+                add(found, item)
         else:
             raise InputError(fix_hint(f"{item}: no such file or folder", "check the path"))
     return Found(list(found), [path for path in skipped if path not in found])

@@ -1,5 +1,6 @@
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from pdfs import pdf_of_columns, pdf_of_columns_across, pdf_of_pages, pdf_of_table, pdf_without_text
@@ -185,3 +186,14 @@ def test_content_decides_the_format_whatever_the_extension(tmp_path):
 def _written(path, text: str):
     path.write_text(text, "utf-8")
     return path
+
+
+def test_a_file_named_two_ways_is_read_once(tmp_path, monkeypatch):
+    from extractor.documents import discover
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("40 children were in care.", "utf-8")
+    (tmp_path / "docs" / "b.csv").write_text("x,y", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    found = discover(["docs", (tmp_path / "docs" / "a.txt").resolve(), "docs/b.csv"])
+    assert found.files == [Path("docs/a.txt"), Path("docs/b.csv")] and found.skipped == []

@@ -41,14 +41,31 @@ def test_rows_give_url_authority_committee_and_an_iso_meeting_date(tmp_path):
     ("path,meeting_date\nmissing.txt,\n", r"manifest\.csv, row 2: missing\.txt does not exist"),
     ("path,meeting_date\na.txt,18/03/2024\n", r"row 2: meeting_date '18/03/2024' is not a date.*YYYY-MM-DD"),
     ("path\na.txt\na.txt\n", r"row 3: a\.txt is listed twice"),
-    ("file,url\na.txt,x\n", r"no 'path' column"),
-    ("path,council\na.txt,x\n", r"unknown manifest column\(s\) council"),
+    ("url,authority\nx,y\n", r"no 'path' column"),
+    ("path,authorty\na.txt,x\n", r"unknown manifest column 'authorty'.*did you mean 'authority'"),
+    ("file,path\na.txt,a.txt\n", r"two columns give path"),
     ("path\n", r"lists no files"),
 ])
 def test_a_bad_row_is_an_error_naming_it(tmp_path, rows, message):
     (tmp_path / "a.txt").write_text("40 children were in care.", "utf-8")
     with pytest.raises(InputError, match=message):
         read_manifest(_manifest(tmp_path, rows))
+
+
+def test_common_column_names_are_read_other_columns_ignored_and_bare_names_found_in_the_batch(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("40 children were in care.", "utf-8")
+    manifest = _manifest(tmp_path, "file,url,council,committee,meeting_date,kind,approx_kpi_count\n"
+                                   "a.txt,https://example.gov.uk/a,Harrow,Corporate Parenting Panel,2022-07-13,kpi,3\n")
+    notes: list[str] = []
+    sources = read_manifest(manifest, search=[docs], on_note=notes.append)
+    assert sources == {(docs / "a.txt").resolve(): {"url": "https://example.gov.uk/a", "authority": "Harrow",
+                                                     "committee": "Corporate Parenting Panel",
+                                                     "meeting_date": "2022-07-13"}}
+    assert notes and "kind, approx_kpi_count ignored" in notes[0]
+    with pytest.raises(InputError, match=r"a\.txt does not exist .*among the batch's files"):
+        read_manifest(manifest, search=[tmp_path / "elsewhere"])
 
 
 def _four_formats(folder, text: str) -> None:

@@ -87,7 +87,8 @@ def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, 
     if not paths and not manifest:
         raise click.UsageError("give PATHS (files or folders) or --manifest FILE.csv")
     name = checked_backend(backend, options)
-    sources = read_manifest(manifest) if manifest else {}
+    sources = read_manifest(manifest, search=paths, on_note=lambda note: err.print(note, highlight=False)) \
+        if manifest else {}
     given = {key: value for key, value in (("authority", authority), ("committee", committee)) if value}
     store = Store(db_path)
     chosen = make_backend(name, options, store)
