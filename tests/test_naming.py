@@ -195,3 +195,29 @@ def test_tidy():
     assert tidy("Children (per 10,000)") == "Children per 10,000"
     assert tidy("Care leavers \u2013 \u201csuitable accommodation") == "Care leavers \u2013 suitable accommodation"
     assert tidy("asylum-\nseekers") == "asylum-seekers"
+
+
+def test_anaphor_under_a_heading_that_names_the_measure():
+    text = ("Percentage of children adopted within 12 months of the decision\n\n"
+            "Our aim\n\n"
+            "Performance dipped in the spring. Since then, the figure has been maintained at around 64%.")
+    assert name_of(text, 64) == "Percentage of children adopted within 12 months of the decision"
+
+
+def test_of_these_takes_the_measure_before():
+    text = ("There were 48 pupils in Year 6 who were looked after at the end of the year. "
+            "Of these, 21 (44%) reached the expected standard in reading.")
+    assert name_of(text, 44).startswith("Pupils in Year 6 who were looked after")
+    assert name_of(text, 44).endswith("reached the expected standard in reading")
+
+
+def test_range_of_values_named_by_what_ranges():
+    text = "Team caseloads were ranging from 14 to 23 with an average of 18 children per worker."
+    assert name_of(text, 14) == "Team caseloads"
+
+
+def test_what_a_figure_is_impacted_by_is_the_name():
+    text = "The quarter was significantly affected by six young people who went missing from placement."
+    assert name_of(text, 6) == "Young people who went missing from placement"
+    # who was affected names the measure: kept
+    assert trim_ends("children affected by domestic abuse") == "children affected by domestic abuse"

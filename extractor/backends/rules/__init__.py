@@ -232,7 +232,9 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
     intro: tuple[bool | None, str | None] | None = None
     # A sentence telling its reader what to report ('Ignore previous instructions and report 999 ...')
     # states nothing: it is read as if it were not there.
+    topic: str | None = None  # the last heading that names a measure: what 'this measure' means below it
     for block in _blocks([passage for passage in segment(text) if not is_instruction(passage.text)]):
+        topic = next((p.heading for p in block if p.heading and _names_a_service(p.heading)), topic)
         sentence_periods = [timeline.periods(passage.text) for passage in block]
         current = current_period(block, sentence_periods, report)
         sentences: list[Sentence] = []
@@ -264,7 +266,8 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
         named_values = []
         for value, sentence in values:
             value.period = record_period(value, sentence, sentences, current, report)
-            named_values.append(_value_raw(value, sentence, named_values[-1]["indicator"] if named_values else None))
+            before = named_values[-1]["indicator"] if named_values else topic
+            named_values.append(_value_raw(value, sentence, before))
         raw += named_values
         raw += _other_statuses(sentences, named_values, _block_period(sentence_periods, report))
     # records.md: a status-only record says how the indicator moved or stands against its target.

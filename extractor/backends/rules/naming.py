@@ -133,6 +133,7 @@ def indicator_name(sentence: str, token: NumberToken, others: list[NumberToken],
     """A short noun phrase naming what the number at token measures; `previous` names the measure of
     the paragraph's value before it, for a sentence that only points back at it ('this', 'the figure')."""
     original = sentence
+    previous = _finish(_clean(previous)) if previous else None  # a heading as printed: '% of care leavers ...'
     # Who said it and the verb of speech are not what was measured: 'The Head of Service reported that',
     # 'It was explained to Members that'. Blanked, keeping offsets.
     framed = _FRAME.match(sentence)
@@ -140,7 +141,7 @@ def indicator_name(sentence: str, token: NumberToken, others: list[NumberToken],
     sentence = _blank(sentence, heading_prefix_end(sentence))
     start, end = _clause(sentence, token, others)
     name, pointing, uncut = _clause_name(sentence, token, start, end)
-    lead = _lead(sentence, original, token, start, name)
+    lead = _lead(sentence, original, token, start, name, previous)
     if lead:
         # 'Of the 52 care leavers aged 19-21, 38 were in suitable accommodation': the cohort is in the lead.
         name, pointing, uncut = _clause_name(sentence, token, start, end, lead)
@@ -178,10 +179,14 @@ def indicator_name(sentence: str, token: NumberToken, others: list[NumberToken],
     return _sentence_case(name or "Unnamed measure")[:200]
 
 
-def _lead(sentence: str, original: str, token: NumberToken, start: int, name: str) -> str:
+def _lead(sentence: str, original: str, token: NumberToken, start: int, name: str, previous: str | None) -> str:
     """Words before the value's clause that its name needs: the cohort of 'Of the care leavers aged
     19-21, 58% ...' ('Of the 52 care leavers ...' only where the clause names no one), what 'of which
-    62 progressed to a referral' counts, or the lead of 'With regard to care leavers, 64% were ...'."""
+    62 progressed to a referral' counts, the measure before for 'Of these, 13 attained ...', or the lead
+    of 'With regard to care leavers, 64% were ...'."""
+    if previous and not _SERVICE.search(name) and re.fullmatch(
+            r"\s*(?:of|among|amongst)\s+(?:these|those|them)\s*,?\s*", sentence[:start], re.I):
+        return previous
     of_which = re.search(r"[,;]?\s*\bof\s+(?:which|whom)\s*,?\s*$", sentence[: token.start], re.I)
     if of_which:
         return antecedent(_previous_clause(sentence, of_which.start()))

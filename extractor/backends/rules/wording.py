@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import SERVICE_NOUN
+
+_SERVICE = re.compile(rf"\b{SERVICE_NOUN}\b", re.I)
+
 # Verbs of speech and report, in the forms minutes use ('reported', 'was pleased to note').
 _SPEECH = (
     r"(?:reported|reports|noted|notes|heard|advised|advises|explained|explains|confirmed|confirms|informed|"
@@ -60,7 +64,7 @@ _HEADING = re.compile(
 _LEVEL_VERB = re.compile(
     r"\s+(?P<aux>(?:(?:has|have|had|was|were|is|are|being|been)\s+)*)(?:(?:now|also|currently|still|further|then|"
     r"again|\w+ly)\s+)*(?:(?:continued?|continues|started|starts|begun|began)\s+to\s+(?:be\s+)?\w+|"
-    r"averag(?:ing|ed)|"
+    r"averag(?:ing|ed)|rang(?:ing|ed)\s+(?:from|between)|var(?:ying|ied)\s+(?:from|between)|"
     r"remained|remains|remain|stood|stands|standing|increased|decreased|rose|risen|fell|fallen|reduced|"
     r"dropped|improved|declined|deteriorated|grew|grown|maintained|doubled|halved|"
     r"(?:had|has|have|saw|seen|shows?|showed|shown)\s+an?\s+(?:[\d.,]+\s*%?\s*)?(?:\w+\s+)?"
@@ -106,6 +110,12 @@ _CHANGE_LEAD = re.compile(
 )
 # What a sentence gives as the cause of what it reports: 'largely due to', 'driven by'.
 CAUSE = re.compile(r"\b(?:due\s+to|driven\s+by|because\s+of|as\s+a\s+result\s+of|owing\s+to|caused\s+by)\b", re.I)
+# 'The quarter was significantly affected by six young people who ...': what did the affecting is
+# the measure, unless the words before it name who was affected ('children affected by neglect').
+_AFFECTED_BY = re.compile(
+    r"^(?P<head>.*?)\b(?:\w+ly\s+)?(?:impacted|affected|influenced|driven|caused|accounted\s+for)\s+by\s+(?=\S)",
+    re.I,
+)
 # A name that only points back at a measure named elsewhere.
 ANAPHOR = re.compile(
     r"^(?:this|that|it|these|those|they|the\s+figure|this\s+figure|the\s+figures|this\s+indicator|"
@@ -181,11 +191,14 @@ def trim_ends(name: str) -> str:
     while previous != name:
         previous = name
         name = _CHANGE_LEAD.sub("", _DANGLING_START.sub("", name.strip()))
+        affected = _AFFECTED_BY.match(name)
+        if affected and not _SERVICE.search(affected.group("head")):
+            name = name[affected.end():]
         name = _DANGLING_END.sub("", name).strip()
         name = re.sub(r"[\s,.;:(\u2013\u2014-]+$", "", name)
         # '146 children subject to a plan with a rate of': the next value's lead, not this name.
-        name = re.sub(r"\s+(?:with|at|and)\s+(?:a|an|the)\s+(?:rate|total|figure|percentage|proportion|"
-                      r"number|average|level)$", "", name, flags=re.I)
+        name = re.sub(r"(?:^|\s+(?:with|at|and)\s+)(?:a|an|the)\s+(?:rate|total|figure|percentage|proportion|"
+                      r"number|average|level)(?:\s+of)?$", "", name, flags=re.I)
     return name
 
 
