@@ -221,3 +221,20 @@ def test_what_a_figure_is_impacted_by_is_the_name():
     assert name_of(text, 6) == "Young people who went missing from placement"
     # who was affected names the measure: kept
     assert trim_ends("children affected by domestic abuse") == "children affected by domestic abuse"
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("Members were told by the Head of Service that 34 young people were in custody.", 34, "Young people in custody"),
+    ("The Head of Safeguarding reported that there had been 156 child protection plans at the end of the quarter.",
+     156, "Child protection plans"),
+    ("3. Permanence - 18 children were adopted.", 18, "Children adopted"),
+    ("Care leavers - 91% (target 90%).", 91, "Care leavers"),
+    ("Initial health assessments - 45% completed within 20 working days (target 90%).",
+     45, "Initial health assessments completed within 20 working days"),
+    ("SUMMARY: the average time between entering care and adoption was 402 days.",
+     402, "Average time between entering care and adoption"),
+    ("It was reported that, of the 120 children in care, 14 were placed with parents.",
+     14, "Children in care placed with parents"),
+])
+def test_more_minutes_wordings(text, value, expected):
+    assert name_of(text, value) == expected

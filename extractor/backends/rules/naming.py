@@ -19,19 +19,23 @@ from .wording import (
     said_frame_end,
     those_named,
     tidy,
+    title_prefix_end,
     trim_ends,
 )
 
 _CLAUSE_BREAK = re.compile(
     r";|,\s(?!(?:[\w-]+,?\s){1,2}(?:and|or)\s[\w-]+\b)|\s(?:which|while|whereas|but|although|however|this\s+was|this\s+is|compared|against|"
-    r"in\s+comparison|down\s+from|up\s+from)\s|\s(?:and|with|from)\s(?P<figure>(?=(?:[\w-]+\s){0,2}?\d))",
+    r"in\s+comparison|down\s+from|up\s+from)\s|\s(?:and|with|from)\s(?P<figure>(?=(?:(?:was|were|is|are|had|has|"
+    r"have|been|stood|stands|at|then|now|a|an|the|this|just|only|over|under|around|about|approximately|nearly|"
+    r"almost|some|to|by|a\s+total\s+of|further|another)\s){0,2}?\d))",
     re.I,
 )
 _PERIOD_LEAD = r"(?:\b(?:in|at|as\s+at|at\s+the\s+end\s+of|by|during|for|since|between|of|to)\s+)?(?:the\s+)?(?:end\s+of\s+)?"
 _RELATIVE = re.compile(
     r"\b(?:in\s+)?this\s+(?:quarter|year|month|period|reporting\s+year)\b|\byear\s+to\s+date\b|"
     r"\bcurrently\b|\bat\s+present\b|\b(?:in|during|over|for|so\s+far\s+in)\s+the\s+(?:last\s+|past\s+|previous\s+|"
-    r"current\s+)?(?:quarter|year|month|period|reporting\s+period|financial\s+year)\b",
+    r"current\s+)?(?:quarter|year|month|period|reporting\s+period|financial\s+year)\b|"
+    r"\b(?:at|by|as\s+at)\s+the\s+end\s+of\s+the\s+(?:quarter|year|month|period|financial\s+year)\b",
     re.I,
 )
 _LEADING = re.compile(
@@ -139,6 +143,7 @@ def indicator_name(sentence: str, token: NumberToken, others: list[NumberToken],
     framed = _FRAME.match(sentence)
     sentence = _blank(sentence, max(framed.end() if framed else 0, said_frame_end(sentence, token.start)))
     sentence = _blank(sentence, heading_prefix_end(sentence))
+    sentence = _blank(sentence, title_prefix_end(sentence))
     start, end = _clause(sentence, token, others)
     name, pointing, uncut = _clause_name(sentence, token, start, end)
     lead = _lead(sentence, original, token, start, name, previous)

@@ -32,7 +32,7 @@ _AUDIENCE = (
 # A speech verb and the conjunction that opens what was said: '... reported that', 'asked why',
 # 'welcomed the fact that', 'referred to the table where'.
 _SAID_THAT = re.compile(
-    rf"\b{_SPEECH}\s+{_AUDIENCE}(?:the\s+fact\s+)?(?:that|whether|why|how|if)\b\s*|"
+    rf"\b{_SPEECH}\s+{_AUDIENCE}(?:by\s+(?:the\s+)?(?:[\w'-]+\s+){{1,6}}?)?(?:the\s+fact\s+)?(?:that|whether|why|how|if)\b\s*|"
     r"\bit\s+(?:was|is)\s+(?:\w+\s+)?(?:pleasing|encouraging|positive|good|noted|disappointing|concerning|"
     r"reassuring|clear|evident|important)\s+(?:to\s+(?:note|see|hear|report)\s+)?that\b\s*|"
     r"\breferred\s+(?:members\s+)?to\s+(?:[\w.'-]+\s+){1,4}?where\b\s*|\b(?:noting|reporting)\s+that\b\s*",
@@ -85,7 +85,8 @@ _RELATIVE_BEFORE = re.compile(r"\b(?:who|whom|whose|which|that)\s+(?:\S+\s+){0,2
 _NOT_QUALIFIER = re.compile(
     r"^\s*(?:%|per\s?cent)?\s*(?:since|compared|against|than|which|this|that|when|following|due|as|from|over|"
     r"during|between|along\s+with|in\s+line|above|below|higher|lower|the\s+same|similar|last|previous|up|down|an?\s+"
-    r"(?:increase|decrease|rise|fall|drop|reduction|improvement)|and|but|,|;|\.|\(|-|\u2013|$)",
+    r"(?:increase|decrease|rise|fall|drop|reduction|improvement)|and|but|,|;|\.|\(|-|\u2013|$|"
+    r"(?:working\s+)?(?:days?|weeks?|months?|hours?)\s*[.,;]?\s*$)",
     re.I,
 )
 # Words a clause cut short leaves at either end of a name: 'young people had', 'the 16-17 year olds who'.
@@ -161,6 +162,18 @@ def heading_prefix_end(text: str) -> int:
     return match.end()
 
 
+_TITLE = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<title>[A-Z][\w'&/]*(?:\s+[\w'&/]+){0,3})\s+[-\u2013\u2014]\s+")
+
+
+def title_prefix_end(text: str) -> int:
+    """Where a section title run into its text ends ('Permanence - 18 children were adopted'), or 0.
+    Kept where it is the only words that name a measure ('Care leavers - 91%')."""
+    match = _TITLE.match(text)
+    if not match or _SERVICE.search(match.group("title")) or not _SERVICE.search(text[match.end():]):
+        return 0
+    return match.end()
+
+
 def cut_at_level(before: str) -> tuple[str, bool]:
     """'Care leavers in suitable accommodation has remained at' -> ('Care leavers in suitable
     accommodation', True): the words before the verb that gives the level name the measure.
@@ -205,6 +218,7 @@ def trim_ends(name: str) -> str:
 def tidy(name: str) -> str:
     """Typography a reader should not see: an unpaired quote or bracket, '22- 25' for '22-25'."""
     name = re.sub(r"\(\s*(per\s+[\d,]+(?:\s+population)?)\s*\)", r"\1", name, flags=re.I)
+    name = re.sub(r"\s[-\u2013\u2014]\s+(?=\w+ed\b)", " ", name)  # 'Assessments - [45%] completed within'
     name = re.sub(r"(?<=[a-z])-\s+(?=[a-z])", "-", name)  # 'asylum-\nseekers', a word broken at a line's end
     name = re.sub(r"(?<=\d)\s*-\s+(?=\d)|(?<=\d)\s+-\s*(?=\d)", "-", name)
     for left, right in (("(", ")"), ("\u201c", "\u201d"), ("\u2018", "\u2019")):
@@ -251,7 +265,7 @@ def those_named(name: str, before: str) -> str:
 
 
 _OF_LEAD = re.compile(
-    r"^\s*(?:of|among|amongst)\s+(?:the\s+|our\s+)?(?P<cohort>(?!(?:the\s+|our\s+)?(?:these|those|them|which|whom)\b)[^,;:]{3,100}),\s*$",
+    r"^[\s,;:]*(?:of|among|amongst)\s+(?:the\s+|our\s+)?(?P<cohort>(?!(?:the\s+|our\s+)?(?:these|those|them|which|whom)\b)[^,;:]{3,100}),\s*$",
     re.I,
 )
 
