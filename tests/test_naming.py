@@ -238,3 +238,29 @@ def test_what_a_figure_is_impacted_by_is_the_name():
 ])
 def test_more_minutes_wordings(text, value, expected):
     assert name_of(text, value) == expected
+
+
+def test_another_values_number_is_not_in_the_name():
+    text = ("212 children were in care at the end of June or 61 per 10,000 children, including 27 unaccompanied "
+            "children.")
+    assert not any(ch.isdigit() for ch in name_of(text, 61).replace("10,000", ""))
+
+
+def test_which_after_a_preposition_is_part_of_the_noun_phrase():
+    text = "The number of occasions on which a child returned home remained similar (42 occasions compared with 40)."
+    assert name_of(text, 42) == "Number of occasions on which a child returned home"
+
+
+def test_a_list_with_a_serial_comma_is_one_phrase():
+    text = "81% of care leavers were in education, training, or employment."
+    assert name_of(text, 81) == "Care leavers in education, training, or employment"
+
+
+def test_what_follows_a_level_verb_after_its_period_is_a_comment():
+    text = "Missing episodes among children in care have reduced to 4% in 2022-23 and there has been a 3 year trend."
+    assert name_of(text, 4) == "Missing episodes among children in care"
+
+
+def test_which_with_a_level_verb_goes_with_it():
+    text = "Members discussed fostering households which had reduced from 180 to 171 as well as the recruitment plan."
+    assert name_of(text, 171) == "Fostering households"

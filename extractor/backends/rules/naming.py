@@ -24,13 +24,15 @@ from .wording import (
 )
 
 _CLAUSE_BREAK = re.compile(
-    r";|,\s(?!(?:[\w-]+,?\s){1,2}(?:and|or)\s[\w-]+\b)|\s(?:which|while|whereas|but|although|however|this\s+was|this\s+is|compared|against|"
-    r"in\s+comparison|down\s+from|up\s+from)\s|\s(?:and|with|from)\s(?P<figure>(?=(?:(?:was|were|is|are|had|has|"
+    r";|,\s(?!(?:[\w-]+,?\s){1,2}(?:and|or)\s[\w-]+\b)(?!(?:and|or)\s[\w-]+(?:\s[\w-]+)?\s*(?:[,.;:(]|$))|"
+    r"(?<!\bon)(?<!\bin)(?<!\bby)(?<!\bat)(?<!\bfor)(?<!\bto)"
+    r"\s(?:which|while|whereas|but|although|however|this\s+was|this\s+is|compared|against|as\s+well\s+as|"
+    r"in\s+comparison|down\s+from|up\s+from)\s|\s(?:and|with|from|including)\s(?P<figure>(?=(?:(?:was|were|is|are|had|has|"
     r"have|been|stood|stands|at|then|now|a|an|the|this|just|only|over|under|around|about|approximately|nearly|"
     r"almost|some|to|by|a\s+total\s+of|further|another)\s){0,2}?\d))",
     re.I,
 )
-_PERIOD_LEAD = r"(?:\b(?:in|at|as\s+at|at\s+the\s+end\s+of|by|during|for|since|between|of|to)\s+)?(?:the\s+)?(?:end\s+of\s+)?"
+_PERIOD_LEAD = r"(?:\b(?:in|at|as\s+at|at\s+the\s+end\s+of|on\s+the\s+(?:last|first)\s+day\s+of|by|during|for|since|between|of|to)\s+)?(?:the\s+)?(?:end\s+of\s+)?"
 _RELATIVE = re.compile(
     r"\b(?:in\s+)?this\s+(?:quarter|year|month|period|reporting\s+year)\b|\byear\s+to\s+date\b|"
     r"\bcurrently\b|\bat\s+present\b|\b(?:in|during|over|for|so\s+far\s+in)\s+the\s+(?:last\s+|past\s+|previous\s+|"
@@ -93,13 +95,17 @@ def _clause(text: str, token: NumberToken, others: list[NumberToken]) -> tuple[i
     return start, end
 
 
-def _clean(fragment: str) -> str:
-    fragment = _FRACTION.sub(" ", fragment)
+def _untimed(fragment: str) -> str:
+    """The fragment without the periods and relative times it names ('in 2020-21', 'this quarter')."""
     for period in sorted(find_periods(fragment), key=lambda p: p.start, reverse=True):
         lead = re.search(_PERIOD_LEAD + r"$", fragment[: period.start], re.I)
         cut = lead.start() if lead and lead.group(0).strip() else period.start
         fragment = fragment[:cut] + " " + fragment[period.end:]
-    fragment = _RELATIVE.sub(" ", fragment)
+    return _RELATIVE.sub(" ", fragment)
+
+
+def _clean(fragment: str) -> str:
+    fragment = _untimed(_FRACTION.sub(" ", fragment))
     # Other values' numbers go; numbers that define the measure ('within 12 months') stay.
     fragment = re.sub(DIGIT_NUMBER.pattern + r"\s*(?:%|per\s?cent\b)", " ", fragment)
     fragment = re.sub(r"\s*(?:%|per\s?cent\b)", " ", fragment)
@@ -145,11 +151,11 @@ def indicator_name(sentence: str, token: NumberToken, others: list[NumberToken],
     sentence = _blank(sentence, heading_prefix_end(sentence))
     sentence = _blank(sentence, title_prefix_end(sentence))
     start, end = _clause(sentence, token, others)
-    name, pointing, uncut = _clause_name(sentence, token, start, end)
+    name, pointing, uncut = _clause_name(sentence, token, others, start, end)
     lead = _lead(sentence, original, token, start, name, previous)
     if lead:
         # 'Of the 52 care leavers aged 19-21, 38 were in suitable accommodation': the cohort is in the lead.
-        name, pointing, uncut = _clause_name(sentence, token, start, end, lead)
+        name, pointing, uncut = _clause_name(sentence, token, others, start, end, lead)
     if pointing or _says_nothing(name) or is_anaphor(name):
         # 'In relation to care leavers in suitable accommodation, this stood at 61%'.
         lead = about_lead(original, token.start)
@@ -206,10 +212,14 @@ def _lead(sentence: str, original: str, token: NumberToken, start: int, name: st
     return about if about and _SERVICE.search(about) else ""
 
 
-def _clause_name(sentence: str, token: NumberToken, start: int, end: int, lead: str = "") -> tuple[str, bool, str]:
+def _clause_name(sentence: str, token: NumberToken, others: list[NumberToken], start: int, end: int,
+                 lead: str = "") -> tuple[str, bool, str]:
     """The name the value's own clause gives (after `lead`, words from before the clause that belong
     to it), whether the clause only points back at a measure named elsewhere ('this remained similar
     at 9.3%'), and the words before the value as printed."""
+    for other in others:  # another value's number is not part of this one's name ('438 children ... or 74')
+        if other is not token and start <= other.start and other.end <= end:
+            sentence = sentence[: other.start] + " " * (other.end - other.start) + sentence[other.end:]
     after = re.sub(r"^\s*(?:%|per\s?cent\b)\s*(?:of\s+)?", " ", sentence[token.end: end], flags=re.I)
     after = cut_at_level(after)[0]  # '(484 per 10,000) now being below the national average'
     before, levelled = cut_at_level(sentence[start: token.start])
@@ -223,6 +233,7 @@ def _clause_name(sentence: str, token: NumberToken, start: int, end: int, lead: 
         # '13 (37%) attained 5 GCSEs': the count before the bracket is the value's numerator, not its name.
         uncut = re.sub(r"(?:^|\s)[\d,.]+\s*\(\s*$", " ", uncut)
         before = before if levelled else uncut
+        after = "" if levelled else after  # '... remained similar (131 occasions compared with 132)
     relative = _OF_WHICH.match(sentence, token.end)
     if relative and not _clean(uncut).strip():
         # 'All interviews were offered, 87.8% of which within 72 hours': what the clause before counts.
@@ -234,7 +245,7 @@ def _clause_name(sentence: str, token: NumberToken, start: int, end: int, lead: 
     if levelled and is_anaphor(_clean(before)):
         return "", True, uncut  # 'this remained similar to last year at 9.3%': named in the lead, or before
     if levelled and not _says_nothing(_clean(before)):
-        after = qualifier(after)  # 'X has remained at 89% since ...': X
+        after = qualifier(_untimed(after))  # 'X has remained at 89% since ...': X
     else:
         before = uncut
     return _finish(_clean(lead + " " + before + " " + after)), False, uncut

@@ -20,7 +20,8 @@ _SPEECH = (
     r"added|clarified|acknowledged|observed|outlined|outlines|emphasi[sz]ed|stressed|pointed\s+out|"
     r"responded|replied|updated|mentioned|showed|shows|demonstrated|assured|agreed|recogni[sz]ed|accepted|"
     r"learn(?:ed|t)|remarked|reiterated|announced|suggested|presented|summari[sz]ed|concluded|queried|"
-    r"asked|enquired|questioned|understood|were\s+told|was\s+told|"
+    r"asked|enquired|questioned|understood|were\s+told|was\s+told|discussed|considered|debated|"
+    r"scrutini[sz]ed|examined|received|reviewed|"
     r"(?:was|were|is|are)\s+(?:very\s+)?(?:pleased|happy|delighted|concerned|disappointed|encouraged|"
     r"reassured|interested)\s+(?:to\s+(?:note|hear|report|see|learn)))"
 )
@@ -78,12 +79,14 @@ _LEVEL_VERB = re.compile(
 # before it, takes the figures as its object; the name is not cut there.
 _BARE_END = re.compile(r"^\s+\w+\s*$")
 _COPULA_END = re.compile(r"\s+(?:was|were|is|are|stood\s+at|stands\s+at|at)\s*$", re.I)
-_RELATIVE_BEFORE = re.compile(r"\b(?:who|whom|whose|which|that)\s+(?:\S+\s+){0,2}$", re.I)
+# 'children who had improved attendance': the verb is the cohort's. ('care numbers which had reduced
+# from 449 to 442': the verb gives the level, and the relative pronoun goes with it.)
+_RELATIVE_BEFORE = re.compile(r"\b(?:who|whom|whose)\s+(?:\S+\s+){0,2}$", re.I)
 # What follows the number when the level verb came before it names the measure, unless it is a time,
 # a comparison or a comment: 'stood at 89% since ...' (not the name), 'averaging at 52% completed in
 # timescale' (the name goes on).
 _NOT_QUALIFIER = re.compile(
-    r"^\s*(?:%|per\s?cent)?\s*(?:since|compared|against|than|which|this|that|when|following|due|as|from|over|"
+    r"^\s*(?:%|per\s?cent)?\s*(?:since|there|compared|against|than|which|this|that|when|following|due|as|from|over|"
     r"during|between|along\s+with|in\s+line|above|below|higher|lower|the\s+same|similar|last|previous|up|down|an?\s+"
     r"(?:increase|decrease|rise|fall|drop|reduction|improvement)|and|but|,|;|\.|\(|-|\u2013|$|"
     r"(?:working\s+)?(?:days?|weeks?|months?|hours?)\s*[.,;]?\s*$)",
