@@ -264,3 +264,21 @@ def test_what_follows_a_level_verb_after_its_period_is_a_comment():
 def test_which_with_a_level_verb_goes_with_it():
     text = "Members discussed fostering households which had reduced from 180 to 171 as well as the recruitment plan."
     assert name_of(text, 171) == "Fostering households"
+
+
+def test_who_did_the_work_is_not_the_name():
+    text = ("The Head of Service explained that the service had received 2,104 contacts during the quarter, "
+            "of which 41% progressed to referral.")
+    assert name_of(text, 2104) == "Contacts received"
+    assert name_of(text, 41) == "Contacts progressed to referral"
+    assert name_of("We have supported 312 families through early help.", 312) == (
+        "Families supported through early help")
+
+
+def test_comparison_bracket_after_the_value_is_not_the_name():
+    assert name_of("Children in care - 312 (last quarter 298)", 312) == "Children in care"
+
+
+def test_an_age_band_in_the_name_is_kept():
+    assert name_of("Young people NEET (16-17): 3.2%, better than the national average of 4.7%.", 3.2) == (
+        "Young people NEET (16-17)")

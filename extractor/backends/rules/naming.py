@@ -9,6 +9,7 @@ from ...periods import find_periods
 from .lexicon import SERVICE_NOUN
 from .wording import (
     about_lead,
+    agent_verb,
     antecedent,
     cut_at_level,
     heading_prefix_end,
@@ -58,6 +59,7 @@ _STATUS_LEAD = re.compile(
 _MIN_WORDS = 1
 _OF_WHICH = re.compile(r"\s*(?:%|per\s?cent\b)?\s*of\s+(?:which|whom)\s+(?:(?:were|was|are|is|had\s+been|have\s+been)\s+)?", re.I)
 _PARTICIPLE = re.compile(r"^\w+ed(?:\s+(?:within|in|on|by|to|with|at|for|from|before|after)\b|$)", re.I)
+_IN_RANGE = re.compile(r"^(?:[-\u2013/].*|.*[-\u2013/])$")  # '16-17', '2023/24': part of a name
 _SERVICE = re.compile(rf"\b{SERVICE_NOUN}\b", re.I)
 # Who said it is not what was measured: 'It was noted that', 'Members were pleased to note that'.
 _FRAME = re.compile(
@@ -81,7 +83,8 @@ def _clause(text: str, token: NumberToken, others: list[NumberToken]) -> tuple[i
     start, end = 0, len(text)
     values = [t.start for t in others] + [token.start]
     for brk in _CLAUSE_BREAK.finditer(text):
-        if brk.group("figure") is not None and not any(brk.end() <= at <= brk.end() + 24 for at in values):
+        digit = re.search(r"\d", text[brk.end():]) if brk.group("figure") is not None else None
+        if digit and brk.end() + digit.start() not in values:
             continue  # 'children with 3 or more placement moves': a threshold of the name, not another value
         if brk.end() <= token.start:
             start = brk.end()
@@ -114,7 +117,10 @@ def _clean(fragment: str) -> str:
     # '(from 22)', '(up from 71)': an earlier value in brackets is a comparison, not the name.
     fragment = re.sub(r"\(\s*(?:(?:up|down)\s+)?(?:from|was|compared\s+(?:to|with)|against|previously)\s+"
                       r"[\d,.]+\s*%?\s*\)", " ", fragment, flags=re.I)
-    fragment = re.sub(r"\(\s*\)|\(\s*$|^\s*\)", " ", fragment)
+    # '(last quarter 298)', '(target 90%': what a bracket opened after the value compares it with.
+    fragment = re.sub(r"\(\s*(?:last|previous|prior|target|national|england|statistical|regional|compared|"
+                      r"up|down|from|was)\b[^)]*\)?", " ", fragment, flags=re.I)
+    fragment = re.sub(r"\(\s*[-\u2013/,.\s]*\)|\(\s*$|^\s*\)", " ", fragment)
     fragment = " ".join(fragment.split())
     fragment = _LEADING.sub("", fragment)
     relative = _RELATIVE_PRONOUN.search(fragment)
@@ -218,7 +224,8 @@ def _clause_name(sentence: str, token: NumberToken, others: list[NumberToken], s
     to it), whether the clause only points back at a measure named elsewhere ('this remained similar
     at 9.3%'), and the words before the value as printed."""
     for other in others:  # another value's number is not part of this one's name ('438 children ... or 74')
-        if other is not token and start <= other.start and other.end <= end:
+        if other is not token and start <= other.start and other.end <= end and not _IN_RANGE.match(
+                sentence[max(other.start - 1, 0): other.end + 1]):
             sentence = sentence[: other.start] + " " * (other.end - other.start) + sentence[other.end:]
     after = re.sub(r"^\s*(?:%|per\s?cent\b)\s*(?:of\s+)?", " ", sentence[token.end: end], flags=re.I)
     after = cut_at_level(after)[0]  # '(484 per 10,000) now being below the national average'
@@ -242,6 +249,13 @@ def _clause_name(sentence: str, token: NumberToken, others: list[NumberToken], s
         if not _PARTICIPLE.match(rest):  # '18 of which are unaccompanied asylum-seekers': the rest names them
             return rest, False, uncut
         return _finish(f"{antecedent(_previous_clause(sentence, start))} {rest}"), False, uncut
+    verb = agent_verb(uncut)
+    if verb and not lead:  # 'had placed 23 children with in-house carers' -> 'Children placed with in-house carers'
+        after = after.rstrip(" .;:,")
+        split = re.search(r"\s(?:with|in|into|to|from|for|within|during|on|at|by|through|across|under|over|after|"
+                          r"before|who|that|which)\s", after)
+        at = split.start() if split else len(after)
+        return _finish(_clean(f"{after[:at]} {verb}{after[at:]}")), False, uncut
     if levelled and is_anaphor(_clean(before)):
         return "", True, uncut  # 'this remained similar to last year at 9.3%': named in the lead, or before
     if levelled and not _says_nothing(_clean(before)):

@@ -177,6 +177,24 @@ def title_prefix_end(text: str) -> int:
     return match.end()
 
 
+# 'the service had received 1,876 contacts': who did the work is not what was counted; what they
+# did to it is ('Contacts received').
+_AGENT = re.compile(
+    r"^\s*(?:the\s+|our\s+)?(?:service|services|council|local\s+authority|authority|department|directorate|"
+    r"team|front\s+door|mash|hub|we|they|it)\s+(?:(?:has|had|have|also|now|then)\s+)*"
+    r"(?P<verb>received|recorded|saw|seen|completed|carried\s+out|undert(?:ook|aken)|dealt\s+with|processed|"
+    r"approved|held|made|supported|worked\s+with|placed|accommodated|issued)\s*$",
+    re.I,
+)
+
+
+def agent_verb(before: str) -> str | None:
+    """The verb when the words before a value are only who did the work and what they did: 'the
+    service had received' -> 'received'; the name is then what follows the value, with the verb."""
+    match = _AGENT.match(before)
+    return match.group("verb") if match else None
+
+
 def cut_at_level(before: str) -> tuple[str, bool]:
     """'Care leavers in suitable accommodation has remained at' -> ('Care leavers in suitable
     accommodation', True): the words before the verb that gives the level name the measure.
@@ -305,6 +323,9 @@ def antecedent(clause: str) -> str:
     """The subject of a clause, what a following 'of which' counts: 'All interviews (excluding X) were
     offered except for 2' -> 'All interviews (excluding X)'. A count printed before it goes."""
     clause = re.sub(r"^\s*there\s+(?:(?:had|have|has)\s+been|were|was|are|is)\s+", "", clause, flags=re.I)
+    did = re.match(r"^(?P<agent>.*?)\s[\d,.]+\s+(?P<what>\S.*)$", clause)
+    if did and agent_verb(did.group("agent")):  # 'the service had received 1,876 contacts' -> 'contacts'
+        clause = did.group("what")
     cut = _SUBJECT_END.search(clause)
     subject = clause[: cut.start()] if cut else clause
     return re.sub(r"^\s*(?:all\s+|the\s+)?[\d,.]+\s+", "", subject.strip(), flags=re.I)
