@@ -282,3 +282,14 @@ def test_comparison_bracket_after_the_value_is_not_the_name():
 def test_an_age_band_in_the_name_is_kept():
     assert name_of("Young people NEET (16-17): 3.2%, better than the national average of 4.7%.", 3.2) == (
         "Young people NEET (16-17)")
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("There were 17 young people who, at the end of March, were living in unregulated placements.",
+     17, "Young people who were living in unregulated placements"),
+    ("Officers advised Members of the following: 45 children were adopted in 2022/23.", 45, "Children adopted"),
+    ("Fostering: 14 new foster carers were approved, against a target of 20.", 14, "New foster carers approved"),
+    ("The Cabinet Member noted with concern that 28 young people had been excluded.", 28, "Young people excluded"),
+])
+def test_leads_and_asides(text, value, expected):
+    assert name_of(text, value) == expected

@@ -82,7 +82,10 @@ _MOVE_VERB = re.compile(
 def _clause(text: str, token: NumberToken, others: list[NumberToken]) -> tuple[int, int]:
     start, end = 0, len(text)
     values = [t.start for t in others] + [token.start]
+    aside = _times_aside(text)
     for brk in _CLAUSE_BREAK.finditer(text):
+        if brk.start() in aside:
+            continue  # 'young people who, at the end of March, were living ...': a time set aside by commas
         digit = re.search(r"\d", text[brk.end():]) if brk.group("figure") is not None else None
         if digit and brk.end() + digit.start() not in values:
             continue  # 'children with 3 or more placement moves': a threshold of the name, not another value
@@ -96,6 +99,17 @@ def _clause(text: str, token: NumberToken, others: list[NumberToken]) -> tuple[i
             end = other.start
             break
     return start, end
+
+
+def _times_aside(text: str) -> set[int]:
+    """Offsets of the commas around a time set aside in a clause (', at the end of March,')."""
+    commas = [m.start() for m in re.finditer(r",\s", text)]
+    aside = set()
+    for left, right in zip(commas, commas[1:], strict=False):
+        between = text[left + 1: right]
+        if len(between) < 40 and find_periods(between) and not _untimed(between).strip():
+            aside.update((left, right))
+    return aside
 
 
 def _untimed(fragment: str) -> str:
@@ -121,6 +135,8 @@ def _clean(fragment: str) -> str:
     fragment = re.sub(r"\(\s*(?:last|previous|prior|target|national|england|statistical|regional|compared|"
                       r"up|down|from|was)\b[^)]*\)?", " ", fragment, flags=re.I)
     fragment = re.sub(r"\(\s*[-\u2013/,.\s]*\)|\(\s*$|^\s*\)", " ", fragment)
+    fragment = re.sub(r",(?:\s*,)+", ",", fragment)  # ', ,' where a time set aside was
+    fragment = re.sub(r"\b(who|whom|which|that)\s*,\s", r"\1 ", fragment, flags=re.I)
     fragment = " ".join(fragment.split())
     fragment = _LEADING.sub("", fragment)
     relative = _RELATIVE_PRONOUN.search(fragment)
@@ -153,7 +169,8 @@ def indicator_name(sentence: str, token: NumberToken, others: list[NumberToken],
     # Who said it and the verb of speech are not what was measured: 'The Head of Service reported that',
     # 'It was explained to Members that'. Blanked, keeping offsets.
     framed = _FRAME.match(sentence)
-    sentence = _blank(sentence, max(framed.end() if framed else 0, said_frame_end(sentence, token.start)))
+    sentence = _blank(sentence, max(framed.end() if framed else 0, said_frame_end(sentence, token.start),
+                                    title_prefix_end(sentence) if title_prefix_end(sentence) <= token.start else 0))
     sentence = _blank(sentence, heading_prefix_end(sentence))
     sentence = _blank(sentence, title_prefix_end(sentence))
     start, end = _clause(sentence, token, others)

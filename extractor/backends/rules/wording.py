@@ -33,7 +33,8 @@ _AUDIENCE = (
 # A speech verb and the conjunction that opens what was said: '... reported that', 'asked why',
 # 'welcomed the fact that', 'referred to the table where'.
 _SAID_THAT = re.compile(
-    rf"\b{_SPEECH}\s+{_AUDIENCE}(?:by\s+(?:the\s+)?(?:[\w'-]+\s+){{1,6}}?)?(?:the\s+fact\s+)?(?:that|whether|why|how|if)\b\s*|"
+    rf"\b{_SPEECH}\s+{_AUDIENCE}(?:with\s+(?:some\s+|great\s+)?(?:concern|interest|pleasure|regret|satisfaction|"
+    r"disappointment)\s+)?(?:by\s+(?:the\s+)?(?:[\w'-]+\s+){1,6}?)?(?:the\s+fact\s+)?(?:that|whether|why|how|if)\b\s*|"
     r"\bit\s+(?:was|is)\s+(?:\w+\s+)?(?:pleasing|encouraging|positive|good|noted|disappointing|concerning|"
     r"reassuring|clear|evident|important)\s+(?:to\s+(?:note|see|hear|report)\s+)?that\b\s*|"
     r"\breferred\s+(?:members\s+)?to\s+(?:[\w.'-]+\s+){1,4}?where\b\s*|\b(?:noting|reporting)\s+that\b\s*",
@@ -165,14 +166,18 @@ def heading_prefix_end(text: str) -> int:
     return match.end()
 
 
-_TITLE = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<title>[A-Z][\w'&/]*(?:\s+[\w'&/]+){0,3})\s+[-\u2013\u2014]\s+")
+_TITLE = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<title>[A-Z][\w'&/]*(?:\s+[\w'&/]+){0,3})\s+[-\u2013\u2014]\s+|"
+    r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<lead>[A-Z][\w'&/]*(?:\s+[\w'&/]+){0,7}):\s+"
+)
 
 
 def title_prefix_end(text: str) -> int:
     """Where a section title run into its text ends ('Permanence - 18 children were adopted'), or 0.
     Kept where it is the only words that name a measure ('Care leavers - 91%')."""
     match = _TITLE.match(text)
-    if not match or _SERVICE.search(match.group("title")) or not _SERVICE.search(text[match.end():]):
+    if not match or _SERVICE.search(match.group("title") or match.group("lead")) or not _SERVICE.search(
+            text[match.end():]):
         return 0
     return match.end()
 
