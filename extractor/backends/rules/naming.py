@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ...numbers import DIGIT_NUMBER, NumberToken
@@ -60,6 +61,8 @@ _MIN_WORDS = 1
 _OF_WHICH = re.compile(r"\s*(?:%|per\s?cent\b)?\s*of\s+(?:which|whom)\s+(?:(?:were|was|are|is|had\s+been|have\s+been)\s+)?", re.I)
 _PARTICIPLE = re.compile(r"^\w+ed(?:\s+(?:within|in|on|by|to|with|at|for|from|before|after)\b|$)", re.I)
 _IN_RANGE = re.compile(r"^(?:[-\u2013/].*|.*[-\u2013/])$")  # '16-17', '2023/24': part of a name
+_MAY_BE_TIME = re.compile(r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|quarter|year|month|week|spring|"
+                          r"summer|autumn|winter|half|term|period|date|present|current", re.I)
 _SERVICE = re.compile(rf"\b{SERVICE_NOUN}\b", re.I)
 # Who said it is not what was measured: 'It was noted that', 'Members were pleased to note that'.
 _FRAME = re.compile(
@@ -101,7 +104,8 @@ def _clause(text: str, token: NumberToken, others: list[NumberToken]) -> tuple[i
     return start, end
 
 
-def _times_aside(text: str) -> set[int]:
+@functools.lru_cache(maxsize=1024)
+def _times_aside(text: str) -> frozenset[int]:
     """Offsets of the commas around a time set aside in a clause (', at the end of March,')."""
     commas = [m.start() for m in re.finditer(r",\s", text)]
     aside = set()
@@ -109,20 +113,25 @@ def _times_aside(text: str) -> set[int]:
         between = text[left + 1: right]
         if len(between) < 40 and find_periods(between) and not _untimed(between).strip():
             aside.update((left, right))
-    return aside
+    return frozenset(aside)
 
 
+@functools.lru_cache(maxsize=4096)
 def _untimed(fragment: str) -> str:
     """The fragment without the periods and relative times it names ('in 2020-21', 'this quarter')."""
+    if not _MAY_BE_TIME.search(fragment):
+        return fragment  # find_periods is the costly part of naming: most fragments name no time
     for period in sorted(find_periods(fragment), key=lambda p: p.start, reverse=True):
-        lead = re.search(_PERIOD_LEAD + r"$", fragment[: period.start], re.I)
-        cut = lead.start() if lead and lead.group(0).strip() else period.start
+        window = max(period.start - 48, 0)  # the lead is a few words: never scan the whole fragment
+        lead = re.search(_PERIOD_LEAD + r"$", fragment[window: period.start], re.I)
+        cut = window + lead.start() if lead and lead.group(0).strip() else period.start
         fragment = fragment[:cut] + " " + fragment[period.end:]
     return _RELATIVE.sub(" ", fragment)
 
 
+@functools.lru_cache(maxsize=4096)
 def _clean(fragment: str) -> str:
-    fragment = _untimed(_FRACTION.sub(" ", fragment))
+    fragment = _untimed(_FRACTION.sub(" ", " ".join(fragment.split())))
     # Other values' numbers go; numbers that define the measure ('within 12 months') stay.
     fragment = re.sub(DIGIT_NUMBER.pattern + r"\s*(?:%|per\s?cent\b)", " ", fragment)
     fragment = re.sub(r"\s*(?:%|per\s?cent\b)", " ", fragment)
@@ -221,9 +230,9 @@ def _lead(sentence: str, original: str, token: NumberToken, start: int, name: st
     if previous and not _SERVICE.search(name) and re.fullmatch(
             r"\s*(?:of|among|amongst)\s+(?:these|those|them)\s*,?\s*", sentence[:start], re.I):
         return previous
-    of_which = re.search(r"[,;]?\s*\bof\s+(?:which|whom)\s*,?\s*$", sentence[: token.start], re.I)
+    of_which = re.search(r"\bof\s+(?:which|whom)\s*,?\s*$", sentence[: token.start], re.I)
     if of_which:
-        return antecedent(_previous_clause(sentence, of_which.start()))
+        return antecedent(_previous_clause(sentence, len(sentence[: of_which.start()].rstrip(" ,;"))))
     cohort = of_lead(sentence, start)
     if cohort and not _says_nothing(cohort) and not re.match(r"[\d,.]+\s", cohort):
         return cohort
@@ -289,6 +298,7 @@ def _previous_clause(sentence: str, start: int) -> str:
     return head[breaks[-1] if breaks else 0:]
 
 
+@functools.lru_cache(maxsize=4096)
 def _finish(name: str) -> str:
     return tidy(trim_ends(name))
 

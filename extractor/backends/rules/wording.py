@@ -7,6 +7,7 @@ Every pattern is about how minutes are worded, never about one document's phrase
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .lexicon import SERVICE_NOUN
@@ -64,7 +65,7 @@ _HEADING = re.compile(
 )
 # The verb that gives the measure's level or movement: what comes before it names the measure.
 _LEVEL_VERB = re.compile(
-    r"\s+(?P<aux>(?:(?:has|have|had|was|were|is|are|being|been)\s+)*)(?:(?:now|also|currently|still|further|then|"
+    r"(?<!\s)\s+(?P<aux>(?:(?:has|have|had|was|were|is|are|being|been)\s+)*)(?:(?:now|also|currently|still|further|then|"
     r"again|\w+ly)\s+)*(?:(?:continued?|continues|started|starts|begun|began)\s+to\s+(?:be\s+)?\w+|"
     r"averag(?:ing|ed)|rang(?:ing|ed)\s+(?:from|between)|var(?:ying|ied)\s+(?:from|between)|"
     r"remained|remains|remain|stood|stands|standing|increased|decreased|rose|risen|fell|fallen|reduced|"
@@ -79,7 +80,7 @@ _LEVEL_VERB = re.compile(
 # 'the Virtual School maintained 100% PEPs completion': a verb with nothing after it, and no auxiliary
 # before it, takes the figures as its object; the name is not cut there.
 _BARE_END = re.compile(r"^\s+\w+\s*$")
-_COPULA_END = re.compile(r"\s+(?:was|were|is|are|stood\s+at|stands\s+at|at)\s*$", re.I)
+_COPULA_END = re.compile(r"(?<!\s)\s+(?:was|were|is|are|stood\s+at|stands\s+at|at)\s*$", re.I)
 # 'children who had improved attendance': the verb is the cohort's. ('care numbers which had reduced
 # from 449 to 442': the verb gives the level, and the relative pronoun goes with it.)
 _RELATIVE_BEFORE = re.compile(r"\b(?:who|whom|whose)\s+(?:\S+\s+){0,2}$", re.I)
@@ -141,16 +142,20 @@ _ABOUT_LEAD = re.compile(
 def said_frame_end(sentence: str, before: int) -> int:
     """Where the last frame of speech before offset `before` ends ('The Head of Service reported that',
     'It was noted that', 'Members were told that'), or 0 when there is none."""
-    end = 0
-    for match in _SAID_THAT.finditer(sentence, 0, before):
+    return max((end for end in _frame_ends(sentence) if end <= before), default=0)
+
+
+@functools.lru_cache(maxsize=1024)
+def _frame_ends(sentence: str) -> tuple[int, ...]:
+    """Where each frame of speech in the sentence ends; found once per sentence, not once per value."""
+    ends = []
+    for match in _SAID_THAT.finditer(sentence):
         lead = sentence[: match.start()].rstrip()
         # 'children who said that they felt safe' is a measure, not a frame.
-        if re.search(r"\b(?:who|which|whom)$|%$", lead, re.I):
-            continue
-        end = max(end, match.end())
-    for match in _SPEAKER_SAID.finditer(sentence, 0, before):
-        end = max(end, match.end())
-    return end
+        if not re.search(r"\b(?:who|which|whom)$|%$", lead, re.I):
+            ends.append(match.end())
+    ends += [match.end() for match in _SPEAKER_SAID.finditer(sentence)]
+    return tuple(ends)
 
 
 def heading_prefix_end(text: str) -> int:
@@ -200,10 +205,12 @@ def agent_verb(before: str) -> str | None:
     return match.group("verb") if match else None
 
 
+@functools.lru_cache(maxsize=4096)
 def cut_at_level(before: str) -> tuple[str, bool]:
     """'Care leavers in suitable accommodation has remained at' -> ('Care leavers in suitable
     accommodation', True): the words before the verb that gives the level name the measure.
     The verb is kept where it belongs to a relative clause ('children who had improved ...')."""
+    before = " ".join(before.split())  # a frame or prefix blanked before it is a run of spaces
     match = _LEVEL_VERB.search(before)
     while match is not None:
         head = before[: match.start()]
