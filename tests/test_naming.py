@@ -293,3 +293,17 @@ def test_an_age_band_in_the_name_is_kept():
 ])
 def test_leads_and_asides(text, value, expected):
     assert name_of(text, value) == expected
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("The figure for care leavers in suitable accommodation was 88%.", 88, "Care leavers in suitable accommodation"),
+    ("Care leavers in employment, education or training was reported as 54%.",
+     54, "Care leavers in employment, education or training"),
+    ("The service had achieved 96% for visits to children in care within timescales.",
+     96, "Visits to children in care within timescales"),
+    ("The proportion of EHC plans completed within 20 weeks, excluding exceptions, was 48%.",
+     48, "Proportion of EHC plans completed within 20 weeks, excluding exceptions"),
+    ("The Youth Offending Service reported a reoffending rate of 34.5%.", 34.5, "A reoffending rate"),
+])
+def test_figure_for_reported_as_achieved_for_and_asides(text, value, expected):
+    assert name_of(text, value) == expected

@@ -111,7 +111,8 @@ def _times_aside(text: str) -> frozenset[int]:
     aside = set()
     for left, right in zip(commas, commas[1:], strict=False):
         between = text[left + 1: right]
-        if len(between) < 40 and find_periods(between) and not _untimed(between).strip():
+        if len(between) < 40 and (re.match(r"\s*(?:excluding|including|not\s+including|i\.e\.|that\s+is)\s", between)
+                                  or find_periods(between) and not _untimed(between).strip()):
             aside.update((left, right))
     return frozenset(aside)
 
@@ -278,6 +279,8 @@ def _clause_name(sentence: str, token: NumberToken, others: list[NumberToken], s
     verb = agent_verb(uncut)
     if verb and not lead:  # 'had placed 23 children with in-house carers' -> 'Children placed with in-house carers'
         after = after.rstrip(" .;:,")
+        if re.match(r"\s*(?:for|in|on)\s", after):  # 'the service had achieved 96% for visits ...': the visits
+            return _finish(_clean(re.sub(r"^\s*(?:for|in|on)\s", "", after))), False, uncut
         split = re.search(r"\s(?:with|in|into|to|from|for|within|during|on|at|by|through|across|under|over|after|"
                           r"before|who|that|which)\s", after)
         at = split.start() if split else len(after)

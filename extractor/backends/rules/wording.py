@@ -46,7 +46,8 @@ _SAID_THAT = re.compile(
 _ROLE = (
     r"(?:chair(?:man|woman|person)?|vice-chair|director|head|manager|member|members|officers?|lead|holder|"
     r"committee|sub-committee|panel|board|cabinet|report|dashboard|data|figures|presentation|scorecard|"
-    r"councillors?|advis[eo]r|worker|commissioner|executive|mayor|leader|minister|inspectors?|ofsted)"
+    r"councillors?|advis[eo]r|worker|commissioner|executive|mayor|leader|minister|inspectors?|ofsted|"
+    r"service|services|team)"
 )
 _SPEAKER = (
     r"(?:it|he|she|they|we|i|members|officers?|councillors?(?:\s+[A-Z][\w'-]+){0,2}|"
@@ -80,7 +81,9 @@ _LEVEL_VERB = re.compile(
 # 'the Virtual School maintained 100% PEPs completion': a verb with nothing after it, and no auxiliary
 # before it, takes the figures as its object; the name is not cut there.
 _BARE_END = re.compile(r"^\s+\w+\s*$")
-_COPULA_END = re.compile(r"(?<!\s)\s+(?:was|were|is|are|stood\s+at|stands\s+at|at)\s*$", re.I)
+_COPULA_END = re.compile(
+    r"(?<!\s)\s+(?:(?:was|were|is|are)(?:\s+(?:reported|recorded|shown|given|measured)\s+as)?|stood\s+at|stands\s+at|"
+    r"at)\s*$", re.I)
 # 'children who had improved attendance': the verb is the cohort's. ('care numbers which had reduced
 # from 449 to 442': the verb gives the level, and the relative pronoun goes with it.)
 _RELATIVE_BEFORE = re.compile(r"\b(?:who|whom|whose)\s+(?:\S+\s+){0,2}$", re.I)
@@ -104,7 +107,8 @@ _DANGLING_END = re.compile(
 )
 _DANGLING_START = re.compile(
     r"^(?:only|just|around|about|approximately|nearly|almost|some|roughly|also|now|currently|still|"
-    r"so\s+far|overall|in\s+total|as\s+many\s+as|more\s+than|less\s+than|fewer\s+than)\s+",
+    r"so\s+far|overall|in\s+total|as\s+many\s+as|more\s+than|less\s+than|fewer\s+than|"
+    r"(?:the\s+)?(?:figures?|performance|data|results?|outturn|position)\s+(?:for|on|against|in\s+relation\s+to)(?:\s+the)?)\s+",
     re.I,
 )
 # 'We have also seen a reduction in the number of children ...': the measure follows the change.
@@ -193,7 +197,7 @@ _AGENT = re.compile(
     r"^\s*(?:the\s+|our\s+)?(?:service|services|council|local\s+authority|authority|department|directorate|"
     r"team|front\s+door|mash|hub|we|they|it)\s+(?:(?:has|had|have|also|now|then)\s+)*"
     r"(?P<verb>received|recorded|saw|seen|completed|carried\s+out|undert(?:ook|aken)|dealt\s+with|processed|"
-    r"approved|held|made|supported|worked\s+with|placed|accommodated|issued)\s*$",
+    r"approved|held|made|supported|worked\s+with|placed|accommodated|issued|achieved|reached)\s*$",
     re.I,
 )
 
