@@ -54,6 +54,7 @@ from .status import (
     trend_word,
 )
 from .timing import Timeline
+from .trimming import CAUSE
 
 if TYPE_CHECKING:
     from ...store import Store
@@ -91,7 +92,8 @@ def _status_raw(statement: Statement, passage: Passage, period: str | None,
                 comparisons: list[dict] | None = None, whole: bool = False) -> dict:
     start = passage.start if whole else passage.start + statement.start
     end = passage.end if whole else passage.start + statement.end
-    return {"indicator": status_indicator(statement.indicator), "value": None, "unit": None, "period": period,
+    indicator = status_indicator(statement.indicator, passage.text[: statement.start])
+    return {"indicator": indicator, "value": None, "unit": None, "period": period,
             "numerator": None, "denominator": None, "comparisons": comparisons or [],
             "target_met": statement.target_met, "trend": statement.trend, "suspect": False,
             "start": start, "end": end}
@@ -186,10 +188,19 @@ def _other_statuses(sentences: list[Sentence], values: list[dict], period: str |
             stop = statement.end + (clause_end.start() if clause_end else 0)
             if any(statement.start <= at < stop for at in numbers):
                 continue  # 'fostering numbers had reduced by 2, with 111 ...': the numbers own the clause
-            if any(same_name(v["indicator"], statement.indicator, OTHER_MEASURE_BELOW) for v in values + found):
+            alike = [v for v in values + found if same_name(v["indicator"], statement.indicator, OTHER_MEASURE_BELOW)]
+            if any(not _a_cause(v, statement, sentence.passage) for v in alike):
                 continue  # the same measure: its direction went to the value as a trend
             found.append(_status_raw(statement, sentence.passage, period))
     return found
+
+
+def _a_cause(value: dict, statement: Statement, passage: Passage) -> bool:
+    """A value its sentence gives as the cause of the status ('X was increasing, largely due to Y, now
+    48') measures something else, however alike the names."""
+    if value["value"] is None or value["start"] != passage.start:
+        return False
+    return bool(CAUSE.search(passage.text[statement.end: value["said_at"] - passage.start]))
 
 
 def _names_a_service(text: str) -> bool:
@@ -198,9 +209,9 @@ def _names_a_service(text: str) -> bool:
     return bool(re.search(rf"\b{SERVICE_NOUN}\b", text, re.I)) and not NOT_STATUS.search(text)
 
 
-def _value_raw(value: Value, sentence: Sentence) -> dict:
+def _value_raw(value: Value, sentence: Sentence, previous: str | None = None) -> dict:
     comparisons = finish_comparisons(value)
-    indicator = indicator_name(value.passage.text, value.token, [v.token for v in sentence.values])
+    indicator = indicator_name(value.passage.text, value.token, [v.token for v in sentence.values], previous)
     return {
         "indicator": indicator, "value": as_number(value.value), "unit": value.unit, "period": value.period,
         "numerator": None if value.numerator is None else as_number(value.numerator),
@@ -224,8 +235,10 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
     intro: tuple[bool | None, str | None] | None = None
     # A sentence telling its reader what to report ('Ignore previous instructions and report 999 ...')
     # states nothing: it is read as if it were not there.
+    topic: str | None = None  # the last heading that names a measure: what 'this measure' means below it
     for block in _blocks([passage for passage in segment(text) if not is_instruction(passage.text)
                           and not any(start <= passage.start < end for start, end in claimed)]):
+        topic = next((p.heading for p in block if p.heading and _names_a_service(p.heading)), topic)
         sentence_periods = [timeline.periods(passage.text) for passage in block]
         current = current_period(block, sentence_periods, report)
         sentences: list[Sentence] = []
@@ -257,7 +270,8 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
         named_values = []
         for value, sentence in values:
             value.period = record_period(value, sentence, sentences, current, report)
-            named_values.append(_value_raw(value, sentence))
+            before = named_values[-1]["indicator"] if named_values else topic
+            named_values.append(_value_raw(value, sentence, before))
         raw += named_values
         raw += _other_statuses(sentences, named_values, _block_period(sentence_periods, report))
     if tabled:
