@@ -22,6 +22,7 @@ from typing import Any
 
 from .authorities import resolve_authority
 from .exports import OFFICIAL as OFFICIAL_COLUMNS  # the export's last columns, defined there (a light module)
+from .exports import number
 from .indicators import catalogue
 from .periods import bounds, is_canonical
 from .store import Store
@@ -164,8 +165,8 @@ class OfficialLookup:
         self.areas = {row[0]: row[1:] for row in conn.execute(
             "select la_number, name, region_number from official_authorities")}
         self._neighbours: dict[int, list[int]] = {}
-        for number, neighbour in conn.execute("select la_number, neighbour from official_neighbours order by rank"):
-            self._neighbours.setdefault(number, []).append(neighbour)
+        for la, neighbour in conn.execute("select la_number, neighbour from official_neighbours order by rank"):
+            self._neighbours.setdefault(la, []).append(neighbour)
         # Read once: a measure's values on first use, and each (id, authority, period) looked up, so an
         # export of many records costs a dict lookup a record.
         self._values: dict[str, dict[tuple[int, str], tuple[float | None, str | None]]] = {}
@@ -253,12 +254,12 @@ class OfficialLookup:
         row: dict[str, Any] = dict.fromkeys(OFFICIAL_COLUMNS)
         if figures is None:
             return row
-        mine = figures.authority
-        row.update(official_year=figures.year, official_measure=figures.measure,
-                   official_value=mine.value if mine else None, official_mark=mine.mark if mine else None,
-                   official_england=figures.england.value if figures.england else None,
-                   official_region=figures.region.value if figures.region else None,
-                   official_neighbours=None if figures.neighbours_mean is None else round(figures.neighbours_mean, 3),
+        mine, england, region, mean = figures.authority, figures.england, figures.region, figures.neighbours_mean
+        row.update(official_year=figures.year, official_measure=figures.measure,  # numbers as printed: 502, not 502.0
+                   official_value=number(mine.value) if mine else None, official_mark=mine.mark if mine else None,
+                   official_england=number(england.value) if england else None,
+                   official_region=number(region.value) if region else None,
+                   official_neighbours=None if mean is None else number(round(mean, 3)),
                    official_neighbours_with_figure=figures.neighbours_with_figure if figures.neighbours else None,
                    official_snapshot=figures.snapshot)
         status = self.check(value, figures, "authority")[0] if value is not None else None

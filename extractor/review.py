@@ -222,7 +222,7 @@ def _official(lookup: Any, authority: str | None, record: dict[str, Any]) -> str
     mismatch = lookup.mismatch(record["value"], figures)
     if mismatch:
         html += (f"<span class='mismatch' title='{escape(f'official_mismatch: {mismatch}', quote=True)}'>"
-                 f"\u2260 differs from the published figure</span>")
+                 f"\u2260 published {escape(figures.authority.shown() if figures.authority else '')}</span>")
     return html
 
 
