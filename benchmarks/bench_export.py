@@ -40,9 +40,11 @@ def make_database(path: Path, records: int) -> str:
                            (new_id, f"{copy:05d}_{name}", f".{copy}", document_id))
                 db.execute("insert into records (document_id, run_id, start, [end], indicator, value, unit, period, "
                            "numerator, denominator, comparisons, target_met, trend, suspect, evidence, backend, model, "
-                           "prompt_version, prompt_hash, page) select ?, run_id, start, [end], indicator, value, "
+                           "prompt_version, prompt_hash, page, indicator_id, indicator_id_method) select ?, run_id, start, [end], "
+                           "indicator, value, "
                            "unit, period, numerator, denominator, comparisons, target_met, trend, suspect, evidence, "
-                           "backend, model, prompt_version, prompt_hash, page from records where document_id = ?",
+                           "backend, model, prompt_version, prompt_hash, page, indicator_id, indicator_id_method from records "
+                           "where document_id = ?",
                            (new_id, document_id))
         return f"{max(records // per_copy, 1) - 1:05d}_{base_documents[0][1]}"
 

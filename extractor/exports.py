@@ -178,10 +178,12 @@ def rows_for_export(store: Store, **filters: str | None) -> Iterator[dict[str, A
     lookup = OfficialLookup(store)
     if not lookup.loaded:
         return rows  # the official columns stay empty (export_rows fills what the view lacks with None)
-    return (_with_official(row, lookup) for row in rows)
+    return _with_official(rows, lookup)
 
 
-def _with_official(row: dict[str, Any], lookup: Any) -> dict[str, Any]:
-    if row["indicator_id"] is not None:
-        row.update(lookup.columns(row["indicator_id"], row["authority"], row["period"], row["value"]))
-    return row
+def _with_official(rows: Iterator[dict[str, Any]], lookup: Any) -> Iterator[dict[str, Any]]:
+    ids, columns = lookup.ids, lookup.columns  # a record whose id has no loaded measure costs one set lookup
+    for row in rows:
+        if row["indicator_id"] in ids:
+            row.update(columns(row["indicator_id"], row["authority"], row["period"], row["value"]))
+        yield row

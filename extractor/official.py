@@ -160,8 +160,7 @@ class OfficialLookup:
             "select measure, year_type, dps, unit from official_measures")}
         loaded_only = conn.execute("select measures_filter from official_snapshot").fetchone()
         if loaded_only and loaded_only[0]:  # a load of some measures: the others have no values here
-            kept = set(loaded_only[0].split(","))
-            self.measures = {key: row for key, row in self.measures.items() if key in kept}
+            self.measures = {k: row for k, row in self.measures.items() if k in set(loaded_only[0].split(","))}
         self.areas = {row[0]: row[1:] for row in conn.execute(
             "select la_number, name, region_number from official_authorities")}
         self._neighbours: dict[int, list[int]] = {}
@@ -171,6 +170,8 @@ class OfficialLookup:
         # export of many records costs a dict lookup a record.
         self._values: dict[str, dict[tuple[int, str], tuple[float | None, str | None]]] = {}
         self._met: dict[tuple[str | None, str | None, str | None], OfficialFigures | None] = {}
+        self._rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.ids = frozenset(i.id for i in catalogue().values() if i.lait in self.measures)  # ids that can meet one
 
     def _figure(self, measure: str, la_number: int | None, year: str) -> Figure | None:
         if la_number is None:
@@ -250,6 +251,13 @@ class OfficialLookup:
     def columns(self, indicator_id: str | None, authority: str | None, period: str | None,
                 value: float | None) -> dict[str, Any]:
         """A record's official columns (OFFICIAL_COLUMNS), None where nothing is published beside it."""
+        key = (indicator_id, authority, period, value)
+        if key not in self._rows:  # remembered: the rounding check costs more than a dict lookup
+            self._rows[key] = self._columns(indicator_id, authority, period, value)
+        return self._rows[key]
+
+    def _columns(self, indicator_id: str | None, authority: str | None, period: str | None,
+                 value: float | None) -> dict[str, Any]:
         figures = self.figures(indicator_id, authority, period)
         row: dict[str, Any] = dict.fromkeys(OFFICIAL_COLUMNS)
         if figures is None:
