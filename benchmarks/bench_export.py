@@ -5,7 +5,10 @@ their documents and records copied under new ids, about 109 records per 5 docume
 command runs as its own process, so its peak memory (max RSS) is its own; a flat memory column
 as N grows is streaming.
 
-Run: .venv/bin/python benchmarks/bench_export.py [N ...]     (default: 10000 50000 100000)
+With --official FOLDER (the LAIT snapshot, e.g. ../shared/reference/lait), the official figures are
+loaded first, so the export also fills the official columns (one OfficialLookup for the whole export).
+
+Run: .venv/bin/python benchmarks/bench_export.py [--official FOLDER] [N ...]  (default: 10000 50000 100000)
 """
 
 from __future__ import annotations
@@ -37,9 +40,11 @@ def make_database(path: Path, records: int) -> str:
                            (new_id, f"{copy:05d}_{name}", f".{copy}", document_id))
                 db.execute("insert into records (document_id, run_id, start, [end], indicator, value, unit, period, "
                            "numerator, denominator, comparisons, target_met, trend, suspect, evidence, backend, model, "
-                           "prompt_version, prompt_hash, page) select ?, run_id, start, [end], indicator, value, "
+                           "prompt_version, prompt_hash, page, indicator_id, indicator_id_method) select ?, run_id, start, [end], "
+                           "indicator, value, "
                            "unit, period, numerator, denominator, comparisons, target_met, trend, suspect, evidence, "
-                           "backend, model, prompt_version, prompt_hash, page from records where document_id = ?",
+                           "backend, model, prompt_version, prompt_hash, page, indicator_id, indicator_id_method from records "
+                           "where document_id = ?",
                            (new_id, document_id))
         return f"{max(records // per_copy, 1) - 1:05d}_{base_documents[0][1]}"
 
@@ -57,12 +62,20 @@ def timed(command: list[str]) -> tuple[float, float]:
 
 
 def main() -> None:
-    sizes = [int(n) for n in sys.argv[1:]] or [10_000, 50_000, 100_000]
+    args = sys.argv[1:]
+    official = None
+    if args[:1] == ["--official"]:
+        official, args = args[1], args[2:]
+    sizes = [int(n) for n in args] or [10_000, 50_000, 100_000]
     print(f"{'records':>8} {'command':34} {'seconds':>8} {'peak MB':>8}")
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "k.db"
             one = make_database(db, size)
+            if official:
+                from extractor.official_load import load_official
+
+                load_official(Store(db), official)
             records = sqlite3.connect(db).execute("select count(*) from records").fetchone()[0]
             for fmt in ("csv", "jsonl", "json", "xlsx"):
                 seconds, peak = timed([*KPI, "export", "--db", str(db), "--format", fmt, "--output",

@@ -65,6 +65,7 @@ class Source:
     evidence: str
     value: float | int | None
     unit: str | None
+    official: dict[str, Any] | None = None  # a published figure's measure, year, area and snapshot
 
     def as_dict(self) -> dict[str, Any]:
         """The source as JSON-ready values."""
@@ -82,11 +83,12 @@ class Cell:
     direction: str | None = None  # up, down or same against the row's previous dated cell
     judgement: str | None = None  # better, worse or same by the polarity; None for a neutral measure
     previous: Cell | None = None
+    mark: str | None = None  # a published figure's suppression mark, printed instead of a value
 
     @property
     def text(self) -> str:
-        """The value with its unit."""
-        return format_value(self.value, self.unit)
+        """The value with its unit (or, for a suppressed published figure, its mark)."""
+        return format_value(self.value, self.unit) if self.value is not None else (self.mark or "")
 
     @property
     def disagree(self) -> bool:
@@ -96,7 +98,7 @@ class Cell:
     def as_dict(self) -> dict[str, Any]:
         """The cell as JSON-ready values."""
         return {"value": number(self.value), "unit": self.unit, "text": self.text, "direction": self.direction,
-                "judgement": self.judgement, "records": len(self.sources), "disagree": self.disagree,
+                "judgement": self.judgement, "mark": self.mark, "records": len(self.sources), "disagree": self.disagree,
                 "sources": [s.as_dict() for s in self.sources]}
 
 
@@ -266,8 +268,8 @@ def cell_label(cell: Cell) -> str:
 
 
 def row_title(row: Row) -> str:
-    """A row's label, benchmarks marked with where they come from."""
-    return row.label if row.kind == "authority" else f"{row.label} (from the {row.source})"
+    """A row's label, benchmarks marked with where they come from (an official row's label says so)."""
+    return row.label if row.kind == "authority" or row.source == OFFICIAL else f"{row.label} (from the {row.source})"
 
 
 def rich_table(result: Comparison) -> Any:

@@ -11,11 +11,23 @@ import math
 from html import escape
 
 from . import __version__
-from .compare import ARROWS, NOT_STATED, Cell, Comparison, Row, describe_change, format_value, row_title
+from .compare import (
+    ARROWS,
+    NOT_STATED,
+    OFFICIAL,
+    Cell,
+    Comparison,
+    Row,
+    Source,
+    describe_change,
+    format_value,
+    row_title,
+)
 
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2", "#9c755f", "#edc948", "#ff9da7",
            "#bab0ac")
 ENGLAND = "#222222"
+_DASH = {"minutes": " stroke-dasharray='6 4'", OFFICIAL: " stroke-dasharray='2 3'"}  # benchmark lines, by source
 MARKS = {"better": ("✓", "#1a7f37"), "worse": ("✗", "#c62828"), "same": ("=", "#6b6b6b")}
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 760, 360, 70, 20, 24, 74
 
@@ -34,8 +46,8 @@ svg .grid{stroke:#e6e8eb}
 svg .axis{stroke:#888}
 svg .hit{fill:transparent}
 svg .mark{pointer-events:none}
-svg a:focus circle.dot,svg a:hover circle.dot{stroke:#000;stroke-width:2}
-svg a:target circle.dot{stroke:#000;stroke-width:3}
+svg a:focus .dot,svg a:hover .dot{stroke:#000;stroke-width:2}
+svg a:target .dot{stroke:#000;stroke-width:3}
 .legend{display:flex;flex-wrap:wrap;gap:.4em 1.2em;margin:.6em 0 0;padding:0;list-style:none;font-size:13px}
 .legend svg{width:28px;height:12px;display:inline;vertical-align:middle}
 .marks{color:#444;font-size:13px;margin:.4em 0 0}
@@ -46,6 +58,10 @@ th:first-child,td:first-child{text-align:left}
 thead th{background:#f0f3f7;position:sticky;top:0}
 tr.bench td:first-child{color:#555;font-style:italic}
 tr.bench td:first-child small{font-style:normal;background:#eef1f5;border-radius:3px;padding:0 .3em;margin-left:.3em}
+tr.official td{background:#f4f8f4}
+tr.official td:first-child{color:#2f5d3a;box-shadow:inset 3px 0 #4f8a5b}
+.src.official{border-left-color:#4f8a5b}
+.src.official p{margin:.2em 0 .4em}
 td a{color:inherit;text-decoration:none;border-bottom:1px dotted #999}
 td a:hover{background:#eef4ff}
 td.better a{color:#1a7f37}td.worse a{color:#c62828}
@@ -116,26 +132,26 @@ def chart(result: Comparison) -> str:
     if not dated or not values:
         return "<p class='hint'>No figure has a stated period, so there is nothing to draw over time.</p>"
     low, high, step = _scale(values)
-    width = max(WIDTH, LEFT + RIGHT + 70 * len(dated))
+    unit = result.indicator.unit
+    ticks = [low + n * step for n in range(int(round((high - low) / step)) + 1)]
+    labels = [format_value(round(tick, 10), unit) for tick in ticks]
+    left = max(LEFT, 16 + 7 * max(len(label) for label in labels))  # room for '100 per 10,000'
+    width = max(WIDTH, left + RIGHT + 70 * len(dated))
     slanted = len(dated) > 8  # many periods: labels turned so they do not overlap
     height = HEIGHT if slanted else HEIGHT - BOTTOM + 34
-    plot_w, plot_h = width - LEFT - RIGHT, height - TOP - (BOTTOM if slanted else 34)
-    x = {p: LEFT + (i + 0.5) * plot_w / len(dated) for i, p in enumerate(dated)}
+    plot_w, plot_h = width - left - RIGHT, height - TOP - (BOTTOM if slanted else 34)
+    x = {p: left + (i + 0.5) * plot_w / len(dated) for i, p in enumerate(dated)}
 
     def y(value: float) -> float:
         return TOP + plot_h * (1 - (value - low) / (high - low))
 
-    unit = result.indicator.unit
     title = f"{result.indicator.name}: each authority's stored values over time"
     parts = [f"<svg viewBox='0 0 {width} {height}' role='img' aria-labelledby='chart-title'>"
              f"<title id='chart-title'>{_e(title)}</title>"]
-    tick = low
-    while tick <= high + step / 1000:
-        parts.append(f"<line class='grid' x1='{LEFT}' x2='{width - RIGHT}' y1='{y(tick):.1f}' y2='{y(tick):.1f}'/>"
-                     f"<text x='{LEFT - 8}' y='{y(tick) + 4:.1f}' text-anchor='end'>"
-                     f"{_e(format_value(round(tick, 10), unit))}</text>")
-        tick += step
-    parts.append(f"<line class='axis' x1='{LEFT}' x2='{width - RIGHT}' y1='{TOP + plot_h}' y2='{TOP + plot_h}'/>")
+    for tick, label in zip(ticks, labels, strict=True):
+        parts.append(f"<line class='grid' x1='{left}' x2='{width - RIGHT}' y1='{y(tick):.1f}' y2='{y(tick):.1f}'/>"
+                     f"<text x='{left - 8}' y='{y(tick) + 4:.1f}' text-anchor='end'>{_e(label)}</text>")
+    parts.append(f"<line class='axis' x1='{left}' x2='{width - RIGHT}' y1='{TOP + plot_h}' y2='{TOP + plot_h}'/>")
     for period, at in x.items():
         turn = f"text-anchor='end' transform='rotate(-35 {at:.1f} {TOP + plot_h + 16})'" if slanted else \
             "text-anchor='middle'"
@@ -147,9 +163,10 @@ def chart(result: Comparison) -> str:
                   if (cell := row.cells.get(p)) is not None and cell.value is not None]
         if not points:
             continue
-        dash = " stroke-dasharray='6 4'" if row.kind == "benchmark" else ""
+        official = row.source == OFFICIAL
+        dash = _DASH[row.source] if row.kind == "benchmark" else ""
         line = " ".join(f"{x[p]:.1f},{y(v):.1f}" for p, _, v in points)
-        parts.append(f"<g class='series {row.kind}' data-row='{_e(row.label)}'>"
+        parts.append(f"<g class='series {row.kind}{' official' if official else ''}' data-row='{_e(row.label)}'>"
                      f"<polyline points='{line}' fill='none' stroke='{colours[n]}' stroke-width='2.2'{dash}/>")
         for period, cell, value in points:
             cx, cy = x[period], y(value)
@@ -163,8 +180,12 @@ def chart(result: Comparison) -> str:
                 parts.append(f"<circle class='mark' cx='{cx:.1f}' cy='{cy:.1f}' r='9' fill='none' stroke='{colour}' "
                              f"stroke-width='2'/><text class='mark' x='{cx + 9:.1f}' y='{cy - 9:.1f}' "
                              f"style='fill:{colour};font-weight:700'>{glyph}</text>")
-            parts.append(f"<circle class='dot' cx='{cx:.1f}' cy='{cy:.1f}' r='5' fill='{fill}' "
-                         f"stroke='{colours[n]}' stroke-width='2'/></a>")
+            if official:  # a published figure: a square point
+                parts.append(f"<rect class='dot' x='{cx - 4.5:.1f}' y='{cy - 4.5:.1f}' width='9' height='9' "
+                             f"fill='{fill}' stroke='{colours[n]}' stroke-width='2'/></a>")
+            else:
+                parts.append(f"<circle class='dot' cx='{cx:.1f}' cy='{cy:.1f}' r='5' fill='{fill}' "
+                             f"stroke='{colours[n]}' stroke-width='2'/></a>")
         parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
@@ -176,9 +197,12 @@ def _legend(result: Comparison) -> str:
     for row, colour in zip(result.rows, colours, strict=True):
         if not _drawn(row):
             continue
-        dash = " stroke-dasharray='5 3'" if row.kind == "benchmark" else ""
-        items.append(f"<li><svg viewBox='0 0 28 12' aria-hidden='true'><line x1='1' x2='27' y1='6' y2='6' "
-                     f"stroke='{colour}' stroke-width='2.5'{dash}/></svg> {_e(row_title(row))}</li>")
+        dash = _DASH[row.source] if row.kind == "benchmark" else ""
+        point = (f"<rect x='10' y='2' width='8' height='8' fill='#fff' stroke='{colour}' stroke-width='2'/>"
+                 if row.source == OFFICIAL else "")
+        items.append(f"<li class='{row.source}'><svg viewBox='0 0 28 12' aria-hidden='true'><line x1='1' x2='27' "
+                     f"y1='6' y2='6' stroke='{colour}' stroke-width='2.5'{dash}/>{point}</svg> "
+                     f"{_e(row_title(row))}</li>")
     polarity = result.indicator.polarity
     if polarity == "neutral":
         marks = "A neutral measure: a change is not judged better or worse."
@@ -186,6 +210,9 @@ def _legend(result: Comparison) -> str:
         rule = polarity.replace("_", " ")
         marks = ("Against the authority's previous point (" + _e(rule) + "): "
                  + ", ".join(f"<span class='mk-{k}'>{g}</span> {k}" for k, (g, _) in MARKS.items()) + ".")
+    if any(row.source == OFFICIAL and _drawn(row) for row in result.rows):
+        marks += (" Dashed lines: figures the minutes quote; dotted lines with square points: DfE's published "
+                  "figures (official), each point linked to its measure, year and snapshot.")
     return f"<ul class='legend'>{''.join(items)}</ul><p class='marks'>{marks}</p>"
 
 
@@ -195,7 +222,8 @@ def _table(result: Comparison) -> str:
     colours = _colours(result)
     body = []
     for n, row in enumerate(result.rows):
-        badge = "" if row.kind == "authority" else f" <small>from the {_e(row.source)}</small>"
+        plain = row.kind == "authority" or row.source == OFFICIAL  # an official row's label says where it is from
+        badge = "" if plain else f" <small>from the {_e(row.source)}</small>"
         swatch = (f"<span class='swatch' style='background:{colours[n]}' aria-hidden='true'></span>"
                   if row.kind == "authority" and _drawn(row) else "<span class='swatch'></span>")
         cells = []
@@ -209,7 +237,8 @@ def _table(result: Comparison) -> str:
             title = describe_change(cell, result.indicator) or "where this figure comes from"
             cells.append(f"<td class='{cell.judgement or ''}'><a href='#{_cell_id(n, m)}' title='{_e(title)}'>"
                          f"{_e(cell.text)}{arrow}{star}</a></td>")
-        body.append(f"<tr class='{'bench' if row.kind == 'benchmark' else 'auth'}'>"
+        body.append(f"<tr class='{'bench' if row.kind == 'benchmark' else 'auth'}"
+                    f"{' official' if row.source == OFFICIAL else ''}'>"
                     f"<td>{swatch}{_e(row.label)}{badge}</td>{''.join(cells)}</tr>")
     return (f"<table><thead><tr><th scope='col'>{first}</th>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>")
@@ -232,6 +261,9 @@ def _panels(result: Comparison) -> str:
                 lines.append(f"<p class='change'>{len(cell.sources)} records give this period; the latest "
                              f"meeting's is shown, then document order.{differ}</p>")
             for k, source in enumerate(cell.sources):
+                if source.official:
+                    lines.append(_official_source(source))
+                    continue
                 where = (f"<a href='{_e(source.url)}' rel='noreferrer'>{_e(source.document)}</a>" if source.url
                          else _e(source.document))
                 facts = [("Document", where), ("Path", _e(source.path or "")), ("Page", _e(source.page or "")),
@@ -245,6 +277,18 @@ def _panels(result: Comparison) -> str:
                              f"<blockquote>{_e(source.evidence)}</blockquote><dl>{facts_html}</dl></div>")
             panels.append("".join(lines) + "</div>")
     return "".join(panels)
+
+
+def _official_source(source: Source) -> str:
+    """A published figure's explanation: what it is, its measure key, year, area and snapshot."""
+    about = source.official
+    facts = [("Published by", "DfE (Local Authority Interactive Tool)"), ("Measure", about["measure"]),
+             ("Year", about["year"]), ("Area", about["area"]),
+             ("Value", format_value(source.value, source.unit) or "suppressed"), ("Snapshot", about["snapshot"])]
+    if about["area"].startswith("statistical neighbours"):
+        facts.insert(4, ("Neighbours", f"{about['neighbours_with_figure']} of {about['neighbours']} with a figure"))
+    facts_html = "".join(f"<dt>{_e(a)}</dt><dd>{_e(b)}</dd>" for a, b in facts)
+    return f"<div class='src official'><p>{_e(source.evidence)}</p><dl>{facts_html}</dl></div>"
 
 
 def _undated(result: Comparison) -> str:
@@ -274,5 +318,6 @@ def render_comparison(result: Comparison) -> str:
         f"<aside class='card' aria-live='polite'><h2>Evidence</h2><p class='hint'>Click a point or a cell to see the "
         f"sentence its figure comes from.</p>{_panels(result)}</aside></main>"
         f"<footer>Made by kpi-extract {_e(__version__)} from the stored records. Benchmark rows are the figures "
-        f"the minutes quote beside their own.</footer></body></html>\n"
+        f"the minutes quote beside their own; rows marked official are DfE's published figures."
+        f"</footer></body></html>\n"
     )

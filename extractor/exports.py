@@ -20,12 +20,16 @@ FLATTENED = (("previous_year", "value"), ("previous_year", "change"), ("previous
              ("statistical_neighbours", "value"), ("regional", "value"))
 # The council's wording (indicator) sits beside the catalogue's measure (indicators.md): its id, name and
 # polarity, and how the mapper decided the id, for auditing it. 'ocr': the record was read from a page OCR
-# read (a scan), so its figures may carry OCR's misreadings.
+# read (a scan), so its figures may carry OCR's misreadings. Last, DfE's published figures beside the record
+# (official.OFFICIAL_COLUMNS): always present, empty where none is loaded or none meets the record.
+OFFICIAL = ("official_year", "official_measure", "official_value", "official_mark", "official_england",
+            "official_region", "official_neighbours", "official_neighbours_with_figure", "official_mismatch",
+            "official_snapshot")
 COLUMNS = ("document", "path", "authority", "committee", "meeting_date", "report_period", "url", "page", "ocr",
            "indicator", "indicator_id", "indicator_name", "polarity", "indicator_id_method", "value", "unit", "period",
            "numerator", "denominator", "target_met", "trend", "suspect",
            *(f"{basis}_{part}" for basis, part in FLATTENED), "comparisons", "evidence", "start", "end",
-           "backend", "model", "prompt_version", "run_id")
+           "backend", "model", "prompt_version", "run_id", *OFFICIAL)
 _NUMBERS = ("value", "numerator", "denominator")
 
 
@@ -166,5 +170,20 @@ def _kpi_record(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def rows_for_export(store: Store, **filters: str | None) -> Iterator[dict[str, Any]]:
-    """The store's records as export rows, streamed, filtered (see Store.export_rows)."""
-    return map(export_row, store.export_rows(**filters, columns=COLUMNS))
+    """The store's records as export rows, streamed, filtered (see Store.export_rows), with the official
+    figures beside each where some are loaded (one lookup for the whole export)."""
+    rows = map(export_row, store.export_rows(**filters, columns=COLUMNS))
+    from .official import OfficialLookup  # here: light commands need not import it
+
+    lookup = OfficialLookup(store)
+    if not lookup.loaded:
+        return rows  # the official columns stay empty (export_rows fills what the view lacks with None)
+    return _with_official(rows, lookup)
+
+
+def _with_official(rows: Iterator[dict[str, Any]], lookup: Any) -> Iterator[dict[str, Any]]:
+    ids, columns = lookup.ids, lookup.columns  # a record whose id has no loaded measure costs one set lookup
+    for row in rows:
+        if row["indicator_id"] in ids:
+            row.update(columns(row["indicator_id"], row["authority"], row["period"], row["value"]))
+        yield row

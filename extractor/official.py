@@ -21,6 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .authorities import resolve_authority
+from .exports import OFFICIAL as OFFICIAL_COLUMNS  # the export's last columns, defined there (a light module)
+from .exports import number
 from .indicators import catalogue
 from .periods import bounds, is_canonical
 from .store import Store
@@ -158,22 +160,30 @@ class OfficialLookup:
             "select measure, year_type, dps, unit from official_measures")}
         loaded_only = conn.execute("select measures_filter from official_snapshot").fetchone()
         if loaded_only and loaded_only[0]:  # a load of some measures: the others have no values here
-            kept = set(loaded_only[0].split(","))
-            self.measures = {key: row for key, row in self.measures.items() if key in kept}
+            self.measures = {k: row for k, row in self.measures.items() if k in set(loaded_only[0].split(","))}
         self.areas = {row[0]: row[1:] for row in conn.execute(
             "select la_number, name, region_number from official_authorities")}
         self._neighbours: dict[int, list[int]] = {}
-        for number, neighbour in conn.execute("select la_number, neighbour from official_neighbours order by rank"):
-            self._neighbours.setdefault(number, []).append(neighbour)
+        for la, neighbour in conn.execute("select la_number, neighbour from official_neighbours order by rank"):
+            self._neighbours.setdefault(la, []).append(neighbour)
+        # Read once: a measure's values on first use, and each (id, authority, period) looked up, so an
+        # export of many records costs a dict lookup a record.
+        self._values: dict[str, dict[tuple[int, str], tuple[float | None, str | None]]] = {}
+        self._met: dict[tuple[str | None, str | None, str | None], OfficialFigures | None] = {}
+        self._rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.ids = frozenset(i.id for i in catalogue().values() if i.lait in self.measures)  # ids that can meet one
 
     def _figure(self, measure: str, la_number: int | None, year: str) -> Figure | None:
         if la_number is None:
             return None
-        row = self.store.db.conn.execute("select value, mark from official_values where measure = ? and "
-                                         "la_number = ? and year = ?", (measure, la_number, year)).fetchone()
-        if row is None:
+        values = self._values.get(measure)
+        if values is None:
+            values = self._values[measure] = {(row[0], row[1]): (row[2], row[3]) for row in self.store.db.conn.execute(
+                "select la_number, year, value, mark from official_values where measure = ?", (measure,))}
+        found = values.get((la_number, year))
+        if found is None:
             return None
-        return Figure(self.areas.get(la_number, (str(la_number),))[0], la_number, row[0], row[1])
+        return Figure(self.areas.get(la_number, (str(la_number),))[0], la_number, found[0], found[1])
 
     def year_of(self, indicator_id: str | None, period: str | None) -> tuple[str, str] | None:
         """(measure, LAIT year) a record's id and period meet, or None."""
@@ -185,6 +195,12 @@ class OfficialLookup:
 
     def figures(self, indicator_id: str | None, authority: str | None, period: str | None) -> OfficialFigures | None:
         """The published figures beside a record, or None when its id, period or the loaded data meet no year."""
+        key = (indicator_id, authority, period)
+        if key not in self._met:
+            self._met[key] = self._figures(indicator_id, authority, period)
+        return self._met[key]
+
+    def _figures(self, indicator_id: str | None, authority: str | None, period: str | None) -> OfficialFigures | None:
         met = self.year_of(indicator_id, period) if self.loaded else None
         if met is None:
             return None
@@ -235,26 +251,62 @@ class OfficialLookup:
     def columns(self, indicator_id: str | None, authority: str | None, period: str | None,
                 value: float | None) -> dict[str, Any]:
         """A record's official columns (OFFICIAL_COLUMNS), None where nothing is published beside it."""
+        key = (indicator_id, authority, period, value)
+        if key not in self._rows:  # remembered: the rounding check costs more than a dict lookup
+            self._rows[key] = self._columns(indicator_id, authority, period, value)
+        return self._rows[key]
+
+    def _columns(self, indicator_id: str | None, authority: str | None, period: str | None,
+                 value: float | None) -> dict[str, Any]:
         figures = self.figures(indicator_id, authority, period)
         row: dict[str, Any] = dict.fromkeys(OFFICIAL_COLUMNS)
         if figures is None:
             return row
-        mine = figures.authority
-        row.update(official_year=figures.year, official_measure=figures.measure,
-                   official_value=mine.value if mine else None, official_mark=mine.mark if mine else None,
-                   official_england=figures.england.value if figures.england else None,
-                   official_region=figures.region.value if figures.region else None,
-                   official_neighbours=figures.neighbours_mean,
-                   official_neighbours_with_figure=figures.neighbours_with_figure,
+        mine, england, region, mean = figures.authority, figures.england, figures.region, figures.neighbours_mean
+        row.update(official_year=figures.year, official_measure=figures.measure,  # numbers as printed: 502, not 502.0
+                   official_value=number(mine.value) if mine else None, official_mark=mine.mark if mine else None,
+                   official_england=number(england.value) if england else None,
+                   official_region=number(region.value) if region else None,
+                   official_neighbours=None if mean is None else number(round(mean, 3)),
+                   official_neighbours_with_figure=figures.neighbours_with_figure if figures.neighbours else None,
                    official_snapshot=figures.snapshot)
-        if value is not None:
-            row["official_mismatch"] = self.check(value, figures, "authority")[0] == "mismatch"
+        status = self.check(value, figures, "authority")[0] if value is not None else None
+        if status in ("agrees", "mismatch"):  # else nothing to compare with: neither flag
+            row["official_mismatch"] = status == "mismatch"
         return row
 
 
-OFFICIAL_COLUMNS = ("official_year", "official_measure", "official_value", "official_mark", "official_england",
-                    "official_region", "official_neighbours", "official_neighbours_with_figure",
-                    "official_mismatch", "official_snapshot")
+    def mismatch(self, value: float | None, figures: OfficialFigures | None) -> str | None:
+        """'minutes 612; published 502 (LACnum, 2024)' when a record's value differs from the published one."""
+        if value is None or figures is None or self.check(float(value), figures, "authority")[0] != "mismatch":
+            return None
+        published = figures.authority.shown() if figures.authority else ""
+        return f"minutes {_plain(float(value))}; published {published} ({figures.measure}, {figures.year})"
+
+
+def neighbours_shown(figures: OfficialFigures) -> str:
+    """The neighbours' mean as shown beside a record: one decimal more than published (the dictionary's dps)."""
+    if figures.neighbours_mean is None:
+        return "none published"
+    return _plain(round(figures.neighbours_mean, (figures.dps if figures.dps is not None else 1) + 1))
+
+
+def official_line(figures: OfficialFigures) -> str:
+    """One line of the published figures: 'official: 58 (2024); England 70; region 72.5; neighbours 66.1 (10 of 10)'."""
+    if figures.la_number is None:
+        first = f"official ({figures.year}): {figures.note}"
+    else:
+        first = f"official: {figures.authority.shown() if figures.authority else 'not published'} ({figures.year})"
+    parts = [first]
+    if figures.england:
+        parts.append(f"England {figures.england.shown()}")
+    if figures.region:
+        parts.append(f"region {figures.region.shown()}")
+    if figures.neighbours:
+        parts.append(f"neighbours {neighbours_shown(figures)} "
+                     f"({figures.neighbours_with_figure} of {figures.neighbours})")
+    return "; ".join(parts)
+
 
 
 def official_figures(store: Store, indicator_id: str | None, authority: str | None,

@@ -41,6 +41,9 @@ section.doc h2{margin:.1em 0;font-size:1.15em}
 .records tr.unplaced td.indicator::after{content:" (evidence not located)";color:#b00020}
 .records .canonical{display:block;color:#1d5e3a;font-size:12px;margin-top:.15em}
 .records .canonical::before{content:"\\2192  "}
+.records .official{display:block;color:#3d4b5c;font-size:12px;margin-top:.15em}
+.records .mismatch{display:inline-block;margin-top:.2em;padding:0 .4em;border-radius:3px;background:#b3261e;color:#fff;
+ font-size:11.5px;font-weight:600}
 .scroll{max-height:78vh;overflow:auto;position:relative}
 .text{white-space:pre-wrap;font:13px/1.5 ui-monospace,monospace;border:1px solid #e4e4e4;padding:.6em;
  background:#fcfcfc}
@@ -121,7 +124,10 @@ _COLUMNS = ("indicator", "value", "unit", "period", "comparisons", "target met",
 
 def render_review(store: Store, *, document: str | None = None) -> str:
     """The review page for every stored document (or one, by name or path), and the failures."""
+    from .official import OfficialLookup
+
     documents = store.stored_documents(document)
+    official = OfficialLookup(store)
     failures = _still_failing(store, {d["path"] for d in store.documents()}, document)
     parts = [f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -136,7 +142,7 @@ def render_review(store: Store, *, document: str | None = None) -> str:
     parts.append("<nav>" + "".join(f"<a href='#doc-{i}'>{name}</a>" for i, name in enumerate(names))
                  + (f"<a href='#failed'>{len(failures)} failed</a>" if failures else "") + "</nav>")
     for index, stored in enumerate(documents):
-        parts.append(_document_section(index, stored, store.records_of(stored["id"]), names[index]))
+        parts.append(_document_section(index, stored, store.records_of(stored["id"]), names[index], official))
     if failures:
         parts.append(_failures_section(failures))
     if not documents and not failures:
@@ -145,7 +151,8 @@ def render_review(store: Store, *, document: str | None = None) -> str:
     return "".join(parts)
 
 
-def _document_section(index: int, stored: dict[str, Any], records: list[dict[str, Any]], title: str) -> str:
+def _document_section(index: int, stored: dict[str, Any], records: list[dict[str, Any]], title: str,
+                      official: Any = None) -> str:
     meta = json.loads(stored["meta"] or "{}")
     facts = [escape(str(meta[key])) for key in ("authority", "committee", "meeting_date", "report_period")
              if meta.get(key)]
@@ -165,7 +172,8 @@ def _document_section(index: int, stored: dict[str, Any], records: list[dict[str
         warnings += f"<p class='warn'>{escape(dropped[0].upper() + dropped[1:])}.</p>"
     elif not records:
         warnings += "<p class='warn'>No records found in this document.</p>"
-    rows = "".join(_record_row(index, number_, record) for number_, record in enumerate(records))
+    rows = "".join(_record_row(index, number_, record, _official(official, meta.get("authority"), record))
+                   for number_, record in enumerate(records))
     head = "".join(f"<th>{column}</th>" for column in _COLUMNS)
     return (f"<section class='doc' id='doc-{index}'><h2>{title}</h2>"
             f"<p class='meta'>{' &middot; '.join(facts)}</p>{warnings}<div class='panes'>"
@@ -177,7 +185,7 @@ def _record_id(document: int, record: int) -> str:
     return f"d{document}r{record}"
 
 
-def _record_row(document: int, index: int, record: dict[str, Any]) -> str:
+def _record_row(document: int, index: int, record: dict[str, Any], official: str = "") -> str:
     classes = ["rec"]
     if record["suspect"]:
         classes.append("suspect")
@@ -193,9 +201,29 @@ def _record_row(document: int, index: int, record: dict[str, Any]) -> str:
     return (f"<tr class='{' '.join(classes)}' data-r='{_record_id(document, index)}' tabindex='0' "
             + (f"data-i='{escape(indicator_id, quote=True)}' " if indicator_id else "")
             + f"title='{escape(record['evidence'], quote=True)}'>"
-            + f"<td class='indicator'>{escape(record['indicator'])}{_canonical(indicator_id)}</td>"
+            + f"<td class='indicator'>{escape(record['indicator'])}{_canonical(indicator_id)}{official}</td>"
             + "".join(f"<td class='{name.split()[0]}'>{escape(str(cell))}</td>"
                       for name, cell in zip(_COLUMNS[1:], cells, strict=True)) + "</tr>")
+
+
+def _official(lookup: Any, authority: str | None, record: dict[str, Any]) -> str:
+    """DfE's published figures under a record (official.OfficialLookup), and a marker with both figures when
+    its value differs from the published one; nothing when none is loaded or none meets the record."""
+    if lookup is None or not lookup.loaded or not record.get("indicator_id"):
+        return ""
+    from .official import official_line
+
+    figures = lookup.figures(record["indicator_id"], authority, record["period"])
+    if figures is None:
+        return ""
+    about = f"DfE's published figures ({figures.measure}, {figures.year}); {figures.snapshot}"
+    html = (f"<span class='official' title='{escape(about, quote=True)}'>"
+            f"{escape(official_line(figures))}</span>")
+    mismatch = lookup.mismatch(record["value"], figures)
+    if mismatch:
+        html += (f"<span class='mismatch' title='{escape(f'official_mismatch: {mismatch}', quote=True)}'>"
+                 f"\u2260 published {escape(figures.authority.shown() if figures.authority else '')}</span>")
+    return html
 
 
 def _canonical(indicator_id: str | None) -> str:

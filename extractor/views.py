@@ -161,9 +161,10 @@ def marked_evidence(evidence: str, value: Any) -> Text:
     return text
 
 
-def records_table(document: dict[str, Any], records: list[dict[str, Any]]) -> Table:
-    """One stored document's records with their evidence, the value marked in it, and the canonical
-    measure under the council's wording."""
+def records_table(document: dict[str, Any], records: list[dict[str, Any]], official: Any = None) -> Table:
+    """One stored document's records with their evidence, the value marked in it, the canonical
+    measure under the council's wording, and (given an official.OfficialLookup with figures loaded)
+    the published figures under the evidence, a value that differs from them marked ≠."""
     meta = json.loads(document["meta"] or "{}")
     dropped = dropped_note(document, len(records))
     facts = " \u00b7 ".join([*(str(meta[k]) for k in ("authority", "committee", "meeting_date", "report_period")
@@ -176,10 +177,26 @@ def records_table(document: dict[str, Any], records: list[dict[str, Any]]) -> Ta
     table.add_column("period", no_wrap=True)
     table.add_column("evidence", overflow="fold", ratio=4)
     for record in records:
-        value = "" if record["value"] is None else str(number(record["value"]))
+        value = Text("" if record["value"] is None else str(number(record["value"])))
+        evidence = marked_evidence(record["evidence"], record["value"])
+        figures = official.figures(record.get("indicator_id"), meta.get("authority"), record["period"]) \
+            if official is not None and official.loaded and record.get("indicator_id") else None
+        if figures is not None:
+            official_lines(evidence, value, figures, official.mismatch(record["value"], figures))
         table.add_row(indicator_cell(record["indicator"], record.get("indicator_id")), value, record["unit"] or "",
-                      record["period"] or "", marked_evidence(record["evidence"], record["value"]))
+                      record["period"] or "", evidence)
     return table
+
+
+def official_lines(evidence: Text, value: Text, figures: Any, mismatch: str | None) -> None:
+    """Add, in place, the published figures under a record's evidence and, when its value differs from
+    the published one, ≠ after the value and both figures under the line."""
+    from .official import official_line
+
+    evidence.append(f"\n{official_line(figures)}", style="cyan")
+    if mismatch:
+        value.append(" ≠", style="bold red")
+        evidence.append(f"\n≠ official_mismatch: {mismatch}", style="bold red")
 
 
 def indicator_cell(indicator: str, indicator_id: str | None) -> Text:

@@ -238,3 +238,40 @@ def test_clicking_a_point_shows_its_evidence_and_nothing_leaves_the_page(db, bro
     page.screenshot(path=str(ARTEFACTS / f"compare-{indicator_id}.png"), full_page=True)
     assert requests == [path.as_uri()]  # only the page itself: no request left it
     page.close()
+
+
+def test_official_rows_are_drawn_dotted_and_their_points_explain_the_published_figure(browser, tmp_path):
+    from officialdb import official_database
+
+    from extractor.compare_official import add_official
+
+    store = Store(official_database(tmp_path))
+    result = comparison(store, "cla_rate_per_10000")
+    add_official(result, store)
+    path = tmp_path / "compare-official.html"
+    path.write_text(render_comparison(result), "utf-8")
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(path.as_uri())
+    england = "England (official, LAIT 2026-04-08 snapshot)"
+    assert page.locator("svg g.series.official").count() == 5
+    assert page.locator(f"svg g.series.official[data-row='{england}'] polyline").get_attribute(
+        "stroke-dasharray") == "2 3"
+    assert page.locator("ul.legend li.official").first.inner_text().strip() == england
+    assert page.locator("tr.official").count() == 5
+    page.locator(f"svg g.series[data-row='{england}'] a").last.click()
+    panel = page.locator(".ev:visible")
+    text = panel.inner_text()
+    for said in ("DfE (Local Authority Interactive Tool)", "Measure\nLAC", "Year\n2024", "Area\nEngland",
+                 "69 per 10,000", "LAIT 2026-04-08 (commit 2e30e39)"):
+        assert said in text, said
+    neighbours = page.locator("svg g.series[data-row='Statistical neighbours of Rotherham (official, LAIT 2026-04-08 "
+                              "snapshot)'] a").last
+    neighbours.click()
+    assert "10 of 10 with a figure" in page.locator(".ev:visible").inner_text()
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(ARTEFACTS / "compare-official.png"), full_page=True)
+    assert requests == [path.as_uri()]
+    page.close()

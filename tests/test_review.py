@@ -175,3 +175,31 @@ def test_the_canonical_name_in_a_browser_and_the_filter_matches_ids_and_names(pa
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / "review-canonical.png"))
     page.close()
+
+
+def test_official_figures_and_the_mismatch_marker_under_a_record_in_a_browser(browser, tmp_path):
+    from officialdb import official_database
+
+    path = tmp_path / "review.html"
+    path.write_text(render_review(Store(official_database(tmp_path))), "utf-8")
+    page = browser.new_page(viewport={"width": 1400, "height": 700})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(path.as_uri())
+    record = page.locator("tr.rec[data-i='cla_count']")
+    line = record.locator(".official")
+    assert line.is_visible()
+    assert line.inner_text() == "official: 502 (2024); England 83530; region 9270; neighbours 591.9 (10 of 10)"
+    assert "LAIT 2026-04-08" in line.get_attribute("title")
+    marker = record.locator(".mismatch")
+    assert marker.is_visible() and marker.inner_text() == "≠ published 502"
+    assert marker.get_attribute("title") == "official_mismatch: minutes 612; published 502 (LACnum, 2024)"
+    assert page.locator(".mismatch").count() == 1  # the rate of 86 agrees
+    page.fill("#filter", "official: 86")  # the line is the row's text, so the filter finds it
+    assert page.locator("tr.rec:not(.hidden)").count() == 1
+    page.fill("#filter", "")
+    record.click()
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "review-official.png"))
+    assert requests == [path.as_uri()]
+    page.close()

@@ -25,15 +25,20 @@ FORMATS = ("table", "csv", "json", "xlsx")
 @click.option("--authority", "authorities", multiple=True, help="Only this council (any case); repeatable.")
 @click.option("--since", callback=iso_date, metavar="YYYY-MM-DD",
               help="Only periods ending on or after this date (records without a period are then left out).")
+@click.option("--official/--no-official", default=True, show_default=True,
+              help="Add DfE's published England, region and statistical neighbours' rows, marked official, where "
+                   "they are loaded ('kpi-extract official load').")
 def compare(indicator_id: str, db_path: str, fmt: str, output: str | None, html_path: str | None,
-            authorities: tuple[str, ...], since: str | None) -> None:
+            authorities: tuple[str, ...], since: str | None, official: bool) -> None:
     """Compare one indicator across councils: authorities as rows, periods as columns.
 
     ID is a canonical indicator id ('kpi-extract indicators' lists them). Each
     cell is the stored value with its unit; ▲ ▼ = mark a change from the row's
     previous period (green better, red worse, by the indicator's polarity). Where
     the minutes quote them, England, regional and statistical neighbours figures
-    are extra rows. When several records give one authority's period, the latest
+    are extra rows; where DfE's figures are loaded, England's, the region's and
+    the statistical neighbours' published figures are rows marked official, in
+    the columns whose period meets a published year. When several records give one authority's period, the latest
     meeting's is shown, marked *, and every one is kept as evidence. Records
     without a period go in the last column. Exits 1 when no stored record has ID.
 
@@ -57,6 +62,10 @@ def compare(indicator_id: str, db_path: str, fmt: str, output: str | None, html_
         err.print(f"No stored record has indicator id {indicator_id}{narrowed} in {db_path} "
                   f"({mapped[1]} of {mapped[0]} records have an id); nothing to compare.", highlight=False)
         click.get_current_context().exit(1)
+    if official:
+        from ..compare_official import add_official
+
+        add_official(result, store)
     if fmt == "table":
         out.print(rich_table(result))
     elif fmt == "xlsx":

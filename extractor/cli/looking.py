@@ -118,6 +118,10 @@ def show(name: str, db_path: str, as_json: bool) -> None:
     """Print one stored document's records, each with its evidence and the value marked in it.
 
     NAME is the document's file name, or its path where two stored documents share a name.
+    Where DfE's figures are loaded ('kpi-extract official load'), a record that
+    meets a published year shows them under its evidence: the authority's,
+    England's, the region's and its statistical neighbours' mean; a value that
+    differs from the published one is marked ≠ with both figures.
 
     \b
     Examples:
@@ -138,7 +142,9 @@ def show(name: str, db_path: str, as_json: bool) -> None:
     if as_json:
         write_rows(rows_for_export(store, document=document["path"] or document["name"]), "jsonl", sys.stdout)
         return
-    out.print(records_table(document, store.records_of(document["id"])))
+    from ..official import OfficialLookup
+
+    out.print(records_table(document, store.records_of(document["id"]), OfficialLookup(store)))
 
 
 @cli.command()
