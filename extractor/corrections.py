@@ -129,7 +129,7 @@ def grounded_record(data: Mapping[str, Any], text: NormalisedText, where: str) -
     if problem:
         return None, [fix_hint(f"{where}: evidence: {problem}",
                                "select the sentence that prints the value in the document, as printed")]
-    placed = place(record, str(text), whole=text)
+    placed = place(record, text.original, whole=text)
     if placed is None:  # grounding_problem found it; place never fails then, but say so if it does
         return None, [f"{where}: evidence: not found in the document"]
     if record.page is not None and placed.start == record.start:

@@ -554,10 +554,9 @@ class Store:
         return list(self.db.query(sql + " order by d.name, d.path", args))
 
     def reviewed_count(self, document_id: str) -> int:
-        """How many of a document's records a person reviewed (accepted, edited, added or rejected)."""
-        return self.db.execute(
-            "select (select count(*) from records where document_id = ? and review is not null) + "
-            "(select count(*) from rejections where document_id = ?)", [document_id, document_id]).fetchone()[0]
+        """How many of a document's stored records a person reviewed (accepted, edited or added)."""
+        return self.db.execute("select count(*) from records where document_id = ? and review is not null",
+                               [document_id]).fetchone()[0]
 
     def records_of(self, document_id: str) -> list[dict[str, Any]]:
         """One document's stored records in text order."""
