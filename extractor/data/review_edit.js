@@ -154,7 +154,7 @@
     var line = document.createElement('div');
     line.className = 'cmp';
     line.innerHTML = '<select name="basis">' + options(KPI_REVIEW.bases, c.basis) + '</select>'
-      + '<input name="cvalue" placeholder="value"><input name="cchange" placeholder="change">'
+      + '<input name="cvalue" placeholder="value"><input name="cchange" placeholder="\u00b1 change">'
       + '<input name="cperiod" placeholder="period"><button type="button" title="remove">\u00d7</button>';
     line.querySelector('[name=cvalue]').value = shown(c.value);
     line.querySelector('[name=cchange]').value = shown(c.change);
@@ -254,7 +254,10 @@
     close();
   }
 
-  // Numbers in a selection, each with the unit its wording suggests; dates and years come last.
+  // Numbers in a selection, each with the unit its wording suggests (numbers in words too, as records.md reads
+  // them); dates and years come last.
+  var WORDS = ['none', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven',
+               'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty'];
   function numbersIn(text) {
     var found = [], pattern = /(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(\s*%|\s*per\s+10,?000)?/g, m;
     while ((m = pattern.exec(text)) !== null) {
@@ -262,6 +265,10 @@
       var unit = !m[3] ? 'count' : (m[3].indexOf('%') >= 0 ? 'percent' : 'rate_per_10000');
       found.push({text: m[0].trim(), value: value, unit: unit, year: !m[3] && !m[2] && value >= 1990 && value <= 2099});
     }
+    (text.toLowerCase().match(/[a-z]+/g) || []).forEach(function (word) {
+      var at = WORDS.indexOf(word);
+      if (at >= 0) found.push({text: word, value: at, unit: 'count', year: false});
+    });
     return found.filter(function (n) { return !n.year; }).concat(found.filter(function (n) { return n.year; }));
   }
   function newFromSelection() {
