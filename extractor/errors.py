@@ -35,3 +35,8 @@ class GoldError(ExtractorError):
 def fix_hint(problem: str, fix: str) -> str:
     """Join a problem and the action that fixes it into one message."""
     return f"{problem}. Fix: {fix}"
+
+
+class CorrectionsError(ExtractorError):
+    """A kpi-corrections/1 file cannot be read or applied (wrong format, unknown or changed document,
+    a record that is not grounded): nothing is written."""

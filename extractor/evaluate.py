@@ -230,10 +230,27 @@ def _meta_scores(
     return out
 
 
+def incomplete(gold: DocumentResult) -> bool:
+    """Whether a gold file says it is only partly judged ("complete": false, from the review page)."""
+    return (gold.model_extra or {}).get("complete") is False
+
+
+def refuse_incomplete(golds: Iterable[DocumentResult], where: Mapping[str, str] | None = None) -> None:
+    """GoldError naming each gold file (or document) only partly judged: it is not scored unless asked."""
+    partial = [(where or {}).get(g.document, g.document) for g in golds if incomplete(g)]
+    if partial:
+        raise GoldError(fix_hint(f"{', '.join(partial)}: only partly judged (\"complete\": false), so not scored",
+                                 "judge every record in the review page and apply the corrections again "
+                                 "('kpi-extract gold apply'), or score it as it is with --partial"))
+
+
 def evaluate(
-    golds: list[DocumentResult], preds: list[DocumentResult], texts: Mapping[str, str]
+    golds: list[DocumentResult], preds: list[DocumentResult], texts: Mapping[str, str], *, partial: bool = False
 ) -> tuple[dict[str, Any], list[DocumentScore]]:
-    """Score predictions against gold; return the scoring.md report and the per-document detail."""
+    """Score predictions against gold; return the scoring.md report and the per-document detail. Gold only
+    partly judged is refused (GoldError) unless partial."""
+    if not partial:
+        refuse_incomplete(golds)
     by_name = {p.document: p for p in preds}
     scores = [score_document(g, by_name.get(g.document), texts[g.document]) for g in golds]
     report = metrics(scores)

@@ -29,7 +29,7 @@ COLUMNS = ("document", "path", "authority", "committee", "meeting_date", "report
            "indicator", "indicator_id", "indicator_name", "polarity", "indicator_id_method", "value", "unit", "period",
            "numerator", "denominator", "target_met", "trend", "suspect",
            *(f"{basis}_{part}" for basis, part in FLATTENED), "comparisons", "evidence", "start", "end",
-           "backend", "model", "prompt_version", "run_id", *OFFICIAL)
+           "backend", "model", "prompt_version", "run_id", "reviewed", "reviewed_by", "reviewed_at", *OFFICIAL)
 _NUMBERS = ("value", "numerator", "denominator")
 
 
@@ -144,7 +144,7 @@ def write_kpi_records(store: Store, folder: Path, *, document: str | None = None
     for stored in store.documents():
         if document and document not in (stored["name"], stored["path"]):
             continue
-        records = [_kpi_record(row) for row in store.records_of(stored["id"])]
+        records = [kpi_record(row) for row in store.records_of(stored["id"])]
         stem, number_ = stored["name"], 1
         while stem in written:
             number_ += 1
@@ -159,13 +159,16 @@ def write_kpi_records(store: Store, folder: Path, *, document: str | None = None
     return len(written)
 
 
-def _kpi_record(row: dict[str, Any]) -> dict[str, Any]:
+def kpi_record(row: dict[str, Any]) -> dict[str, Any]:
+    """One stored record as a kpi-records/1 object: typed fields, offsets and page, the OCR mark."""
     from .schema import RECORD_FIELDS  # here, not above: the schema's pydantic models are slow to import
 
     record = _typed({field: row[field] for field in RECORD_FIELDS})
     record.update({key: row[key] for key in ("start", "end", "page") if row.get(key) is not None})
     if row.get("ocr"):
         record["ocr"] = True
+    if row.get("review"):
+        record["reviewed"] = row["review"]
     return record
 
 

@@ -50,26 +50,37 @@ def check_file(path: Path, docs_dir: Path) -> list[str]:
     if not isinstance(data, dict):
         return [f"{path.name}: top level must be a JSON object"]
     problems = []
-    if data.get("format") != "kpi-records/1":
-        problems.append(f"{path.name}: format: must be 'kpi-records/1', found {data.get('format')!r}")
     document = data.get("document")
     source = docs_dir / document if isinstance(document, str) else None
     if source is None or not source.is_file():
         problems.append(f"{path.name}: document: {document!r} is not a file in {docs_dir}")
         source = None
-    try:
-        DocumentMeta.model_validate(data.get("meta") or {})
-    except ValidationError as exc:
-        problems += _pydantic_errors(f"{path.name}: meta", exc)
-    records = data.get("records")
-    if not isinstance(records, list):
-        return problems + [f"{path.name}: records: must be a list"]
     # The document's text as the extractor loads it (HTML, PDF and Word too), which evidence quotes.
     try:
         text = NormalisedText(load_document(source).text) if source else None
     except InputError as exc:
         problems.append(f"{path.name}: document: {exc}")
         text = None
+    return problems + check_data(data, path, text)
+
+
+def check_data(data: dict, path: Path, text: str | NormalisedText | None) -> list[str]:
+    """Every problem in one kpi-records/1 object (to be written at path), its evidence checked against
+    the document's text when given: the gold check, before or after a file is written."""
+    problems = []
+    if data.get("format") != "kpi-records/1":
+        problems.append(f"{path.name}: format: must be 'kpi-records/1', found {data.get('format')!r}")
+    try:
+        DocumentMeta.model_validate(data.get("meta") or {})
+    except ValidationError as exc:
+        problems += _pydantic_errors(f"{path.name}: meta", exc)
+    if "complete" in data and not isinstance(data["complete"], bool):
+        problems.append(f"{path.name}: complete: must be true or false, found {data['complete']!r}")
+    records = data.get("records")
+    if not isinstance(records, list):
+        return problems + [f"{path.name}: records: must be a list"]
+    if text is not None and not isinstance(text, NormalisedText):
+        text = NormalisedText(text)
     for index, raw in enumerate(records):
         where = _where(path, index, raw if isinstance(raw, dict) else None)
         try:

@@ -38,6 +38,7 @@ class DocumentOutcome:
     error: str | None = None
     offered: int | None = None  # records a model offered (None when nothing was asked)
     path: str | None = None  # the file, which tells apart two documents of one name
+    kept: int = 0  # records a person corrected that the re-run kept (corrections_store.py)
 
 
 @dataclass
@@ -314,7 +315,8 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
                                   dropped=dropped, rejected=[r.as_dict() for r in rejected], **stamp)
         if count is None:
             return DocumentOutcome(document.name, "skipped", path=str(path))
-        return DocumentOutcome(document.name, "extracted", count, dropped, offered=offered, path=str(path))
+        return DocumentOutcome(document.name, "extracted", count, dropped, offered=offered, path=str(path),
+                               kept=store.reviewed_count(document.sha256))
     except ConfigError:
         raise  # a setting that cannot work stops the batch (a wrong endpoint, a key refused)
     except Exception as exc:  # one broken document must not end the batch

@@ -12,6 +12,7 @@ from collections import Counter
 from html import escape
 from typing import Any
 
+from . import review_edit
 from .exports import number
 from .indicators import catalogue
 from .store import Store
@@ -131,12 +132,13 @@ def render_review(store: Store, *, document: str | None = None) -> str:
     failures = _still_failing(store, {d["path"] for d in store.documents()}, document)
     parts = [f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-             f"<title>kpi-extract review</title><style>{_STYLE}</style></head><body>",
+             f"<title>kpi-extract review</title><style>{_STYLE}{review_edit.style()}</style></head>"
+             f"<body{review_edit.body_attributes(store.path)}>",
              "<header><h1>kpi-extract review</h1>"
              "<input id='filter' type='search' placeholder='Filter by words or indicator id' "
              "aria-label='Filter records'>"
              "<span id='count'></span><small>click a record or a highlight; j / k: next / previous record</small>"
-             "</header>"]
+             f"{review_edit.toolbar()}</header>"]
     shared = Counter(d["name"] for d in documents)  # a name two files share: their paths tell them apart
     names = [escape(d["name"] if shared[d["name"]] == 1 else d["path"] or d["name"]) for d in documents]
     parts.append("<nav>" + "".join(f"<a href='#doc-{i}'>{name}</a>" for i, name in enumerate(names))
@@ -147,7 +149,7 @@ def render_review(store: Store, *, document: str | None = None) -> str:
         parts.append(_failures_section(failures))
     if not documents and not failures:
         parts.append("<section class='doc'><p>No documents stored yet: run <code>kpi-extract run</code>.</p></section>")
-    parts.append(f"<script>{_SCRIPT}</script></body></html>\n")
+    parts.append(f"<script>{_SCRIPT}</script><script>{review_edit.script()}</script></body></html>\n")
     return "".join(parts)
 
 
@@ -175,7 +177,7 @@ def _document_section(index: int, stored: dict[str, Any], records: list[dict[str
     rows = "".join(_record_row(index, number_, record, _official(official, meta.get("authority"), record))
                    for number_, record in enumerate(records))
     head = "".join(f"<th>{column}</th>" for column in _COLUMNS)
-    return (f"<section class='doc' id='doc-{index}'><h2>{title}</h2>"
+    return (f"<section class='doc' id='doc-{index}'{review_edit.section_attributes(stored)}><h2>{title}</h2>"
             f"<p class='meta'>{' &middot; '.join(facts)}</p>{warnings}<div class='panes'>"
             f"<div class='scroll'><table class='records'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
             f"</div><div class='scroll text'>{_highlighted(index, stored['text'], records)}</div></div></section>")
@@ -199,6 +201,7 @@ def _record_row(document: int, index: int, record: dict[str, Any], official: str
              target, record["trend"] or "", _page(record)]
     indicator_id = record.get("indicator_id")
     return (f"<tr class='{' '.join(classes)}' data-r='{_record_id(document, index)}' tabindex='0' "
+            + review_edit.row_attributes(record)
             + (f"data-i='{escape(indicator_id, quote=True)}' " if indicator_id else "")
             + f"title='{escape(record['evidence'], quote=True)}'>"
             + f"<td class='indicator'>{escape(record['indicator'])}{_canonical(indicator_id)}{official}</td>"

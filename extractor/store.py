@@ -129,12 +129,15 @@ select r.id as record_id, d.id as document_id, d.name as document, d.path,
        json_extract(d.meta, '$.report_period') as report_period, d.url, r.page,
        r.indicator, r.indicator_id, i.name as indicator_name, i.polarity, r.indicator_id_method,
        r.value, r.unit, r.period, r.numerator, r.denominator, r.comparisons, r.target_met,
-       r.trend, r.suspect, r.evidence, r.start, r."end", r.backend, r.model, r.prompt_version, r.run_id, r.ocr
+       r.trend, r.suspect, r.evidence, r.start, r."end", r.backend, r.model, r.prompt_version, r.run_id, r.ocr,
+       r.review as reviewed, r.reviewed_by, r.reviewed_at
 from documents d cross join records r on r.document_id = d.id
 left join indicators i on i.id = r.indicator_id
 """
+# The view m012 made (before a person's review of m015).
+_KPIS_VIEW_M012 = KPIS_VIEW.replace(",\n       r.review as reviewed, r.reviewed_by, r.reviewed_at\n", "\n")
 # The view m010 made (before the OCR mark of m012).
-_KPIS_VIEW_M010 = KPIS_VIEW.replace(", r.ocr\n", "\n")
+_KPIS_VIEW_M010 = _KPIS_VIEW_M012.replace(", r.ocr\n", "\n")
 # The view before m010 (no canonical ids), as m008 and m009 made it.
 _KPIS_VIEW_M008 = """
 create view kpis as
@@ -156,7 +159,7 @@ EXPORTED = ("document", "path", "authority", "committee", "meeting_date", "repor
             "indicator",
             "indicator_id", "indicator_name", "polarity", "indicator_id_method", "value", "unit", "period",
             "numerator", "denominator", "target_met", "trend", "suspect", "comparisons", "evidence", "start", "end",
-            "backend", "model", "prompt_version", "run_id")
+            "backend", "model", "prompt_version", "run_id", "reviewed", "reviewed_by", "reviewed_at")
 
 
 def _m008_review(db: sqlite_utils.Database) -> None:
@@ -195,7 +198,7 @@ def _m012_ocr(db: sqlite_utils.Database) -> None:
     db["documents"].add_column("ocr_pages", str)
     db["documents"].add_column("glyphs", int)
     db.execute("drop view if exists kpis")
-    db.execute(KPIS_VIEW)
+    db.execute(_KPIS_VIEW_M012)
 
 
 def _m011_official(db: sqlite_utils.Database) -> None:
@@ -221,6 +224,20 @@ def _m013_gate(db: sqlite_utils.Database) -> None:
     db["extractions"].add_column("rejected", str)
 
 
+def _m015_corrections(db: sqlite_utils.Database) -> None:
+    # A person's corrections (corrections_store.py): how a record was reviewed (accepted, edited, added), by
+    # whom and when, and the key of the record as extracted that was judged, so a re-extraction never
+    # overwrites it; the records a person rejected, so a re-extraction never brings them back; the kpis
+    # view with the review.
+    for column in ("review", "reviewed_by", "reviewed_at", "original_key"):
+        db["records"].add_column(column, str)
+    db["rejections"].create({"id": int, "document_id": str, "key": str, "indicator": str, "value": float,
+                             "evidence": str, "record": str, "reviewed_by": str, "reviewed_at": str}, pk="id")
+    db["rejections"].create_index(["document_id"])
+    db.execute("drop view if exists kpis")
+    db.execute(KPIS_VIEW)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_model_calls", _m002_model_calls),
@@ -235,6 +252,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m011_official", _m011_official),
     ("m012_ocr", _m012_ocr),
     ("m013_gate", _m013_gate),
+    ("m015_corrections", _m015_corrections),
 ]
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's transaction before giving up
 
@@ -397,17 +415,21 @@ class Store:
                 "ocr_pages": json.dumps(list(document.ocr_pages)) if document.ocr_pages else None,
                 "glyphs": document.glyphs,
             }, pk="id")
-            self._table("records").delete_where("document_id = ?", [document.sha256])
             rows = [self._record_row(document, record, run_id, backend, model, prompt_version, prompt_hash)
                     for record in result.records]
+            # A person's corrections stay: only unreviewed records are replaced, and a fresh record a
+            # person already judged (or rejected) is not stored again (corrections_store.py).
+            from .corrections_store import keep_corrections
+
+            rows, kept = keep_corrections(self, document.sha256, rows)
             if rows:
                 self._table("records").insert_all(rows)
             self._table("extractions").upsert({
                 "document_id": document.sha256, "backend": backend, "model": model,
-                "prompt_hash": prompt_hash, "run_id": run_id, "records": len(rows), "at": now(),
+                "prompt_hash": prompt_hash, "run_id": run_id, "records": len(rows) + kept, "at": now(),
                 "dropped": dropped, "rejected": json.dumps(list(rejected)) if rejected else None,
             }, pk="document_id")
-        return len(rows)
+        return len(rows) + kept
 
     def update_provenance(self, document: Document) -> None:
         """Write what the user now says about a stored document (its url, the meta given over the text's)."""
@@ -422,6 +444,7 @@ class Store:
 
     def _delete_document(self, document_id: str) -> None:
         self._table("records").delete_where("document_id = ?", [document_id])
+        self._table("rejections").delete_where("document_id = ?", [document_id])
         self._table("extractions").delete_where("document_id = ?", [document_id])
         self._table("documents").delete(document_id)
 
@@ -529,6 +552,11 @@ class Store:
             sql += " where d.name = ? or d.path = ?"
             args = [name, name]
         return list(self.db.query(sql + " order by d.name, d.path", args))
+
+    def reviewed_count(self, document_id: str) -> int:
+        """How many of a document's stored records a person reviewed (accepted, edited or added)."""
+        return self.db.execute("select count(*) from records where document_id = ? and review is not null",
+                               [document_id]).fetchone()[0]
 
     def records_of(self, document_id: str) -> list[dict[str, Any]]:
         """One document's stored records in text order."""

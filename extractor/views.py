@@ -100,9 +100,13 @@ def totals_line(summary: RunSummary) -> str:
     lost = sum(_status(o).startswith("all ") for o in summary.outcomes)
     all_lost = f", {lost} with every offered record dropped" if lost else ""
     not_read = f", {len(summary.unsupported)} file(s) not read (type)" if summary.unsupported else ""
+    kept = [o for o in summary.outcomes if o.status == "extracted" and o.kept]
+    corrected = (f"; kept {sum(o.kept for o in kept)} corrected records of "
+                 f"{kept[0].name if len(kept) == 1 else f'{len(kept)} documents'} (a person's corrections are "
+                 "never overwritten)") if kept else ""
     return (f"{summary.count('extracted')} extracted ({empty} with no records{all_lost}), {summary.count('skipped')} "
             f"skipped, {summary.failed} failed{not_read}; "
-            f"{sum(o.records for o in summary.outcomes if o.status == 'extracted')} records stored")
+            f"{sum(o.records for o in summary.outcomes if o.status == 'extracted')} records stored{corrected}")
 
 
 def failure_lines(summary: RunSummary, width: int = 80) -> list[Text]:

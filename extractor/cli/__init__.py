@@ -6,7 +6,8 @@ to it when imported.
 
 from __future__ import annotations
 
-from . import compare, evaluation, extraction, indicators, looking, official  # noqa: F401  (each registers its commands)
+# each registers its commands
+from . import compare, corrections, evaluation, extraction, gold, indicators, looking, official  # noqa: F401
 from .app import cli, main
 
 __all__ = ["cli", "main"]

@@ -23,8 +23,11 @@ if TYPE_CHECKING:
 @cli.command(name="eval")
 @click.option("--gold", "gold_dir", type=click.Path(exists=True, file_okay=False),
               help="Folder of gold kpi-records/1 files.")
-@click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False), required=True,
-              help="Folder holding the source documents the gold files name.")
+@click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False),
+              help="Folder holding the source documents the gold files name (not needed with --gold-from-db).")
+@click.option("--gold-from-db", "gold_db", type=click.Path(exists=True, dir_okay=False),
+              help="Score against the records a person corrected in this database (kpi-extract corrections apply).")
+@click.option("--partial", is_flag=True, help='Also score gold only partly judged ("complete": false).')
 @click.option("--pred", "pred_dir", type=click.Path(exists=True, file_okay=False),
               help="Score these existing prediction files instead of extracting.")
 @click.option("--split", "split_csv", type=click.Path(exists=True, dir_okay=False),
@@ -46,7 +49,8 @@ if TYPE_CHECKING:
 @click.option("--no-store", is_flag=True, help="Do not store this eval run.")
 @ocr_option
 @model_options
-def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, split_csv: str | None,
+def eval_command(gold_dir: str | None, docs_dir: str | None, gold_db: str | None, partial: bool, pred_dir: str | None,
+                 split_csv: str | None,
                  half: str | None, quiet: bool, headline_only: bool, check_gold: str | None,
                  backend: str | None,
                  json_path: str | None, compare_path: str | None, db_path: str, no_store: bool, ocr: str,
@@ -63,6 +67,7 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, spli
           --split ../shared/corpus/dev/split.csv --half tune
       kpi-extract eval --gold ../shared/corpus/dev/gold --docs ../shared/corpus/dev/docs \\
           --split ../shared/corpus/dev/split.csv --half check --headline-only --json check.json
+      kpi-extract eval --gold-from-db reviewed.db --backend rules --no-store
 
     A model backend's answers are cached in --db, so scoring the same prompt
     and model again makes no model calls. Develop against the 'tune' half; run
@@ -75,10 +80,24 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, spli
     from ..report import comparison_table, print_eval
 
     if check_gold:
+        if not docs_dir:
+            raise click.UsageError("give --docs DIR: the folder holding the documents the gold files name")
         _check_gold(Path(check_gold), Path(docs_dir))
         return
-    golds = _gold_files(gold_dir, split_csv, half)
-    loaded = {g.document: load_document(Path(docs_dir) / g.document, ocr=ocr) for g in golds}  # read once: OCR is slow
+    if gold_db:
+        if gold_dir:
+            raise click.UsageError("give --gold DIR or --gold-from-db DB, not both")
+        from ..gold_apply import gold_from_db
+
+        from_db = gold_from_db(Store(gold_db))
+        golds = [gold for gold, _ in from_db]
+        loaded = {gold.document: document for gold, document in from_db}
+        gold_dir = f"db:{gold_db}"
+    else:
+        if not docs_dir:
+            raise click.UsageError("give --docs DIR: the folder holding the documents the gold files name")
+        golds = _gold_files(gold_dir, split_csv, half, partial)
+        loaded = {g.document: load_document(Path(docs_dir) / g.document, ocr=ocr) for g in golds}  # OCR is slow
     texts = {name: document.text for name, document in loaded.items()}
     if pred_dir:
         store = None if no_store else Store(db_path)
@@ -92,7 +111,7 @@ def eval_command(gold_dir: str | None, docs_dir: str, pred_dir: str | None, spli
         documents = [loaded[gold.document] for gold in golds]
         with err.status(f"extracting {len(documents)} documents with {identity.name}..."):
             preds = extract_documents(documents, backend=chosen)
-    report, scores = score(golds, preds, texts)
+    report, scores = score(golds, preds, texts, partial=partial)
     if headline_only:
         report = without_documents(report)
     print_eval(out, report, scores, details=not (quiet or headline_only))
@@ -120,19 +139,24 @@ def _check_gold(gold_dir: Path, docs_dir: Path) -> None:
     out.print(f"{gold_dir}: every gold file is valid")
 
 
-def _gold_files(gold_dir: str | None, split_csv: str | None, half: str | None) -> list[DocumentResult]:
-    """The gold files to score: all in the folder, or one half of a split."""
-    from ..evaluate import split_documents
+def _gold_files(gold_dir: str | None, split_csv: str | None, half: str | None,
+                partial: bool = False) -> list[DocumentResult]:
+    """The gold files to score: all in the folder, or one half of a split; a file only partly judged is
+    refused, naming it, unless partial."""
+    from ..evaluate import refuse_incomplete, split_documents
     from ..goldcheck import load_result_file
 
     if not gold_dir:
         raise click.UsageError("give --gold DIR (or --check-gold DIR)")
     if (split_csv is None) != (half is None):
         raise click.UsageError("give --split and --half together")
-    golds = [load_result_file(path) for path in sorted(Path(gold_dir).glob("*.json"))]
+    files = {path: load_result_file(path) for path in sorted(Path(gold_dir).glob("*.json"))}
+    golds = list(files.values())
     if half is not None:
         chosen = split_documents(split_csv, half)
         golds = [gold for gold in golds if gold.document in chosen]
+    if not partial:
+        refuse_incomplete(golds, {gold.document: str(path) for path, gold in files.items()})
     if not golds:
         raise click.UsageError(f"{gold_dir} holds no *.json gold files" + (f" in half {half!r}" if half else ""))
     return golds
