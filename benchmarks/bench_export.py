@@ -38,13 +38,11 @@ def make_database(path: Path, records: int) -> str:
                 db.execute("insert into documents (id, name, path, meta, text, encoding, loaded_at, url) "
                            "select ?, ?, path || ?, meta, text, encoding, loaded_at, url from documents where id = ?",
                            (new_id, f"{copy:05d}_{name}", f".{copy}", document_id))
-                db.execute("insert into records (document_id, run_id, start, [end], indicator, value, unit, period, "
-                           "numerator, denominator, comparisons, target_met, trend, suspect, evidence, backend, model, "
-                           "prompt_version, prompt_hash, page, indicator_id, indicator_id_method) select ?, run_id, start, [end], "
-                           "indicator, value, "
-                           "unit, period, numerator, denominator, comparisons, target_met, trend, suspect, evidence, "
-                           "backend, model, prompt_version, prompt_hash, page, indicator_id, indicator_id_method from records "
-                           "where document_id = ?",
+                copied = ("start, [end], indicator, value, unit, period, numerator, denominator, comparisons, "
+                          "target_met, trend, suspect, evidence, backend, model, prompt_version, prompt_hash, page, "
+                          "indicator_id, indicator_id_method")
+                db.execute(f"insert into records (document_id, run_id, {copied}) select ?, run_id, {copied} "
+                           "from records where document_id = ?",
                            (new_id, document_id))
         return f"{max(records // per_copy, 1) - 1:05d}_{base_documents[0][1]}"
 
