@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from pathlib import Path
 
@@ -82,3 +83,22 @@ def corpus() -> Path:
 @pytest.fixture
 def gold_dir() -> Path:
     return GOLD
+
+
+def chromium() -> str | None:
+    """Debian's chromium (the Makefile's test setup installs it), or KPI_CHROMIUM."""
+    return os.environ.get("KPI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium through playwright, for the pages' browser tests; skipped, with the reason, without it."""
+    executable = chromium()
+    if executable is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium; make test tries to); "
+                    "the page was not checked in a browser")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield launched
+        launched.close()

@@ -5,7 +5,6 @@ import csv
 import io
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -188,22 +187,6 @@ def test_the_page_is_self_contained_and_escaped(db, tmp_path):
     assert "Not in the chart (no period stated)" in html and "2 records give this period" in html
 
 
-def chromium() -> str | None:
-    """Debian's chromium (the Makefile's test setup installs it), or KPI_CHROMIUM."""
-    return os.environ.get("KPI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium()
-    if executable is None:
-        pytest.skip("Chromium is not installed (Debian: apt-get install chromium; make test tries to); "
-                    "the comparison page was not checked in a browser")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @pytest.mark.parametrize("indicator_id", ["re_referrals_within_12_months_pct", "cla_count"])

@@ -17,10 +17,6 @@ HOSTILE = ("Children's Scrutiny Panel\n\n<script>window.pwned = 1</script><img s
            "412 children were in care at the end of March 2024, a rate of 68 per 10,000.\n")
 
 
-def chromium() -> str | None:
-    """Debian's chromium (the Makefile's test setup installs it), or KPI_CHROMIUM."""
-    return os.environ.get("KPI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 @pytest.fixture(scope="module")
 def page_file(tmp_path_factory, corpus):
@@ -51,18 +47,6 @@ def test_one_document_only(page_file):
     html = render_review(Store(page_file[1]), document="hostile.txt")
     assert html.count("<section class='doc'") == 1 and "412" in html
 
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium()
-    if executable is None:
-        pytest.skip("Chromium is not installed (Debian: apt-get install chromium; make test tries to); "
-                    "the review page was not checked in a browser")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 def _in_view(page, selector: str) -> bool:

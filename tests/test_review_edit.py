@@ -5,27 +5,14 @@ import json
 import os
 import shutil
 
-import pytest
 from test_corrections import MINUTES, invoke
-from test_review import ARTEFACTS, ROOT, chromium
+from test_review import ARTEFACTS, ROOT
 
 from extractor.goldcheck import check_dir
 from extractor.store import Store
 
 SIBLINGS = "Members heard that sibling groups kept together now number eleven."
 
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium()
-    if executable is None:
-        pytest.skip("Chromium is not installed (Debian: apt-get install chromium; make test tries to); "
-                    "the review page's editing was not checked in a browser")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 def _select(page, sentence: str) -> None:
