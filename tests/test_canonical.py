@@ -173,3 +173,11 @@ def test_the_pipeline_sets_ids_for_a_third_party_backend(tmp_path):
     first, second = result.records
     assert (first.indicator_id, first.indicator_id_method) == ("cla_count", WORDING)
     assert (second.indicator_id, second.indicator_id_method) == ("care_leavers_count", SUGGESTED)
+
+
+@pytest.mark.parametrize("indicator", ["Children who became looked after", "Children becoming Looked After",
+                                       "children starting to be looked after this year"])
+def test_rule_4_becoming_looked_after_is_a_start_never_the_stock(indicator):
+    decided = decide_indicator_id(indicator, unit="count")
+    assert decided.indicator_id != "cla_count"
+    assert decided.indicator_id in (None, "cla_starts_count")
