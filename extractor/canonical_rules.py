@@ -188,6 +188,7 @@ def read(text: str) -> Features:
         text, found = re.subn(r"\b(?:" + pattern + r")\b", f" {token} ", text)
         if found:
             populations.add(token)
+    text = " ".join(text.split())  # one space between tokens, so phase patterns read 'became xcla' as written
     bare_children = bool(re.search(r"\b" + _CHILD + r"\b", text))
     phases = set()
     for tokens, pattern in _PHASES:
