@@ -331,7 +331,8 @@ CUES: tuple[Cue, ...] = (
         "Of the questionnaire respondents, [[64]]% were parents",
     ), pattern=re_(r"\b(?:respondents?|(?:agreed|disagreed)\s+or\s+strongly|strongly\s+(?:agreed|disagreed))\b")),
     Cue("ratio", "noise", "context", 0, ("This equates to [[1]] in 5 children", "This equates to 1 in [[5]] children"),
-        counts_only=True, test=lambda r: bool(re.match(r"\s+in\s+\d+\b", r.after) or re.search(r"\b\d+\s+in\s+$", r.before))),
+        counts_only=True, test=lambda r: bool(re.match(r"\s+in\s+(?!(?:19|20)\d\d\b)\d+\b(?!\s*[/-]\s*\d)", r.after)
+                                              or re.search(r"\b\d+\s+in\s+$", r.before))),
     Cue("guests", "noise", "before", 40, (
         "The Panel welcomed the [[4]] young people from the Children in Care Council",
     ), counts_only=True, pattern=re_(r"\b(?:welcomed|thanked|introduced|joined\s+by|present(?:ed)?\s+by)\s+(?:the\s+|all\s+)?$")),
