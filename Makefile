@@ -77,7 +77,8 @@ eval: $(VENV)/.installed
 # The rules backend on the development corpus: 'tune' is what rules are developed against,
 # 'check' is held out and only measured (its figure is the README's headline): only its headline
 # figures are printed, and its kept report holds no per-document rows or misses (--headline-only);
-# the bundled samples are an upper bound; 'scorecards' are tables (eval/scorecards/). Reports are kept in
+# the bundled samples are an upper bound; 'scorecards' are tables (eval/scorecards/); 'negatives' are authored
+# non-KPI pages and commentary (eval/negatives/). Reports are kept in
 # eval/reports/.
 eval-dev: $(VENV)/.installed
 	@$(BIN)/kpi-extract eval --gold $(DEV)/gold --docs $(DEV)/docs --split $(DEV)/split.csv --half tune \
@@ -88,8 +89,10 @@ eval-dev: $(VENV)/.installed
 	  --json $(REPORTS)/rules-samples.json >/dev/null 2>&1
 	@$(BIN)/kpi-extract eval --gold eval/scorecards/gold --docs eval/scorecards/docs --backend rules --no-store --quiet \
 	  --json $(REPORTS)/rules-scorecards.json >/dev/null 2>&1
+	@$(BIN)/kpi-extract eval --gold eval/negatives/gold --docs eval/negatives/docs --backend rules --no-store --quiet \
+	  --json $(REPORTS)/rules-negatives.json >/dev/null 2>&1
 	@$(BIN)/kpi-extract eval-table $(REPORTS)/rules-dev-check.json $(REPORTS)/rules-dev-tune.json $(REPORTS)/rules-samples.json \
-	  $(REPORTS)/rules-scorecards.json
+	  $(REPORTS)/rules-scorecards.json $(REPORTS)/rules-negatives.json
 
 cassettes: $(VENV)/.installed-dev
 	$(BIN)/python tests/record_cassettes.py

@@ -204,6 +204,8 @@ def test_nobody_remanded_is_a_zero():
         ("Child protection plans had increased, but were in line with statistical neighbours.", "up"),
         ("Overall contacts, referrals and assessments rates were reducing slightly.", "down"),
         ("Caseloads have remained stable.", "same"),
+        ("The number of children on child in need plans had not changed.", "same"),
+        ("Adoptions had improved this year.", "up"),  # 'this year' is no object of the verb
     ],
 )
 def test_status_only_statements(text, trend):
@@ -346,6 +348,12 @@ def test_status_only_wordings(sentence, name, trend):
     "Members asked for more support for care leavers.",
     "More children will need placements next year.",
     "Councillors were keen to make progress on how quickly assessments were completed.",
+    # questions, wishes, thanks, other councils and a subject changing something else (issue 20)
+    "Councillors asked whether the number of adoptions had risen over the winter.",
+    "The Vice-Chair hoped that return interviews would continue to improve.",
+    "The Board thanked the team for the improvement in the format of the scorecard.",
+    "Comparator councils had seen an increase in the number of children placed at a distance.",
+    "A new triage tool had improved the consistency of decisions on referrals.",
 ])
 def test_wishes_and_plans_are_no_status(sentence):
     assert records(sentence) == []

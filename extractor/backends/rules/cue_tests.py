@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import PERSON_NOUN, RAG_LABEL, REPORT_NOUN, SERVICE_NOUN
+from .lexicon import NON_SERVICE_NOUN, PARTY, PERSON_NOUN, RAG_LABEL, REPORT_NOUN, SERVICE_NOUN
 from .reading import CLAUSE_END, Reading, attached_period
 
 _I = re.IGNORECASE
@@ -25,7 +25,8 @@ def code(r: Reading) -> bool:
         return True
     if after and (after.isupper() or len(after) == 1) and after.lower() not in ("k", "m"):
         return True
-    return bool(re.search(r"[A-Za-z]{1,4}/(?:\d+/)?$", r.before) or re.match(r"/[A-Za-z]", r.after))
+    return bool(re.search(r"[A-Za-z]{1,4}/(?:\d+/)?$|\b[A-Z]{1,4}\s\d{2,4}/$", r.before)
+                or re.match(r"/[A-Za-z]|/\d+/[A-Za-z]|/0\d", r.after))
 
 
 def ordinal(r: Reading) -> bool:
@@ -38,6 +39,9 @@ def item_number(r: Reading) -> bool:
         return False
     if (re.match(r"\s*[-\u2013.)]", r.after) and "." in r.token.text) or re.match(r"[.)]\s+[A-Z]", r.after):
         return True
+    if re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,2}", r.token.text) and re.match(r"\s+[A-Z]", r.after):
+        return True  # a report's paragraph number: '1.2 The directorate is forecasting ...'
+    
     title = re.match(r"\s+([A-Z][\w'\u2019-]*)\s+(?:(?:and|of|&|-)\s+)?[A-Z]", r.after)
     return bool(title) and r.token.is_integer and not re.fullmatch(SERVICE_NOUN, title.group(1), _I)
 
@@ -135,6 +139,28 @@ def earlier_when(r: Reading) -> bool:
 def framed(r: Reading) -> bool:
     """The sentence opens 'In comparison with 2022/23,': its figures are that period's."""
     return r.frame is not None and not _TO_NOW.search(r.before)
+
+
+_COUNTED_OTHER = re_(r"^\s*\)?\s*(?:(?:out\s+)?of\s+(?:the\s+|our\s+|its\s+|these\s+|all\s+)?(?:\d[\d,]*\s+)?)?"
+                     rf"(?:[\w'\u2019-]+\s+){{0,4}}?{NON_SERVICE_NOUN}\b")
+
+
+def counts_other_things(r: Reading) -> bool:
+    """What the number counts is no service's people or activity: '146 dwellings', '19 bids were received
+    from 12 organisations', '7 of the 10 comparator councils'. A service noun on the way ('2,150 eligible
+    pupils on 310 routes') keeps the number for that noun."""
+    m = _COUNTED_OTHER.match(r.after[:80])
+    return bool(m) and not re.search(rf"\b(?:{SERVICE_NOUN}|{PERSON_NOUN})\b", m.group(0), _I)
+
+
+_LABELLED_OTHER = re_(rf"(?:^|[.;\n])\s*(?:[\w'-]+\s+){{0,2}}?{NON_SERVICE_NOUN}(?:\s+[a-z]+)?\s*:\s*$")
+_PARTY_BEFORE = re.compile(rf"\b{PARTY}\s*[,:]?\s*$")
+
+
+def labelled_other(r: Reading) -> bool:
+    """A figure labelled with what it counts, where that is no service's: 'Electorate: 8,412', 'Turnout:
+    34.2%', 'Labour 29, Conservative 18', 'DALTON, Peter, Liberal Democrat, 611'."""
+    return bool(_LABELLED_OTHER.search(r.before[-60:]) or _PARTY_BEFORE.search(r.before[-30:]))
 
 
 # --- shared vocabularies ---------------------------------------------------------------------------

@@ -23,11 +23,13 @@ from .cue_tests import (
     attached_earlier,
     code,
     compared,
+    counts_other_things,
     earlier_parenthesis,
     earlier_when,
     framed,
     from_to,
     item_number,
+    labelled_other,
     ordinal,
     percent_wrapped,
     re_,
@@ -50,7 +52,11 @@ CUES: tuple[Cue, ...] = (
     ), pattern=re_(r"^\s*(?:kb|mb|gb|bytes|pages?|pp)\b")),
     Cue("time_of_day", "noise", "after", 12, (
         "The meeting started at [[7.30]] pm.", "Tuesday, 4th March, 2025 [[5.45]] p.m.", "by [[4]] p.m. today",
-    ), pattern=re_(r"^\s*(?:am|pm|a\.m\.?|p\.m\.?|o'?clock)(?![a-z])")),
+        "by the deadline of [[12]] noon",
+    ), pattern=re_(r"^\s*(?:am|pm|a\.m\.?|p\.m\.?|o'?clock|noon|midday|midnight)(?![a-z])")),
+    Cue("date_pair", "noise", "after", 30, (
+        "the weekend held on [[18]] and 19 January", "between [[3]] and 7 March 2025",
+    ), pattern=re_(r"^\s*(?:and|to|-|\u2013|&)\s*\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")),
     Cue("code", "noise", "token", 0, (
         "Loxley House, Nottingham, NG[[2]] 3NG.", "Part 1 of Schedule [[12]]A", "the S[[11]] safeguarding duty",
         "as amended under ref ED/[[14]]/203", "Sandbach, CW11 [[1]]HZ",
@@ -86,8 +92,12 @@ CUES: tuple[Cue, ...] = (
                  r"[^,;]*$", r.before, _I) and re.search(r"[,;][^.]*\d", r.after))),
     Cue("item_number", "noise", "token", 0, (
         "[[12]] Quarterly Performance Scorecard - Children's Services", "[[3.1]]- 15% gap discussed",
-        "[[108]]. Minutes of the last meeting",
+        "[[108]]. Minutes of the last meeting", "[[1.2]] The directorate is forecasting an overspend",
     ), test=item_number),
+    # A heading's own number: 'Meeting 1 - Thursday 18 July', 'Lot 2: self-contained flats'.
+    Cue("heading_label", "noise", "before", 20, (
+        "Meeting [[1]] - Thursday 18 July 2024", "Lot [[2]]: self-contained flats",
+    ), pattern=re.compile(r"(?:^|\n)\s*(?:Meeting|Lot|Round|Session|Workshop|Option|Phase|Stage|Tranche)\s*$")),
     Cue("named_number", "noise", "before", 40, (
         "the impact of COVID-[[19]] on visits", "during the Covid [[19]] pandemic",
         "the Healthy Child Programme [[0]]-19", "the Healthy Child Programme 0-[[19]] service",
@@ -106,13 +116,14 @@ CUES: tuple[Cue, ...] = (
     # Who is speaking or present is no measure: 'Cllr J Smith (7)', '(Head of Service) 3', 'JS 14'.
     Cue("person_beside", "noise", "before", 60, (
         "Cllr J Smith ([[7]]) and Councillor Patel 5 attended", "Cllr J Smith (7) and Councillor Patel [[5]] attended",
-        "JS (Head of Service) [[3]]", "AB [[14]]",
+        "JS (Head of Service) [[3]]", "AB [[14]]", "HoP [[1]] - correct the figure at paragraph 4.6",
+        "Councillor R Brandt (substitute) [[1]] of 1",
     ), counts_only=True, test=lambda r: bool(
         re.search(r"\b(?:cllr\.?|councillor|alderman|mr|mrs|ms|miss|dr)\s+(?:[A-Z][\w'.-]*\s+){0,2}[A-Z][\w'-]*\s*\(?\s*$",
                   r.before[-60:], _I)
         or re.search(r"\((?:[\w-]+\s+)?(?:chair(?:man|person)?|vice[\s-]chair|director|head\s+of\s+\w+|\w*\s*manager|"
-                     r"officer|councillor|cabinet\s+member|portfolio\s+holder|lead\s+member)\)\s*[:,-]?\s*$", r.before[-60:], _I)
-        or (re.search(r"(?:^|\n|[(;])\s*([A-Z]{2,3})\s*[:)]?\s*$", r.before)
+                     r"officer|councillor|cabinet\s+member|portfolio\s+holder|lead\s+member|substitute|(?:independent\s+)?member)\)\s*[:,-]?\s*$", r.before[-60:], _I)
+        or (re.search(r"(?:^|\n|[(;])\s*([A-Z][a-z]?[A-Z]{1,2})\s*[:)]?\s*$", r.before)
             and not re.search(rf"\b{SERVICE_NOUN}\s*[:)]?\s*$", r.before[-8:], _I)))),
     Cue("age_in_brackets", "noise", "before", 12, (
         "the children K ([[15]]), T (17) and M (9)", "siblings aged A ([[4]])",
@@ -120,6 +131,10 @@ CUES: tuple[Cue, ...] = (
     Cue("age_band", "noise", "after", 24, (
         "[[15]]/16 year olds in the cohort", "15/[[16]] year olds", "the [[17]]-year-old", "[[18]] year olds",
     ), pattern=re_(r"^(?:\s*(?:/|-|\u2013|to|and)\s*\d+)?[\s-]*(?:years?|yrs?)[\s-]*olds?\b")),
+    # A number hyphened to a word describes a thing ('a 3-storey block', 'a 26-place nursery'); it counts nothing.
+    Cue("compound", "noise", "after", 12, (
+        "a [[3]]-storey block of flats", "a [[26]]-place nursery", "where [[2]]-way flows reach 780",
+    ), counts_only=True, pattern=re.compile(r"^-[A-Za-z]")),
     # Thresholds and timescales define an indicator ('within 10 days'); they are never values or comparisons.
     Cue("threshold", "noise", "before", 40, (
         "visits made within [[15]] days of the referral", "placed more than [[20]] miles away",
@@ -152,9 +167,10 @@ CUES: tuple[Cue, ...] = (
         "numbers are expected to reach [[80]]", "the service aims to recruit [[20]] more carers",
         "this would rise to [[60]]", "to be achieved within 300 days over the next [[3]] years",
         "it would only be achievable if staffing was [[90]]% of establishment",
+        "The aim is to reduce caseloads to [[16]] per worker",
     ), pattern=re_(
         r"\b(?:expected|anticipated|forecast(?:ed)?|projected|predicted|planned|planning|likely\s+to|aims?\s+to|"
-        r"aiming\s+to|will|would|could|should|shall|needs?\s+to|need(?:ed)?\s+to|due\s+to\s+(?:join|start|open|retire|"
+        r"aiming\s+to|(?:aim|ambition|intention|plan)\s+is\s+to\s+(?!reach|achieve|hit|be\b)|will|would|could|should|shall|needs?\s+to|need(?:ed)?\s+to|due\s+to\s+(?:join|start|open|retire|"
         r"leave|be|complete|begin|close)|intends?\s+to|hopes?\s+to|set\s+to|next|if|unless)\b")),
     Cue("forecast_after", "noise", "after", 70, (
         "with [[six]] newly qualified social workers due to start in April",
@@ -213,8 +229,9 @@ CUES: tuple[Cue, ...] = (
     ), pattern=re_(percent_wrapped(r"(?:nationally|in\s+england|national(?:ly)?\b)"))),
     Cue("neighbours_before", "statistical_neighbours", "before", 60, (
         "our statistical neighbours' rate is [[98]]", "statistical neighbours at [[85.2]]",
+        "while statistical neighbours averaged [[52]]",
     ), pattern=re_(r"\bstatistical\s+neighbou?rs?(?:'|\u2019)?(?:\s+(?:average|figure|rate|level))?"
-                   r"(?:\s+(?:of|is|was|at))?\s*[:(]?\s*$")),
+                   r"(?:\s+(?:of|is|was|at|averaged?(?:\s+at)?|stood\s+at))?\s*[:(]?\s*$")),
     Cue("neighbours_after", "statistical_neighbours", "after", 40, (
         "compared with [[64]]% for our statistical neighbours",
     ), pattern=re_(percent_wrapped(r"(?:for\s+|among\s+|amongst\s+)?(?:our\s+)?statistical\s+neighbou?rs?"))),
@@ -299,8 +316,23 @@ CUES: tuple[Cue, ...] = (
         re.match(r"^\s*(?:[\w-]+\s+){0,2}?(?:social\s+workers?|staff|support\s+workers?|practitioners?|managers?|officers?|"
                  r"posts?|FTEs?|attendees|delegates)\b", r.after, _I)
         or re.search(r"\b(?:attended\s+by|comprises|comprising|consists\s+of|staffed\s+by)\s+$", r.before, _I))),
+    # What council pages count besides services: planning, elections, procurement, audit, consultations.
+    Cue("counted_other", "noise", "after", 80, (
+        "Erection of [[146]] dwellings", "[[19]] bids were received from 12 organisations",
+        "[[7]] of the 10 comparator councils had been judged Good", "There had been [[63]] letters of objection",
+    ), test=counts_other_things),
+    Cue("labelled_other", "noise", "before", 60, (
+        "Electorate: [[8,412]].", "Turnout: [[34.2]]%.", "Labour [[29]], Conservative 18",
+        "DALTON, Peter, Liberal Democrat, [[611]]",
+    ), test=labelled_other),
+    # Opinion on a proposal is no service's measure: '58% of respondents agreed or strongly agreed'.
+    Cue("survey", "noise", "sentence", 0, (
+        "[[58]]% of respondents agreed or strongly agreed with the proposal",
+        "Of the questionnaire respondents, [[64]]% were parents",
+    ), pattern=re_(r"\b(?:respondents?|(?:agreed|disagreed)\s+or\s+strongly|strongly\s+(?:agreed|disagreed))\b")),
     Cue("ratio", "noise", "context", 0, ("This equates to [[1]] in 5 children", "This equates to 1 in [[5]] children"),
-        counts_only=True, test=lambda r: bool(re.match(r"\s+in\s+\d+\b", r.after) or re.search(r"\b\d+\s+in\s+$", r.before))),
+        counts_only=True, test=lambda r: bool(re.match(r"\s+in\s+(?!(?:19|20)\d\d\b)\d+\b(?!\s*[/-]\s*\d)", r.after)
+                                              or re.search(r"\b\d+\s+in\s+$", r.before))),
     Cue("guests", "noise", "before", 40, (
         "The Panel welcomed the [[4]] young people from the Children in Care Council",
     ), counts_only=True, pattern=re_(r"\b(?:welcomed|thanked|introduced|joined\s+by|present(?:ed)?\s+by)\s+(?:the\s+|all\s+)?$")),

@@ -90,3 +90,22 @@ def lower_is_better(indicator: str) -> bool | None:
     if HIGHER_IS_BETTER.search(indicator):
         return False
     return None
+
+
+# What council pages count that is no service's people or activity: housing and planning, elections,
+# procurement, audit, consultations, buildings and the council's own establishment. A number counting
+# one of these ('146 dwellings', '19 bids', 'Turnout: 34.2%', '58% of respondents') is no KPI.
+NON_SERVICE_NOUN = words(
+    r"dwellings?", r"flats?", r"storeys?", r"hectares?", r"acres?", r"(?:car\s+|cycle\s+)?(?:parking\s+)?spaces",
+    r"vehicles?", r"routes?", r"letters?", r"objections?", r"representations?", r"comments?", r"responses?",
+    r"respondents?", r"signatures?", r"e-?mails?", r"bids?", r"tenders?", r"tenderers?",
+    r"lots?", r"suppliers?", r"audits?", r"audit\s+days", r"matches", r"votes?", r"seats?", r"ballot\s+papers?",
+    r"electorate", r"turnout", r"majority", r"candidates?", r"roles?", r"allowances?", r"grades?", r"FTE",
+    r"trade\s+unions?", r"employees?", r"schools?", r"classrooms?", r"forms?\s+of\s+entry", r"bedrooms?",
+    r"buses", r"bus", r"councils?", r"authorities", r"organisations?", r"applicants?", r"preferences?",
+    r"sessions?", r"signatories", r"residents?", r"roof\s+replacements?", r"boiler\s+replacements?",
+)
+
+# Political groups: 'Labour 29, Conservative 18' counts seats or votes.
+PARTY = (r"(?:Labour|Conservatives?|Liberal\s+Democrats?|Lib\s+Dems?|Greens?|Green\s+Party|Independents?|"
+         r"Reform(?:\s+UK)?|Plaid\s+Cymru|SNP|UKIP)")

@@ -22,7 +22,7 @@ TREND_WORDS = [
         r"\b(?:similar\s+(?:to|as)|same\s+as|(?:remained|remains|remaining|is|was|been)\s+(?:stable|level|static|steady)|"
         r"unchanged|maintained|consistent\s+with|remain(?:ed|s)\s+(?:the\s+same|similar|at|high|low|good|strong|positive|"
         r"consistent|steady|static|broadly\s+(?:the\s+same|similar|stable))|no\s+change|"
-        r"in\s+line\s+with\s+last|stabilised|plateaued)\b", _I)),
+        r"in\s+line\s+with\s+last|stabilised|plateaued|not\s+changed)\b", _I)),
     ("up", re.compile(
         r"(?:\b|(?<=an))(?:increase[sd]?|increasing|rise|risen|rising|rose|higher|grown|grew|growth|"
         r"doubled|tripled|upturn|up\s+from|jump(?:ed)?|spiked|peaked|growing|(?:gone|went|going|go|come|came)\s+up|upward\s+(?:trend|trajectory))\b",
@@ -197,7 +197,7 @@ _NUMBER_OF_MOVES = re.compile(
     + r"(?:(?:continued|started|begun)\s+to\s+)?(?P<verb>fallen|fell|falling|risen|rose|rising|increased|increasing|"
     r"(?<=to\s)(?:fall|rise|increase|decrease|decline|reduce|drop|improve)|"
     r"decreased|decreasing|declined|declining|dropped|reduced|reducing|improved|was\s+(?:lower|higher)|were\s+(?:lower|higher)|"
-    r"remained\s+(?:stable|the\s+same|level|similar|static|steady|high|low))\b",
+    r"remained\s+(?:stable|the\s+same|level|similar|static|steady|high|low)|not\s+changed)\b",
     _I,
 )
 _PROGRESS_IN = re.compile(
@@ -218,13 +218,19 @@ _RATED_IN_RELATION = re.compile(
 NOT_STATUS = re.compile(
     r"\b(?:available|capacity|places|vacanc\w*|budget|spend\w*|cost\w*|overspend|funding|demand|anticipated|expected|"
     r"planned|projected|forecast|hoped|aim\w*|ambition|will|would|could|should|need\s+to|nationally|national|"
-    r"across\s+the\s+country|in\s+england|statistical\s+neighbou?rs?|regionally|other\s+authorities)\b",
+    r"across\s+the\s+country|in\s+england|statistical\s+neighbou?rs?|regionally|other\s+authorities|"
+    # a question, a wish or thanks is commentary, not a status: 'Members asked whether numbers had increased'
+    r"asked\s+(?:whether|if|why|how|what|about|for)|queried|hoped|hopes|hoping|wish\w*|wants?\s+to\s+see|"
+    r"would\s+like|thanked|(?:neighbouring|other|comparator)\s+(?:authorities|councils|areas)|elsewhere)\b",
     _I,
 )
 # A trend named as the cause or context of something else is not a statement of its own.
 _CONTEXT_LEAD = re.compile(
     r"\b(?:comparable\s+to|in\s+line\s+with|reflect\w*|due\s+to|because\s+of|result\s+of|following|linked\s+to|"
     r"driven\s+by|owing\s+to|caused\s+by|attributed\s+to|consistent\s+with|despite|given)\s+(?:the\s+|an?\s+)?\S*$", _I)
+# A verb with an object: 'had improved the quality of ...' says what the subject changed, not how it moved.
+_TRANSITIVE = re.compile(r"\s+(?:the|an?|its|their|our|his|her|how|what)\b(?!\s+(?:same|previous|last|period|quarter|year|month)\b)",
+                         _I)
 _COORDINATED = re.compile(r"^(?P<items>(?:[\w'-]+(?:\s+[\w'-]+)?,\s+)*[\w'-]+(?:\s+[\w'-]+)?\s+and\s+[\w'-]+)\s+"
                           r"(?P<head>rates?|numbers?|figures?|levels?)$", _I)
 
@@ -348,6 +354,8 @@ def statements(text: str) -> list[Statement]:
             window = text[max(0, m.start() - 40): m.end() + 25]
             if NOT_STATUS.search(window) or _CONTEXT_LEAD.search(text[max(0, m.start() - 30):m.start() + 4]):
                 continue
+            if pattern is _SUBJECT_STATES and _TRANSITIVE.match(text, m.end()):
+                continue  # 'A review of the process had improved the way ...': the subject changed something else
             np = m.group("np") or m.groupdict().get("np2") or ""
             name = _subject(np) if pattern in (_SUBJECT_STATES, _SAW_CHANGE) else _clean_np(np)
             if not name or re.match(r"\s*(?:performance|it|this|that|there)\b", np, _I) and name == _clean_np(np):
