@@ -90,9 +90,11 @@ def chromium() -> str | None:
     return os.environ.get("KPI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium through playwright, for the pages' browser tests; skipped, with the reason, without it."""
+    """Headless Chromium through playwright, for the pages' browser tests; skipped, with the reason, without it.
+    One per module, not per session: playwright's sync API runs an event loop on this thread while it is open,
+    and the asyncio tests of later modules need the thread without one."""
     executable = chromium()
     if executable is None:
         pytest.skip("Chromium is not installed (Debian: apt-get install chromium; make test tries to); "
