@@ -151,7 +151,8 @@ class LLMBackend:
         self.client = (client or openai.AsyncOpenAI(
             api_key=settings.api_key or "not-needed", base_url=settings.base_url,
         )).with_options(max_retries=0, timeout=settings.timeout)
-        policy = RetryPolicy(attempts=settings.retries + 1, sleep=sleep or asyncio.sleep)
+        self.sleep = sleep or asyncio.sleep  # how retries wait (tests give one that does not)
+        policy = RetryPolicy(attempts=settings.retries + 1, sleep=self.sleep)
         limiter = RateLimiter(rpm=settings.rpm, tpm=settings.tpm) if settings.rpm or settings.tpm else None
         # --concurrency: HTTP requests on the wire at once (a request waiting to be retried, or an answer
         # being parsed, holds none).
