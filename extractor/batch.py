@@ -206,8 +206,8 @@ async def _submit(paths: list[str | Path], store: Store, settings: LLMSettings,
         identity = backend.identity
         for path in files:
             try:
-                document = await asyncio.to_thread(
-                    lambda p=path: provenance.apply(load_document(p, max_chars=extra["max_chars"], ocr=extra["ocr"]), p))
+                document = await asyncio.to_thread(lambda p=path: provenance.apply(
+                    load_document(p, max_chars=extra["max_chars"], ocr=extra["ocr"]), p))
             except Exception as exc:  # a bad file is reported, never stops the submit
                 summary.failed.append((str(path), error_message(exc)))
                 continue

@@ -264,7 +264,8 @@ async def _reask(backend: LLMBackend, batches: BatchStore, request: dict[str, An
               reasks=len(tally.completions))
 
 
-async def _resubmit(backend: LLMBackend, batches: BatchStore, row: Mapping[str, Any], extra: dict[str, Any]) -> str | None:
+async def _resubmit(backend: LLMBackend, batches: BatchStore, row: Mapping[str, Any],
+                    extra: dict[str, Any]) -> str | None:
     """The failed requests of a completed batch, in a follow-up batch; their documents wait for it."""
     # Requests the batch never answered; one answered but cut off, refused or off the schema is asked live.
     failed = [r for r in batches.requests(row["id"], "failed") if not r["prompt_tokens"]]
@@ -274,8 +275,8 @@ async def _resubmit(backend: LLMBackend, batches: BatchStore, row: Mapping[str, 
     follow = new_batch_row(backend, row["mode"], extra, parent=row["id"], requests=len(failed),
                            documents=len(documents))
     moved = [d for d in batches.documents(row["id"]) if d["document_id"] in documents]
-    requests = [{k: r[k] for k in ("document_id", "chunk", "key", "passages", "context")} | {"custom_id": f"{r['custom_id']}-r"}
-                for r in failed]
+    requests = [{k: r[k] for k in ("document_id", "chunk", "key", "passages", "context")}
+                | {"custom_id": f"{r['custom_id']}-r"} for r in failed]
     with batches.store.transaction():  # one step: the follow-up recorded, the requests and documents moved to it
         batches.db["batches"].insert({**follow, "status": "preparing", "created_at": now()}, pk="id")
         batches.db["batch_requests"].insert_all([{**r, "batch_id": follow["id"], "state": "sent"} for r in requests],

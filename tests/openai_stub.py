@@ -130,7 +130,8 @@ class _Batches:
         fields = {part.get_param("name", header="content-disposition"): part.get_payload(decode=True)
                   for part in message.iter_parts()}
         if fields.get("purpose") != b"batch" or not fields.get("file"):
-            return 400, {"error": {"message": "purpose must be 'batch' and a file given", "type": "invalid_request_error"}}
+            return 400, {"error": {"message": "purpose must be 'batch' and a file given",
+                                   "type": "invalid_request_error"}}
         file_id = f"file-stub-{next(self._ids)}"
         self.files[file_id] = fields["file"]
         return 200, {"id": file_id, "object": "file", "bytes": len(fields["file"]), "created_at": 1700000000,

@@ -6,7 +6,7 @@ to it when imported.
 
 from __future__ import annotations
 
-from . import compare, evaluation, extraction, indicators, looking, official  # noqa: F401  (each registers its commands)
+from . import batch, compare, evaluation, extraction, indicators, looking, official  # noqa: F401  (each registers its commands)
 from .app import cli, main
 
 __all__ = ["cli", "main"]
