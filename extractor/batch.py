@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .backends.base import Usage
-from .backends.model import LLMSettings, settings_from
+from .backends.model import NAME, LLMSettings, settings_from
 from .batch_store import BatchStore, settings_json
 from .documents import MAX_CHARS, discover, load_document
 from .errors import ConfigError, ExtractionFailed, fix_hint
@@ -35,6 +35,7 @@ from .store import Store
 if TYPE_CHECKING:
     from .backends.llm import LLMBackend
 
+BACKEND = NAME  # the backend whose requests a batch carries
 DEFAULT_DISCOUNT = 0.5  # OpenAI's Batch API: half the list price
 MAX_REQUESTS = 50_000  # requests one batch input file may hold (OpenAI)
 MAX_BYTES = 190 * 1024 * 1024  # OpenAI takes files of up to 200 MB; a margin below it

@@ -34,7 +34,7 @@ from extractor.schema import DocumentMeta
 
 # Per-request misbehaviours, taken in order ('ok': answer this request normally).
 FAULTS = ("ok", "429", "500", "503", "401", "403", "timeout", "drop", "malformed", "length", "invent", "offschema",
-          "empty", "no_choices", "refusal", "obey")
+          "empty", "no_choices", "refusal", "obey", "stray")
 REFUSAL = "I'm sorry, but I can't help with that request."
 HANG = 5.0  # seconds a 'timeout' fault waits before answering (longer than the tests' client timeout)
 OFF_SCHEMA = {"id": 123, "title": "Agenda item", "summary": "The Panel noted the report."}
@@ -84,6 +84,23 @@ def fast_records(user_message: str) -> list[dict[str, Any]]:
                         else value, "unit": "percent" if figure.group(2) else "count", "period": None,
                         "numerator": None, "denominator": None, "comparisons": [], "target_met": None,
                         "trend": None, "suspect": False, "evidence": evidence})
+    return records
+
+
+_PACKED = re.compile(r"^\[(P\d+)\]\nReport title: .*\nCommittee: .*\nReport period: (.*)\n", re.M)
+
+
+def packed_answers(user_message: str, answers: Any) -> list[dict[str, Any]] | None:
+    """A packed request (several documents' passages, each after its id: extractor/packing.py) answered
+    passage by passage, each record naming its passage; None for a request that is not packed."""
+    heads = list(_PACKED.finditer(user_message))
+    if not heads:
+        return None
+    records = []
+    for head, after in zip(heads, [*heads[1:], None], strict=True):
+        text = user_message[head.end(): after.start() if after else None].strip()
+        for record in answers(f"Report period: {head.group(2)}\n\nPassages:\n{text}"):
+            records.append({**record, "passage": head.group(1)})
     return records
 
 
@@ -352,9 +369,13 @@ class StubServer:
         messages = body.get("messages", [])
         user = next((m["content"] for m in messages if m.get("role") == "user"), "")
         reask = len(messages) > 2  # anything after system + user is instructor re-asking
-        records = self.answers(user)
+        records = packed_answers(user, self.answers)
+        if records is None:
+            records = self.answers(user)
         if fault == "invent" and not reask:
             records.append(dict(INVENTED))
+        if fault == "stray" and records:  # a packed answer's record naming a passage that was never sent
+            records.append({**records[0], "indicator": "Stray record", "passage": "P99"})
         if fault == "obey" and INJECTION in user:  # every attempt, re-asks too: it keeps obeying
             records.append(dict(OBEYED))
         arguments = json.dumps({"records": records})

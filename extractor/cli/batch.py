@@ -46,8 +46,8 @@ def batch() -> None:
 @batch.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @db_option
-@click.option("--backend", type=click.Choice(["openai"]), default="openai", show_default=True,
-              help="The backend whose requests are sent (only a model backend has a Batch API).")
+@click.option("--backend", help="The backend whose requests are sent: the model backend (the only one with a Batch "
+                                "API; the default).")
 @click.option("--force", is_flag=True, help="Send documents already stored with this model and prompt too.")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
               help="CSV with columns path,url,authority,committee,meeting_date, as for 'run'.")
@@ -58,7 +58,7 @@ def batch() -> None:
 @max_chars_option
 @ocr_option
 @model_options
-def submit(paths: tuple[str, ...], db_path: str, backend: str, force: bool, manifest: str | None, authority: str | None,
+def submit(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, manifest: str | None, authority: str | None,
            committee: str | None, as_json: bool, discount: float | None, max_chars: int, ocr: str,
            **options: Any) -> None:
     """Send every request a live 'run --backend openai' would send, as a batch; return at once.
@@ -72,7 +72,7 @@ def submit(paths: tuple[str, ...], db_path: str, backend: str, force: bool, mani
     Example:
       kpi-extract batch submit minutes/ --db kpis.db --model gpt-4o-mini --price-in 0.15 --price-out 0.6
     """
-    from ..batch import DEFAULT_DISCOUNT
+    from ..batch import BACKEND, DEFAULT_DISCOUNT
     from ..batch import submit as submit_batch
     from ..manifest import read_manifest
     from ..store import Store
@@ -80,7 +80,9 @@ def submit(paths: tuple[str, ...], db_path: str, backend: str, force: bool, mani
 
     if not paths and not manifest:
         raise click.UsageError("give PATHS (files or folders) or --manifest FILE.csv")
-    checked_backend(backend, options)
+    if backend not in (None, BACKEND):
+        raise click.UsageError(f"--backend {backend} has no Batch API; batch runs use --backend {BACKEND}")
+    checked_backend(BACKEND, options)
     sources = read_manifest(manifest) if manifest else {}
     given = {key: value for key, value in (("authority", authority), ("committee", committee)) if value}
     summary = submit_batch(paths, store=Store(db_path), options=options, sources=sources, given=given,
