@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import itertools
 import json
 import tempfile
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 BACKEND = NAME  # the backend whose requests a batch carries
 DEFAULT_DISCOUNT = 0.5  # OpenAI's Batch API: half the list price
+PACK_TOKENS = 2000  # batch submit's --pack-tokens: 690 prompt tokens a development-corpus document, not 1,888
 MAX_REQUESTS = 50_000  # requests one batch input file may hold (OpenAI)
 MAX_BYTES = 190 * 1024 * 1024  # OpenAI takes files of up to 200 MB; a margin below it
 ENDED = ("completed", "failed", "expired", "cancelled")
@@ -75,20 +77,38 @@ class SubmitSummary:
         return sum(b.requests for b in self.batches)
 
 
-def request_body(backend: LLMBackend, messages: list[dict[str, str]], mode: str) -> dict[str, Any]:
+def request_body(backend: LLMBackend, messages: list[dict[str, str]], mode: str,
+                 response_model: Any = None) -> dict[str, Any]:
     """The body the live client sends for these messages in this mode (instructor adds the schema)."""
     from .backends.llm import MODES, _response_model, handle_response_model
 
-    _, kwargs = handle_response_model(_response_model(), mode=MODES[mode], messages=copy.deepcopy(messages))
+    _, kwargs = handle_response_model(response_model or _response_model(), mode=MODES[mode],
+                                      messages=copy.deepcopy(messages))
     return {"model": backend.settings.model, **kwargs, "temperature": 0, "max_tokens": backend.settings.max_tokens}
 
 
-def line_of(backend: LLMBackend, request: Mapping[str, Any], mode: str) -> bytes:
+def messages_of(backend: LLMBackend, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """A request's messages, rebuilt from its rows: one chunk, or (packed) each row's passage after its id."""
+    if rows[0]["part"]:
+        from .packing import parts_of, render_pack
+
+        return render_pack(backend.prompt, parts_of(rows))
+    return backend.prompt.render(passages=rows[0]["passages"], **json.loads(rows[0]["context"]))
+
+
+def body_of(backend: LLMBackend, rows: Sequence[Mapping[str, Any]], mode: str) -> dict[str, Any]:
+    """A request's body as the live client sends it (a packed request asks for records naming passages)."""
+    if rows[0]["part"]:
+        from .backends.packer import packed_model
+
+        return request_body(backend, messages_of(backend, rows), mode, packed_model())
+    return request_body(backend, messages_of(backend, rows), mode)
+
+
+def line_of(backend: LLMBackend, rows: Sequence[Mapping[str, Any]], mode: str) -> bytes:
     """A request's line of the JSONL input, rebuilt from what the database keeps of it."""
-    messages = backend.prompt.render(passages=request["passages"], **json.loads(request["context"]))
-    body = request_body(backend, messages, mode)
-    return (json.dumps({"custom_id": request["custom_id"], "method": "POST", "url": ENDPOINT, "body": body},
-                       ensure_ascii=False) + "\n").encode()
+    return (json.dumps({"custom_id": rows[0]["custom_id"], "method": "POST", "url": ENDPOINT,
+                        "body": body_of(backend, rows, mode)}, ensure_ascii=False) + "\n").encode()
 
 
 async def call(backend: LLMBackend, what: str, step: Callable[[], Awaitable[Any]]) -> Any:
@@ -139,8 +159,8 @@ async def send(backend: LLMBackend, batches: BatchStore, batch_id: str) -> str:
     """Upload a recorded batch's requests as JSONL and create it at the provider; return its id there."""
     row = batches.db["batches"].get(batch_id)
     with tempfile.TemporaryFile() as jsonl:  # written a line at a time: memory stays flat
-        for request in batches.requests(batch_id):
-            jsonl.write(line_of(backend, request, row["mode"]))
+        for _, rows in itertools.groupby(batches.requests(batch_id), key=lambda r: r["custom_id"]):
+            jsonl.write(line_of(backend, list(rows), row["mode"]))
         uploaded = await call(backend, "uploading the batch input", lambda: _upload(backend, jsonl, batch_id))
     created = await call(backend, "creating the batch", lambda: backend.client.batches.create(
         input_file_id=uploaded.id, endpoint=ENDPOINT, completion_window="24h",
@@ -229,9 +249,9 @@ async def _submit(paths: list[str | Path], store: Store, settings: LLMSettings,
                     asked += 1
                     continue
                 pending.add(key)
-                request = {"custom_id": uuid.uuid4().hex, "document_id": document.sha256, "chunk": chunk.index,
-                           "key": key, "passages": chunk.text, "context": json.dumps(context)}
-                size += len(line_of(backend, request, mode))
+                request = {"custom_id": uuid.uuid4().hex, "part": None, "document_id": document.sha256,
+                           "chunk": chunk.index, "key": key, "passages": chunk.text, "context": json.dumps(context)}
+                size += len(line_of(backend, [request], mode))
                 requests.append(request)
             if not requests and asked:  # every question of it is in a batch already: that batch stores it
                 summary.answered_only += 1
@@ -267,10 +287,15 @@ class _Group:
 
     async def flush(self, backend: LLMBackend, batches: BatchStore, mode: str, extra: dict[str, Any]) -> Submitted:
         """Record the batch, then send it (a batch recorded but not sent is sent by the next submit or collect)."""
-        row = new_batch_row(backend, mode, extra, requests=len(self.requests), documents=len(self.documents))
+        if backend.settings.pack_tokens:  # several documents' passages to a request, each after its id
+            from .packing import pack_rows
+
+            self.requests = pack_rows(self.requests, min(backend.settings.pack_tokens, backend.context_room(mode)))
+        sent = len({r["custom_id"] for r in self.requests})
+        row = new_batch_row(backend, mode, extra, requests=sent, documents=len(self.documents))
         batches.add_batch(row, self.requests, self.documents)
         provider_id = await send(backend, batches, row["id"])
-        return Submitted(row["id"], provider_id, len(self.requests), len(self.documents))
+        return Submitted(row["id"], provider_id, sent, len(self.documents))
 
 
 def status(store: Store, *, options: Mapping[str, Any] | None = None, client: Any = None,

@@ -119,7 +119,7 @@ def _collect_one(store: Store, batches: BatchStore, row: dict[str, Any], options
 async def _read(backend: LLMBackend, batches: BatchStore, row: Mapping[str, Any], remote: Any,
                 done: Collected) -> None:
     """Settle every request of the batch from its output and error files; re-ask invalid answers live."""
-    reasks: list[tuple[dict[str, Any], Any, Exception]] = []
+    reasks: list[tuple[Any, Any, Exception]] = []
     for file_id in (remote.output_file_id, remote.error_file_id):
         if not file_id:
             continue
@@ -128,19 +128,29 @@ async def _read(backend: LLMBackend, batches: BatchStore, row: Mapping[str, Any]
                 if not line.strip():
                     continue
                 item = json.loads(line)
-                request = batches.request(str(item.get("custom_id")))
-                if request is None or request["batch_id"] != row["id"] or request["state"] != "sent":
+                parts = [p for p in batches.parts(str(item.get("custom_id")))
+                         if p["batch_id"] == row["id"] and p["state"] == "sent"]
+                if not parts:
                     continue  # not ours, or read already (a collect run again)
-                pending = _settle(backend, batches, request, item, row["mode"], done)
+                if parts[0]["part"]:  # several documents' passages in one request (--pack-tokens)
+                    from .batch_packed import settle_packed
+
+                    pending = settle_packed(backend, batches, parts, item, row["mode"], done)
+                else:
+                    pending = _settle(backend, batches, parts[0], item, row["mode"], done)
                 if pending is not None:
                     reasks.append(pending)
     if reasks:
         done.reasked += len(reasks)
-        await asyncio.gather(*(_reask(backend, batches, request, completion, exc, row["mode"], done)
+        from .batch_packed import reask_packed
+
+        await asyncio.gather(*(reask_packed(backend, batches, request, completion, exc, row["mode"], done)
+                               if isinstance(request, list) else
+                               _reask(backend, batches, request, completion, exc, row["mode"], done)
                                for request, completion, exc in reasks))
     for request in list(batches.requests(row["id"], "sent")):  # neither answered nor listed as failed
         with batches.store.transaction():
-            batches.settle(request["custom_id"], "failed", error=f"no answer in the batch (it {remote.status})")
+            batches.settle(request, "failed", error=f"no answer in the batch (it {remote.status})")
         done.failed += 1
 
 
@@ -196,7 +206,7 @@ def _tokens(completion: Any) -> dict[str, Any]:
 
 def _fail(batches: BatchStore, request: Mapping[str, Any], error: str, **values: Any) -> None:
     with batches.store.transaction():
-        batches.settle(request["custom_id"], "failed", error=error[:500], **values)
+        batches.settle(request, "failed", error=error[:500], **values)
 
 
 def _answered(backend: LLMBackend, batches: BatchStore, request: Mapping[str, Any], answer: Any,
@@ -216,7 +226,7 @@ def _answered(backend: LLMBackend, batches: BatchStore, request: Mapping[str, An
         prompt_hash=backend.prompt.sha256, prompt_tokens=spent["prompt_tokens"] + sum(c.prompt_tokens for c in live),
         completion_tokens=spent["completion_tokens"] + sum(c.completion_tokens for c in live))
     with batches.store.transaction():
-        batches.settle(request["custom_id"], "answered", **spent,
+        batches.settle(request, "answered", **spent,
                        live=json.dumps({"calls": [asdict(c) for c in live], "reasks": reasks}))
     done.answered += 1
 
@@ -276,16 +286,16 @@ async def _resubmit(backend: LLMBackend, batches: BatchStore, row: Mapping[str, 
                            documents=len(documents))
     moved = [d for d in batches.documents(row["id"]) if d["document_id"] in documents]
     requests = [{k: r[k] for k in ("document_id", "chunk", "key", "passages", "context")}
-                | {"custom_id": f"{r['custom_id']}-r"} for r in failed]
+                | {"custom_id": f"{r['custom_id']}-{r['part'] or 'r'}"} for r in failed]  # each on its own
     with batches.store.transaction():  # one step: the follow-up recorded, the requests and documents moved to it
         batches.db["batches"].insert({**follow, "status": "preparing", "created_at": now()}, pk="id")
         batches.db["batch_requests"].insert_all([{**r, "batch_id": follow["id"], "state": "sent"} for r in requests],
-                                                pk="custom_id")
+                                                pk="id")
         batches.db["batch_documents"].insert_all(
             [{**{k: d[k] for k in ("document_id", "path", "name", "source")}, "batch_id": follow["id"],
               "state": "waiting"} for d in moved], pk=("batch_id", "document_id"))
         for r in failed:
-            batches.settle(r["custom_id"], "resubmitted")
+            batches.settle(r, "resubmitted")
         for d in moved:
             batches.db["batch_documents"].update((row["id"], d["document_id"]), {"state": "moved"})
     return await send(backend, batches, follow["id"])

@@ -5,7 +5,7 @@ row as it was or as it became, never half of it."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .store import Store, now
@@ -32,7 +32,7 @@ class BatchStore:
             self.db["batches"].insert({**row, "status": "preparing", "created_at": now()}, pk="id")
             if requests:
                 self.db["batch_requests"].insert_all([{**r, "batch_id": row["id"], "state": "sent"}
-                                                      for r in requests], pk="custom_id")
+                                                      for r in requests], pk="id")
             if documents:
                 self.db["batch_documents"].insert_all([{**d, "batch_id": row["id"], "state": "waiting"}
                                                        for d in documents], pk=("batch_id", "document_id"))
@@ -70,20 +70,19 @@ class BatchStore:
             "select r.key from batch_requests r join batches b on b.id = r.batch_id "
             "where r.state = 'sent' and b.closed_at is null").fetchall()}
 
-    def request(self, custom_id: str) -> dict[str, Any] | None:
-        """One request by its custom_id."""
-        rows = list(self.db.query("select * from batch_requests where custom_id = ?", [custom_id]))
-        return rows[0] if rows else None
+    def parts(self, custom_id: str) -> list[dict[str, Any]]:
+        """A request's rows by its custom_id: one, or one per passage of a packed request."""
+        return list(self.db.query("select * from batch_requests where custom_id = ? order by id", [custom_id]))
 
     def requests(self, batch_id: str, state: str | None = None) -> Iterator[dict[str, Any]]:
         """A batch's requests (in one state), in the order they were sent."""
         sql = "select * from batch_requests where batch_id = ?" + (" and state = ?" if state else "")
-        yield from self.db.query(sql + " order by rowid", [batch_id, state] if state else [batch_id])
+        yield from self.db.query(sql + " order by id", [batch_id, state] if state else [batch_id])
 
-    def settle(self, custom_id: str, state: str, **values: Any) -> None:
-        """A request's answer read: its state and what it cost (in one transaction with the cache write
-        the caller makes inside it, if any)."""
-        self.db["batch_requests"].update(custom_id, {"state": state, **values})
+    def settle(self, row: Mapping[str, Any], state: str, **values: Any) -> None:
+        """A request's (or a packed request's passage's) answer read: its state and what it cost (inside the
+        caller's transaction)."""
+        self.db["batch_requests"].update(row["id"], {"state": state, **values})
 
     def documents(self, batch_id: str, state: str | None = "waiting") -> list[dict[str, Any]]:
         """A batch's documents (in one state)."""

@@ -108,6 +108,24 @@ def pack(chunks: Sequence[tuple[Chunk, Mapping[str, str | None]]], budget: int) 
     return packs
 
 
+def pack_rows(rows: Sequence[dict[str, Any]], budget: int) -> list[dict[str, Any]]:
+    """Batch request rows (one chunk each) grouped into packed requests: rows of one request share its
+    custom_id, each with its passage's id (part)."""
+    chunks = [(Chunk(r["chunk"], (r["passages"],), ()), json.loads(r["context"])) for r in rows]
+    packed, start = [], 0
+    for group in pack(chunks, budget):
+        custom_id = rows[start]["custom_id"]
+        for part, row in zip(group, rows[start:start + len(group)], strict=True):
+            packed.append({**row, "custom_id": custom_id, "part": part.pid})
+        start += len(group)
+    return packed
+
+
+def parts_of(rows: Sequence[Mapping[str, Any]]) -> list[Part]:
+    """A packed batch request's parts, from its rows."""
+    return [Part(r["part"], Chunk(r["chunk"], (r["passages"],), ()), json.loads(r["context"])) for r in rows]
+
+
 def passage_text(part: Part) -> str:
     """A passage as a packed request shows it: its id, its report's title, committee and period, its text."""
     context = part.context

@@ -230,11 +230,15 @@ def _m014_batches(db: sqlite_utils.Database) -> None:
                "settings text, options text, input_file_id text, output_file_id text, error_file_id text, "
                "requests integer, completed integer, failed integer, documents integer, run_id text, "
                "created_at text, checked_at text, closed_at text)")
-    db.execute("create table batch_requests (custom_id text primary key, batch_id text not null "
-               "references batches(id), document_id text not null, chunk integer, key text, passages text, "
+    # A request that packs several documents (--pack-tokens) has a row per passage, each with its id in the
+    # request (part); an unpacked request has one row, part null.
+    db.execute("create table batch_requests (id integer primary key, custom_id text not null, part text, "
+               "batch_id text not null references batches(id), document_id text not null, "
+               "chunk integer, key text, passages text, "
                "context text, state text, prompt_tokens integer, completion_tokens integer, response_id text, "
                "finish_reason text, live text, error text)")
     db.execute("create index idx_batch_requests_batch on batch_requests (batch_id, state)")
+    db.execute("create index idx_batch_requests_custom_id on batch_requests (custom_id)")
     db.execute("create index idx_batch_requests_key on batch_requests (key, state)")
     db.execute("create table batch_documents (batch_id text not null references batches(id), document_id text "
                "not null, path text, name text, source text, state text, primary key (batch_id, document_id))")

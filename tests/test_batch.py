@@ -164,8 +164,8 @@ def test_a_batch_that_ends_badly_is_reported_and_its_documents_left_for_a_later_
     with StubServer(batches=[plan]) as stub:
         env = {"OPENAI_BASE_URL": stub.base_url}
         runner = CliRunner()
-        assert runner.invoke(cli, ["batch", "submit", str(corpus), "--db", str(db), "--mode", "tools"],
-                             env=env).exit_code == 0
+        assert runner.invoke(cli, ["batch", "submit", str(corpus), "--db", str(db), "--mode", "tools",
+                                   "--pack-tokens", "0"], env=env).exit_code == 0
         if end == "cancelled":
             cancelled = runner.invoke(cli, ["batch", "cancel", next(iter(stub.batches.batches)), "--db", str(db)],
                                       env=env)
@@ -278,7 +278,7 @@ def test_line_of_rebuilds_the_request_from_what_the_database_keeps(tmp_path, cor
         batches = BatchStore(store)
         request = next(batches.requests(batches.batches()[0]["id"]))
         backend = LLMBackend(_settings(stub))
-        line = json.loads(line_of(backend, request, "tools"))
+        line = json.loads(line_of(backend, [request], "tools"))
         messages = backend.prompt.render(passages=request["passages"], **json.loads(request["context"]))
         assert line["body"] == request_body(backend, messages, "tools")
         assert backend.cache_key(messages, "tools") == request["key"]
@@ -292,3 +292,18 @@ def test_the_database_and_the_jsonl_never_hold_the_key(tmp_path, corpus):
         shutil.copy(tmp_path / "b.db", tmp_path / "copy.db")
         assert b"sk-secret-batch-key-123" not in (tmp_path / "copy.db").read_bytes()
         assert all(b"sk-secret" not in content for content in stub.batches.files.values())
+
+
+def test_a_packed_batch_stores_what_a_live_run_stores_in_fewer_requests(tmp_path, corpus, live_records):
+    plan = BatchPlan(states=(), line_faults={0: "offschema", 1: "stray"})
+    with StubServer(batches=[plan]) as stub:
+        store = Store(tmp_path / "b.db")
+        packed = submit([corpus], store=store, options=_settings(stub, pack_tokens=3000, context_tokens=128_000))
+        content = stub.batches.files[stub.batches.batches[packed.batches[0].provider_id]["input_file_id"]]
+        lines = [json.loads(line) for line in content.decode().splitlines()]
+        assert 2 <= len(lines) == packed.requests < 9 and any("[P2]" in json.dumps(line) for line in lines)
+        done = collect(store, options=_reach(stub))[0]
+        assert done.reasked == 1 and done.status == "completed"
+        assert _records(store) == live_records
+        run = store.runs()[0]
+        assert run["dropped"] >= 1 and run["failed"] == 0  # the stray record, dropped and counted

@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..packing import Part, PackedRecords, pack, passages_sent, read_packed, render_pack, sources_of
+from ..packing import PackedRecords, Part, pack, passages_sent, read_packed, render_pack, sources_of
 from ..transport import EmptyAnswer, counting, stop_counting
 from .answers import ChunkAnswer
 from .base import Usage

@@ -9,7 +9,17 @@ from typing import Any
 
 import click
 
-from .app import cli, db_option, err, existing_store, max_chars_option, model_options, ocr_option, out
+from .app import (
+    cli,
+    db_option,
+    err,
+    existing_store,
+    max_chars_option,
+    model_options,
+    ocr_option,
+    out,
+    pack_option,
+)
 
 _DISCOUNT = click.option("--batch-discount", "discount", type=click.FloatRange(0, 1), default=None,
                          help="The batch price as a share of the list price (--price-in/--price-out), for the "
@@ -57,6 +67,7 @@ def batch() -> None:
 @_DISCOUNT
 @max_chars_option
 @ocr_option
+@pack_option
 @model_options
 def submit(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, manifest: str | None, authority: str | None,
            committee: str | None, as_json: bool, discount: float | None, max_chars: int, ocr: str,
@@ -64,7 +75,9 @@ def submit(paths: tuple[str, ...], db_path: str, backend: str | None, force: boo
     """Send every request a live 'run --backend openai' would send, as a batch; return at once.
 
     Documents already stored, and requests the cache already answers or a batch
-    not yet collected already holds, are not sent. The input is split across
+    not yet collected already holds, are not sent. Passages of several documents
+    share a request (--pack-tokens, 2000 by default here; 0 for one document a
+    request). The input is split across
     files at the provider's limits (50,000 requests, 200 MB). 'batch collect'
     stores the records.
 
@@ -72,7 +85,7 @@ def submit(paths: tuple[str, ...], db_path: str, backend: str | None, force: boo
     Example:
       kpi-extract batch submit minutes/ --db kpis.db --model gpt-4o-mini --price-in 0.15 --price-out 0.6
     """
-    from ..batch import BACKEND, DEFAULT_DISCOUNT
+    from ..batch import BACKEND, DEFAULT_DISCOUNT, PACK_TOKENS
     from ..batch import submit as submit_batch
     from ..manifest import read_manifest
     from ..store import Store
@@ -85,6 +98,8 @@ def submit(paths: tuple[str, ...], db_path: str, backend: str | None, force: boo
     checked_backend(BACKEND, options)
     sources = read_manifest(manifest) if manifest else {}
     given = {key: value for key, value in (("authority", authority), ("committee", committee)) if value}
+    if options.get("pack_tokens") is None:  # measured (BENCHMARKS.md): a third of the prompt tokens a document
+        options["pack_tokens"] = PACK_TOKENS
     summary = submit_batch(paths, store=Store(db_path), options=options, sources=sources, given=given,
                            max_chars=max_chars, ocr=ocr, force=force,
                            discount=DEFAULT_DISCOUNT if discount is None else discount)
