@@ -69,9 +69,9 @@ def batch() -> None:
 @ocr_option
 @pack_option
 @model_options
-def submit(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, manifest: str | None, authority: str | None,
-           committee: str | None, as_json: bool, discount: float | None, max_chars: int, ocr: str,
-           **options: Any) -> None:
+def submit(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, manifest: str | None,
+           authority: str | None, committee: str | None, as_json: bool, discount: float | None, max_chars: int,
+           ocr: str, **options: Any) -> None:
     """Send every request a live 'run --backend openai' would send, as a batch; return at once.
 
     Documents already stored, and requests the cache already answers or a batch
