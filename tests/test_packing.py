@@ -19,6 +19,12 @@ from extractor.store import Store
 SMALL = ["003_a62f19515b4c2a7e.txt", "004_36426df94b734508.txt", "000_c572b18e3f951390.txt"]
 
 
+@pytest.fixture(autouse=True)
+def _short_linger(monkeypatch):
+    """A pack waits 0.2 s for more chunks live; here a few milliseconds do (no test waits on the clock)."""
+    monkeypatch.setattr("extractor.backends.packer.LINGER", 0.005)
+
+
 def _settings(stub: StubServer, pack: int, **extra: object) -> LLMSettings:
     return LLMSettings(base_url=stub.base_url, mode="tools", pack_tokens=pack, context_tokens=128_000, **extra)
 

@@ -48,8 +48,8 @@ class _Waiting:
 class Packer:
     """Fills requests with chunks of several documents, up to budget tokens of passages."""
 
-    def __init__(self, backend: LLMBackend, linger: float = LINGER) -> None:
-        self.backend, self.linger = backend, linger
+    def __init__(self, backend: LLMBackend, linger: float | None = None) -> None:
+        self.backend, self.linger = backend, LINGER if linger is None else linger
         self._waiting: list[_Waiting] = []
         self._size = 0
         self._timer: asyncio.TimerHandle | None = None
