@@ -224,6 +224,30 @@ def _m013_gate(db: sqlite_utils.Database) -> None:
     db["extractions"].add_column("rejected", str)
 
 
+def _m014_batches(db: sqlite_utils.Database) -> None:
+    # Batch runs (batch.py): each batch sent to a provider's Batch API and the settings to read it back;
+    # which of its requests belongs to which document and chunk, with what it answered and cost; the
+    # documents it stores once every request of theirs is settled; and which batch a run collected.
+    db.execute("create table batches (id text primary key, provider_id text, parent text, status text, "
+               "reason text, endpoint text, model text, mode text, prompt_version text, prompt_hash text, "
+               "settings text, options text, input_file_id text, output_file_id text, error_file_id text, "
+               "requests integer, completed integer, failed integer, documents integer, run_id text, "
+               "created_at text, checked_at text, closed_at text)")
+    # A request that packs several documents (--pack-tokens) has a row per passage, each with its id in the
+    # request (part); an unpacked request has one row, part null.
+    db.execute("create table batch_requests (id integer primary key, custom_id text not null, part text, "
+               "batch_id text not null references batches(id), document_id text not null, "
+               "chunk integer, key text, passages text, "
+               "context text, state text, prompt_tokens integer, completion_tokens integer, response_id text, "
+               "finish_reason text, live text, error text)")
+    db.execute("create index idx_batch_requests_batch on batch_requests (batch_id, state)")
+    db.execute("create index idx_batch_requests_custom_id on batch_requests (custom_id)")
+    db.execute("create index idx_batch_requests_key on batch_requests (key, state)")
+    db.execute("create table batch_documents (batch_id text not null references batches(id), document_id text "
+               "not null, path text, name text, source text, state text, primary key (batch_id, document_id))")
+    db["runs"].add_column("batch", str)
+
+
 def _m015_corrections(db: sqlite_utils.Database) -> None:
     # A person's corrections (corrections_store.py): how a record was reviewed (accepted, edited, added), by
     # whom and when, and the key of the record as extracted that was judged, so a re-extraction never
@@ -252,6 +276,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m011_official", _m011_official),
     ("m012_ocr", _m012_ocr),
     ("m013_gate", _m013_gate),
+    ("m014_batches", _m014_batches),
     ("m015_corrections", _m015_corrections),
 ]
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's transaction before giving up

@@ -6,7 +6,8 @@ as real servers and small models do (429, 500, malformed JSON, a cut-off answer,
 record, an answer that ignores the schema, an empty object, no tool calling, json_schema refused
 with a 500, an answer that never stops, 503, a refused key, a hang past the client's timeout, a
 connection dropped mid-answer, an empty choices list, a refusal, an unknown model) to exercise
-the client. Anything recorded from it is
+the client. It also serves the Batch API (files in, batches that move from `validating` to a
+scripted end, output and error files; see BatchPlan). Anything recorded from it is
 authored test data, never model output.
 
     python tests/openai_stub.py --port 8011 [--fault 429 --fault invent ...]
@@ -15,11 +16,15 @@ authored test data, never model output.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from email import policy as email_policy
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -29,7 +34,7 @@ from extractor.schema import DocumentMeta
 
 # Per-request misbehaviours, taken in order ('ok': answer this request normally).
 FAULTS = ("ok", "429", "500", "503", "401", "403", "timeout", "drop", "malformed", "length", "invent", "offschema",
-          "empty", "no_choices", "refusal", "obey")
+          "empty", "no_choices", "refusal", "obey", "stray")
 REFUSAL = "I'm sorry, but I can't help with that request."
 HANG = 5.0  # seconds a 'timeout' fault waits before answering (longer than the tests' client timeout)
 OFF_SCHEMA = {"id": 123, "title": "Agenda item", "summary": "The Panel noted the report."}
@@ -82,9 +87,161 @@ def fast_records(user_message: str) -> list[dict[str, Any]]:
     return records
 
 
+_PACKED = re.compile(r"^\[(P\d+)\]\nReport title: .*\nCommittee: .*\nReport period: (.*)\n", re.M)
+
+
+def packed_answers(user_message: str, answers: Any) -> list[dict[str, Any]] | None:
+    """A packed request (several documents' passages, each after its id: extractor/packing.py) answered
+    passage by passage, each record naming its passage; None for a request that is not packed."""
+    heads = list(_PACKED.finditer(user_message))
+    if not heads:
+        return None
+    records = []
+    for head, after in zip(heads, [*heads[1:], None], strict=True):
+        text = user_message[head.end(): after.start() if after else None].strip()
+        for record in answers(f"Report period: {head.group(2)}\n\nPassages:\n{text}"):
+            records.append({**record, "passage": head.group(1)})
+    return records
+
+
 def prompt_tokens_of(body: dict[str, Any]) -> int:
     """The stub's token count of a request's messages: four characters a token."""
     return sum(len(str(m.get("content") or "")) for m in body.get("messages") or []) // 4
+
+
+@dataclass
+class BatchPlan:
+    """How the stub's next batch goes: the states it shows on successive polls (GET /v1/batches/{id})
+    before its end; the end ('completed', 'failed' at validation, 'expired', 'cancelled'); and, per
+    line of its input (0-based), a fault: any per-request fault of FAULTS for the answer itself
+    ('invent', 'offschema', 'length', ...), or 'error' (a 500 in the error file) or 'expired' (the line
+    expired, in the error file). An expired batch answers only the lines before `answered` (None: half)."""
+
+    end: str = "completed"
+    states: tuple[str, ...] = ("validating", "in_progress", "finalizing")
+    line_faults: dict[int, str] = field(default_factory=dict)
+    answered: int | None = None
+    reason: str = "the batch expired before all its requests were done (24h window)"
+
+
+_BATCH_ENDS = ("completed", "failed", "expired", "cancelled")
+_BATCH_LINE_FAULTS = ("error", "expired")
+
+
+class _Batches:
+    """The stub's Batch API: uploaded files and batches, advanced one state per poll by a BatchPlan."""
+
+    def __init__(self, stub: StubServer, plans: Iterable[BatchPlan]) -> None:
+        self.stub = stub
+        self.plans = list(plans)
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
+        self._plans: dict[str, BatchPlan] = {}
+        self._steps: dict[str, list[str]] = {}
+        self._ids = itertools.count(1)
+
+    def upload(self, content_type: str, raw: bytes) -> tuple[int, dict[str, Any]]:
+        """POST /v1/files (multipart: purpose and file)."""
+        message = BytesParser(policy=email_policy.default).parsebytes(
+            f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+        fields = {part.get_param("name", header="content-disposition"): part.get_payload(decode=True)
+                  for part in message.iter_parts()}
+        if fields.get("purpose") != b"batch" or not fields.get("file"):
+            return 400, {"error": {"message": "purpose must be 'batch' and a file given",
+                                   "type": "invalid_request_error"}}
+        file_id = f"file-stub-{next(self._ids)}"
+        self.files[file_id] = fields["file"]
+        return 200, {"id": file_id, "object": "file", "bytes": len(fields["file"]), "created_at": 1700000000,
+                     "filename": "input.jsonl", "purpose": "batch", "status": "processed"}
+
+    def create(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """POST /v1/batches."""
+        if body.get("input_file_id") not in self.files or body.get("endpoint") != "/v1/chat/completions" \
+                or body.get("completion_window") != "24h":
+            return 400, {"error": {"message": "unknown input_file_id, or endpoint/window not supported",
+                                   "type": "invalid_request_error"}}
+        plan = self.plans.pop(0) if self.plans else BatchPlan()
+        batch_id = f"batch_stub_{next(self._ids)}"
+        lines = [line for line in self.files[body["input_file_id"]].decode().splitlines() if line.strip()]
+        self.batches[batch_id] = {
+            "id": batch_id, "object": "batch", "endpoint": body["endpoint"], "errors": None,
+            "input_file_id": body["input_file_id"], "completion_window": "24h", "status": plan.states[0]
+            if plan.states else plan.end, "output_file_id": None, "error_file_id": None, "created_at": 1700000000,
+            "request_counts": {"total": len(lines), "completed": 0, "failed": 0},
+            "metadata": body.get("metadata"),
+        }
+        self._plans[batch_id] = plan
+        self._steps[batch_id] = list(plan.states[1:]) + [plan.end]
+        if not plan.states:
+            self._finish(batch_id)
+        return 200, dict(self.batches[batch_id])
+
+    def retrieve(self, batch_id: str) -> tuple[int, dict[str, Any]]:
+        """GET /v1/batches/{id}: each poll moves the batch one state on."""
+        if batch_id not in self.batches:
+            return 404, {"error": {"message": f"No batch found with id '{batch_id}'.", "type": "invalid_request_error"}}
+        steps = self._steps[batch_id]
+        batch = self.batches[batch_id]
+        if steps and batch["status"] not in _BATCH_ENDS:
+            batch["status"] = steps.pop(0)
+            if batch["status"] in _BATCH_ENDS:
+                self._finish(batch_id)
+        return 200, dict(batch)
+
+    def cancel(self, batch_id: str) -> tuple[int, dict[str, Any]]:
+        """POST /v1/batches/{id}/cancel: 'cancelling' now, 'cancelled' at the next poll."""
+        if batch_id not in self.batches:
+            return 404, {"error": {"message": f"No batch found with id '{batch_id}'."}}
+        batch = self.batches[batch_id]
+        if batch["status"] not in _BATCH_ENDS:
+            batch["status"] = "cancelling"
+            self._steps[batch_id] = ["cancelled"]
+            self._plans[batch_id].end = "cancelled"
+            self._plans[batch_id].answered = 0
+        return 200, dict(batch)
+
+    def content(self, file_id: str) -> tuple[int, bytes]:
+        """GET /v1/files/{id}/content."""
+        if file_id not in self.files:
+            return 404, json.dumps({"error": {"message": f"No such File object: {file_id}"}}).encode()
+        return 200, self.files[file_id]
+
+    def _finish(self, batch_id: str) -> None:
+        """Answer the batch's lines as its plan says; write its output and error files."""
+        batch, plan = self.batches[batch_id], self._plans[batch_id]
+        batch["status"] = plan.end
+        if plan.end == "failed":  # failed validation: no line is run
+            batch["errors"] = {"object": "list", "data": [{"code": "invalid_request", "line": 1,
+                                                           "message": "stub: the input file failed validation"}]}
+            return
+        lines = [json.loads(line) for line in self.files[batch["input_file_id"]].decode().splitlines() if line.strip()]
+        answered = len(lines) if plan.end == "completed" else (
+            plan.answered if plan.answered is not None else len(lines) // 2)
+        output, errors = [], []
+        for number, line in enumerate(lines):
+            fault = plan.line_faults.get(number)
+            if number >= answered or fault == "expired":
+                code, message = ("batch_expired", "This request could not be executed before the completion "
+                                 "window expired.") if plan.end != "cancelled" else ("batch_cancelled", "cancelled")
+                errors.append(_error_line(line, code, message))
+            elif fault == "error":
+                errors.append(_error_line(line, "server_error", "stub: the server had an error with this request"))
+            else:
+                status, _, body = self.stub.respond(line["body"], fault)
+                output.append({"id": f"batch_req_{number}", "custom_id": line["custom_id"],
+                               "response": {"status_code": status, "request_id": f"req_{number}", "body": body},
+                               "error": None})
+        batch["request_counts"] = {"total": len(lines), "completed": len(output), "failed": len(errors)}
+        for kind, rows in (("output_file_id", output), ("error_file_id", errors)):
+            if rows:
+                file_id = f"file-stub-{next(self._ids)}"
+                self.files[file_id] = "".join(json.dumps(row) + "\n" for row in rows).encode()
+                batch[kind] = file_id
+
+
+def _error_line(line: dict[str, Any], code: str, message: str) -> dict[str, Any]:
+    return {"id": f"batch_req_{line['custom_id']}", "custom_id": line["custom_id"], "response": None,
+            "error": {"code": code, "message": message}}
 
 
 class _Server(ThreadingHTTPServer):
@@ -101,7 +258,7 @@ class StubServer:
     def __init__(self, faults: Iterable[str] = (), *, latency: float = 0.0,
                  modes: Iterable[str] = ("tools", "json_schema", "json"), never_stops: bool = False,
                  models: Iterable[str] | None = None, api_key: str | None = None, rpm: int | None = None,
-                 tpm: int | None = None, answers: str = "rules") -> None:
+                 tpm: int | None = None, answers: str = "rules", batches: Iterable[BatchPlan] = ()) -> None:
         unknown = set(faults) - set(FAULTS)
         if unknown:
             raise ValueError(f"unknown faults {sorted(unknown)}; choose from {FAULTS}")
@@ -125,6 +282,13 @@ class StubServer:
         self.requests: list[dict[str, Any]] = []
         self.paths: list[str] = []  # every request's method and path, GET /models included
         self._lock = threading.Lock()
+        plans = list(batches)
+        for plan in plans:
+            bad = set(plan.line_faults.values()) - set(FAULTS) - set(_BATCH_LINE_FAULTS)
+            if plan.end not in _BATCH_ENDS or bad:
+                raise ValueError(f"a BatchPlan ends in one of {_BATCH_ENDS}; its line faults are {FAULTS} "
+                                 f"or {_BATCH_LINE_FAULTS}")
+        self.batches = _Batches(self, plans)  # the Batch API's files and batches
         self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -205,9 +369,13 @@ class StubServer:
         messages = body.get("messages", [])
         user = next((m["content"] for m in messages if m.get("role") == "user"), "")
         reask = len(messages) > 2  # anything after system + user is instructor re-asking
-        records = self.answers(user)
+        records = packed_answers(user, self.answers)
+        if records is None:
+            records = self.answers(user)
         if fault == "invent" and not reask:
             records.append(dict(INVENTED))
+        if fault == "stray" and records:  # a packed answer's record naming a passage that was never sent
+            records.append({**records[0], "indicator": "Stray record", "passage": "P99"})
         if fault == "obey" and INJECTION in user:  # every attempt, re-asks too: it keeps obeying
             records.append(dict(OBEYED))
         arguments = json.dumps({"records": records})
@@ -268,6 +436,15 @@ class StubServer:
                     return
                 if not self._authorized():
                     return
+                batch = re.fullmatch(r".*/batches/([\w-]+)", self.path)
+                content = re.fullmatch(r".*/files/([\w-]+)/content", self.path)
+                if batch or content:
+                    if batch:
+                        self._send(*stub.batches.retrieve(batch.group(1)))
+                    else:
+                        status, data = stub.batches.content(content.group(1))
+                        self._send_bytes(status, data, "application/jsonl" if status == 200 else "application/json")
+                    return
                 if not self.path.rstrip("/").endswith("/models"):
                     self._send(404, {}, {"error": {"message": f"no route {self.path}"}})
                     return
@@ -281,7 +458,17 @@ class StubServer:
                 raw = self.rfile.read(length)
                 if not self._authorized():
                     return
-                if not self.path.rstrip("/").endswith("/chat/completions"):
+                path = self.path.rstrip("/")
+                if path.endswith("/files"):
+                    status, payload = stub.batches.upload(self.headers.get("content-type") or "", raw)
+                    self._send(status, {}, payload)
+                    return
+                cancel = re.fullmatch(r".*/batches/([\w-]+)/cancel", path)
+                if cancel or path.endswith("/batches"):
+                    self._send(*(stub.batches.cancel(cancel.group(1)) if cancel else
+                                 stub.batches.create(json.loads(raw or b"{}"))))
+                    return
+                if not path.endswith("/chat/completions"):
                     self._send(404, {}, {"error": {"message": f"no route {self.path}"}})
                     return
                 body = json.loads(raw or b"{}")
@@ -313,12 +500,18 @@ class StubServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting (a 'timeout' fault): nobody to answer
 
-            def _send(self, status: int, headers: dict[str, str], payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
+            def _send(self, status: int, headers: dict[str, str] | dict[str, Any],
+                      payload: dict[str, Any] | None = None) -> None:
+                if payload is None:  # (status, payload) from the Batch API
+                    headers, payload = {}, headers
+                self._send_bytes(status, json.dumps(payload).encode(), "application/json", headers)
+
+            def _send_bytes(self, status: int, data: bytes, content_type: str,
+                            headers: dict[str, str] | None = None) -> None:
                 self.send_response(status)
-                self.send_header("content-type", "application/json")
+                self.send_header("content-type", content_type)
                 self.send_header("content-length", str(len(data)))
-                for name, value in headers.items():
+                for name, value in (headers or {}).items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)

@@ -151,7 +151,8 @@ class LLMBackend:
         self.client = (client or openai.AsyncOpenAI(
             api_key=settings.api_key or "not-needed", base_url=settings.base_url,
         )).with_options(max_retries=0, timeout=settings.timeout)
-        policy = RetryPolicy(attempts=settings.retries + 1, sleep=sleep or asyncio.sleep)
+        self.sleep = sleep or asyncio.sleep  # how retries wait (tests give one that does not)
+        policy = RetryPolicy(attempts=settings.retries + 1, sleep=self.sleep)
         limiter = RateLimiter(rpm=settings.rpm, tpm=settings.tpm) if settings.rpm or settings.tpm else None
         # --concurrency: HTTP requests on the wire at once (a request waiting to be retried, or an answer
         # being parsed, holds none).
@@ -169,6 +170,7 @@ class LLMBackend:
         self._checking = asyncio.Lock()
         self._probe_usage = Usage()
         self._overheads: dict[str, int] = {}
+        self._packer: Any = None  # backends/packer.py's Packer, made on first use with --pack-tokens
         self._in_flight: dict[str, asyncio.Future[ChunkAnswer | None]] = {}  # cache key -> its answer, once in
         self._schema = ChunkRecords.model_json_schema()
         # A context too small for any passage is a ConfigError now, not a failure later.
@@ -187,6 +189,8 @@ class LLMBackend:
         some documents are being read, placed or stored, others keep every slot busy (with one slot,
         one document: a server that answers one request at a time gets them in order)."""
         slots = self.settings.concurrency
+        if self.settings.pack_tokens:  # a request carries several documents: keep enough of them in flight
+            return slots * 8
         return slots * 2 if slots > 1 else 1
 
     @property
@@ -231,11 +235,16 @@ class LLMBackend:
                                                                 if k in kwargs}))
         return self._overheads[mode]
 
+    def context_room(self, mode: str) -> int:
+        """Tokens of passages that fit in --context-tokens beside the prompt, a re-ask and the answer."""
+        s = self.settings
+        answers = s.max_tokens * (2 if s.max_reasks else 1) + (_REASK_ROOM if s.max_reasks else 0)
+        return int((s.context_tokens - self.overhead_tokens(mode) - answers) * _SAFETY)
+
     def passage_budget(self, mode: str) -> int:
         """Tokens of passages per request so that prompt, a re-ask and the answer fit in --context-tokens."""
         s = self.settings
-        answers = s.max_tokens * (2 if s.max_reasks else 1) + (_REASK_ROOM if s.max_reasks else 0)
-        room = int((s.context_tokens - self.overhead_tokens(mode) - answers) * _SAFETY)
+        room = self.context_room(mode)
         if room < 100:
             raise ConfigError(fix_hint(
                 f"in --mode {mode} the prompt ({self.overhead_tokens(mode)} tokens) and --max-tokens {s.max_tokens} "
@@ -317,7 +326,7 @@ class LLMBackend:
         # Chunks in flight run to the end, so answers already paid for reach the cache even if one
         # fails; once one has failed, the document will not be stored, so the rest are not asked.
         failed = asyncio.Event()
-        answers = await asyncio.gather(*(self._chunk(c, context, usage, mode, failed=failed) for c in chunks),
+        answers = await asyncio.gather(*(self._packed_or_alone(c, context, usage, mode, failed) for c in chunks),
                                        return_exceptions=True)
         result, offered, dropped = await asyncio.to_thread(self._assemble, document, meta, answers)
         failures = [a for a in answers if isinstance(a, BaseException) and not isinstance(a, _NotAsked)]
@@ -365,6 +374,41 @@ class LLMBackend:
                    "prompt": self.prompt.label, "messages": messages, "schema": self._schema}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
+    async def _packed_or_alone(self, chunk: Chunk, context: dict[str, str | None], spent: Usage, mode: str,
+                               failed: asyncio.Event) -> _Answered:
+        """With --pack-tokens, a chunk the cache does not answer shares a request with other documents'
+        (backends/packer.py); alone when packing is off, or when its pack had to be split."""
+        if self.settings.pack_tokens:
+            messages = self.prompt.render(passages=chunk.text, **context)
+            key = self.cache_key(messages, mode)
+            cached = self._cached(key, NormalisedText(chunk.text), spent)
+            if cached is not None:
+                return _Answered(chunk, cached)
+            if self._packer is None:
+                from .packer import Packer
+
+                self._packer = Packer(self)
+            try:
+                answer = await self._packer.ask(chunk, context, key, spent, mode)
+            except ExtractorError:
+                failed.set()
+                raise
+            if answer is not None:
+                return _Answered(chunk, answer)
+        return await self._chunk(chunk, context, spent, mode, failed=failed)
+
+    def _cached(self, key: str, source: NormalisedText, spent: Usage) -> ChunkAnswer | None:
+        """A chunk's answer from the cache (its records validated against the chunk again), or None."""
+        if not (self.settings.cache and self.store is not None):
+            return None
+        cached = self.store.cached_response(key)
+        if cached is None:
+            return None
+        records = _validate_each(cached["records"], source)
+        spent.cache_hits += 1
+        offered = cached.get("offered", len(records) + cached.get("dropped", 0))
+        return ChunkAnswer(records, offered, True)
+
     async def _chunk(self, chunk: Chunk, context: dict[str, str | None], spent: Usage, mode: str,
                      depth: int = 0, failed: asyncio.Event | None = None) -> _Answered:
         """A chunk's answer from the cache or the model; its calls count into spent even if it fails.
@@ -382,13 +426,9 @@ class LLMBackend:
         messages = self.prompt.render(passages=chunk.text, **context)
         key = self.cache_key(messages, mode)
         source = NormalisedText(chunk.text)  # once per chunk: every record's grounding is checked against it
-        if self.settings.cache and self.store is not None:
-            cached = self.store.cached_response(key)
-            if cached is not None:
-                records = _validate_each(cached["records"], source)
-                spent.cache_hits += 1
-                offered = cached.get("offered", len(records) + cached.get("dropped", 0))
-                return _Answered(chunk, ChunkAnswer(records, offered, True))
+        cached = self._cached(key, source, spent)
+        if cached is not None:
+            return _Answered(chunk, cached)
         shared = self._in_flight.get(key)
         if shared is not None:  # the same question is being asked for another document: wait for its answer
             answer = await asyncio.shield(shared)

@@ -44,6 +44,7 @@ class LLMSettings:
     context_tokens: int = 8192
     max_calls_per_document: int = 40
     cache: bool = True
+    pack_tokens: int = 0  # several documents' passages in one request, up to this many tokens (0: one document)
     send_all: bool = False  # send every paragraph, not only those with numbers or status words (benchmarks)
     price_in: float | None = None
     price_out: float | None = None
@@ -80,6 +81,8 @@ class LLMSettings:
         for name in ("concurrency", "chunk_tokens", "max_tokens", "context_tokens", "max_calls_per_document"):
             if getattr(self, name) < 1:
                 raise ConfigError(fix_hint(f"{name} is {getattr(self, name)}", f"give --{name.replace('_', '-')} >= 1"))
+        if self.pack_tokens < 0:
+            raise ConfigError(fix_hint(f"--pack-tokens is {self.pack_tokens}", "give --pack-tokens 0 (off) or more"))
         if self.max_reasks < 0 or self.retries < 0:
             raise ConfigError("--max-reasks and --retries must be 0 or more")
         if self.max_tokens >= self.context_tokens:

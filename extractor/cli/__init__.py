@@ -7,7 +7,7 @@ to it when imported.
 from __future__ import annotations
 
 # each registers its commands
-from . import compare, corrections, evaluation, extraction, gold, indicators, looking, official  # noqa: F401
+from . import batch, compare, corrections, evaluation, extraction, gold, indicators, looking, official  # noqa: F401
 from .app import cli, main
 
 __all__ = ["cli", "main"]

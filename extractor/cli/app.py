@@ -101,6 +101,16 @@ _MODEL_OPTIONS = [
 ]
 
 
+def pack_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--pack-tokens: several documents' passages in one model request."""
+    return click.option(
+        "--pack-tokens", type=click.IntRange(0), default=None,
+        help="Fill each model request with passages of as many documents as fit in this many tokens, so they "
+        "share one copy of the fixed instructions and schema (0: one document a request, the default for "
+        "'run'). Give --context-tokens the model's context so the pack fits (README).",
+    )(function)
+
+
 def model_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """Every option a model backend takes."""
     for option in reversed(_MODEL_OPTIONS):

@@ -23,6 +23,7 @@ from .app import (
     model_options,
     ocr_option,
     out,
+    pack_option,
 )
 
 if TYPE_CHECKING:  # the pipeline loads inside the commands that use it
@@ -45,6 +46,7 @@ if TYPE_CHECKING:  # the pipeline loads inside the commands that use it
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON on stdout, for scripts.")
 @max_chars_option
 @ocr_option
+@pack_option
 @model_options
 def run(paths: tuple[str, ...], db_path: str, backend: str | None, force: bool, manifest: str | None,
         authority: str | None, committee: str | None, quiet: bool, as_json: bool, max_chars: int, ocr: str,
