@@ -5,7 +5,8 @@ import sys
 from extractor.documents import document_from_text, load_document
 from extractor.pipeline import run_batch
 from extractor.schema import DocumentResult, KPIRecord
-from extractor.store import MIGRATIONS, Store
+from extractor.migrations import MIGRATIONS
+from extractor.store import Store
 
 
 def write(tmp_path, text):
