@@ -3,9 +3,9 @@ import subprocess
 import sys
 
 from extractor.documents import document_from_text, load_document
+from extractor.migrations import MIGRATIONS
 from extractor.pipeline import run_batch
 from extractor.schema import DocumentResult, KPIRecord
-from extractor.migrations import MIGRATIONS
 from extractor.store import Store
 
 
