@@ -80,9 +80,10 @@ class SubmitSummary:
 def request_body(backend: LLMBackend, messages: list[dict[str, str]], mode: str,
                  response_model: Any = None) -> dict[str, Any]:
     """The body the live client sends for these messages in this mode (instructor adds the schema)."""
-    from .backends.llm import MODES, _response_model, handle_response_model
+    from .backends.answers import response_model as wrapped_model
+    from .backends.llm import MODES, handle_response_model
 
-    _, kwargs = handle_response_model(response_model or _response_model(), mode=MODES[mode],
+    _, kwargs = handle_response_model(response_model or wrapped_model(), mode=MODES[mode],
                                       messages=copy.deepcopy(messages))
     return {"model": backend.settings.model, **kwargs, "temperature": 0, "max_tokens": backend.settings.max_tokens}
 

@@ -161,8 +161,8 @@ def _settle(backend: LLMBackend, batches: BatchStore, request: dict[str, Any], i
     from instructor.core.exceptions import IncompleteOutputException
     from openai.types.chat import ChatCompletion
 
-    from .backends.answers import model_refusal, read_attempts
-    from .backends.llm import MODES, _response_model
+    from .backends.answers import model_refusal, read_attempts, response_model
+    from .backends.llm import MODES
     from .schema import grounded_in
 
     response = item.get("response") or {}
@@ -182,7 +182,7 @@ def _settle(backend: LLMBackend, batches: BatchStore, request: dict[str, Any], i
     final = None
     try:
         with grounded_in(source):  # as the live path validates: grounded in the chunk's passages
-            final = list(_response_model().from_response(completion, mode=MODES[mode]).records)
+            final = list(response_model().from_response(completion, mode=MODES[mode]).records)
     except IncompleteOutputException:  # cut off at max_tokens: the live path asks again in halves
         _fail(batches, request, "the answer was cut off at --max-tokens", **spent)
         done.failed += 1
@@ -239,8 +239,8 @@ async def _reask(backend: LLMBackend, batches: BatchStore, request: dict[str, An
     from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
     from instructor.processing.response import handle_reask_kwargs
 
-    from .backends.answers import read_attempts
-    from .backends.llm import MODES, _response_model
+    from .backends.answers import read_attempts, response_model
+    from .backends.llm import MODES
     from .batch import request_body
     from .schema import grounded_in
     from .transport import counting, stop_counting
@@ -254,7 +254,7 @@ async def _reask(backend: LLMBackend, batches: BatchStore, request: dict[str, An
     try:
         with grounded_in(source):
             parsed, _ = await backend._instructor(mode).chat.completions.create_with_completion(
-                model=backend.settings.model, messages=asked["messages"], response_model=_response_model(),
+                model=backend.settings.model, messages=asked["messages"], response_model=response_model(),
                 max_retries=max(backend.settings.max_reasks - 1, 0), temperature=0,
                 max_tokens=backend.settings.max_tokens)
         final = list(parsed.records)

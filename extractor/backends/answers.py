@@ -106,3 +106,65 @@ def read_attempts(completions: list[Any], source: str | NormalisedText, final: l
     offered |= kept_keys
     kept += [record for key, record in valid.items() if key not in kept_keys]
     return ChunkAnswer(kept, len(offered), followed)
+
+
+def response_model() -> type[ChunkRecords]:
+    """ChunkRecords as instructor wraps it for a request, wrapped once: instructor otherwise builds a
+    new pydantic class for every request (a few milliseconds of the event loop each time)."""
+    try:
+        from instructor.v2.core.function_calls import response_schema
+    except ImportError:  # another instructor layout: let it wrap per request
+        return ChunkRecords
+    model = response_schema(ChunkRecords)
+    _check_async_validators_once(model)
+    return model
+
+
+def _check_async_validators_once(model: type[ChunkRecords]) -> None:
+    """Check our response model for instructor async validators once, not on every request.
+
+    instructor 1.17 walks the response model and every base class of every nested model, looking for
+    async validators it cannot run, four times a request: about 5 ms of the event loop each request,
+    a fifth of the client's work per document. Our model is fixed and has none; after one real check
+    this model (and only it) is passed through. Any other model is checked as instructor does."""
+    try:
+        from instructor.v2.core import patch
+        from instructor.v2.validation import async_validators
+    except ImportError:  # another instructor layout: it checks as it likes
+        return
+    check = async_validators.reject_async_validators
+    check(model)  # raises if it ever grows one
+
+    def reject_async_validators(response_model: Any) -> None:
+        if response_model is not model:
+            check(response_model)
+
+    async_validators.reject_async_validators = reject_async_validators
+    if getattr(patch, "reject_async_validators", None) is check:  # bound at its import
+        patch.reject_async_validators = reject_async_validators
+
+
+def validate_each(items: Any, source: str | NormalisedText) -> list[ModelRecord]:
+    """The items that validate as records grounded in source; the others left out."""
+    records = []
+    for item in items if isinstance(items, list) else []:
+        try:
+            records.append(ModelRecord.model_validate(item, context={"source": source}))
+        except ValidationError:
+            pass
+    return records
+
+
+def what_it_said(completions: list[Any]) -> str:
+    """A short account of answers that ignored the schema, for the failure message."""
+    texts = [answer_text(c) or "" for c in completions]
+    if not texts:
+        return "no answer"
+    parsed = []
+    for text in texts:
+        try:
+            parsed.append(json.loads(text))
+        except json.JSONDecodeError:
+            pass
+    kind = "its answers were not valid JSON" if not parsed else "no answer held a 'records' list and nothing else"
+    return f"{len(texts)} attempts; {kind}; last: {texts[-1][:100]!r}"

@@ -17,7 +17,6 @@ import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.processing.response import handle_response_model
-from pydantic import ValidationError
 
 from ..chunking import Chunk, chunk_document, estimate_tokens
 from ..documents import Document
@@ -41,7 +40,15 @@ from ..transport import (
     retrying_create,
     stop_counting,
 )
-from .answers import ChunkAnswer, answer_text, model_refusal, read_attempts, used_tools
+from .answers import (
+    ChunkAnswer,
+    model_refusal,
+    read_attempts,
+    response_model,
+    used_tools,
+    validate_each,
+    what_it_said,
+)
 from .base import Extraction, Identity
 from .model import NAME, LLMSettings
 
@@ -80,52 +87,6 @@ def _title(text: str) -> str | None:
 
 
 @functools.cache
-def _response_model() -> type[ChunkRecords]:
-    """ChunkRecords as instructor wraps it for a request, wrapped once: instructor otherwise builds a
-    new pydantic class for every request (a few milliseconds of the event loop each time)."""
-    try:
-        from instructor.v2.core.function_calls import response_schema
-    except ImportError:  # another instructor layout: let it wrap per request
-        return ChunkRecords
-    model = response_schema(ChunkRecords)
-    _check_async_validators_once(model)
-    return model
-
-
-def _check_async_validators_once(model: type[ChunkRecords]) -> None:
-    """Check our response model for instructor async validators once, not on every request.
-
-    instructor 1.17 walks the response model and every base class of every nested model, looking for
-    async validators it cannot run, four times a request: about 5 ms of the event loop each request,
-    a fifth of the client's work per document. Our model is fixed and has none; after one real check
-    this model (and only it) is passed through. Any other model is checked as instructor does."""
-    try:
-        from instructor.v2.core import patch
-        from instructor.v2.validation import async_validators
-    except ImportError:  # another instructor layout: it checks as it likes
-        return
-    check = async_validators.reject_async_validators
-    check(model)  # raises if it ever grows one
-
-    def reject_async_validators(response_model: Any) -> None:
-        if response_model is not model:
-            check(response_model)
-
-    async_validators.reject_async_validators = reject_async_validators
-    if getattr(patch, "reject_async_validators", None) is check:  # bound at its import
-        patch.reject_async_validators = reject_async_validators
-
-
-def _validate_each(items: Any, source: str | NormalisedText) -> list[ModelRecord]:
-    records = []
-    for item in items if isinstance(items, list) else []:
-        try:
-            records.append(ModelRecord.model_validate(item, context={"source": source}))
-        except ValidationError:
-            pass
-    return records
-
-
 def _next_mode(mode: str) -> str:
     order = list(MODES)
     return order[order.index(mode) + 1] if mode != order[-1] else "rules (--backend rules)"
@@ -297,7 +258,7 @@ class LLMBackend:
         try:
             with grounded_in(_PROBE_TEXT):
                 await self._instructor(mode).chat.completions.create_with_completion(
-                    model=self.settings.model, messages=messages, response_model=_response_model(), max_retries=0,
+                    model=self.settings.model, messages=messages, response_model=response_model(), max_retries=0,
                     temperature=0, max_tokens=self.settings.max_tokens)
         except InstructorRetryException as exc:
             stop = self._endpoint_error(exc.__cause__) if exc.__cause__ else None
@@ -404,7 +365,7 @@ class LLMBackend:
         cached = self.store.cached_response(key)
         if cached is None:
             return None
-        records = _validate_each(cached["records"], source)
+        records = validate_each(cached["records"], source)
         spent.cache_hits += 1
         offered = cached.get("offered", len(records) + cached.get("dropped", 0))
         return ChunkAnswer(records, offered, True)
@@ -508,7 +469,7 @@ class LLMBackend:
             # renders the messages as Jinja templates, and minutes are data, not templates.
             with grounded_in(source):
                 parsed, _ = await self._instructor(mode).chat.completions.create_with_completion(
-                    model=self.settings.model, messages=messages, response_model=_response_model(),
+                    model=self.settings.model, messages=messages, response_model=response_model(),
                     max_retries=self.settings.max_reasks, temperature=0, max_tokens=self.settings.max_tokens,
                 )
             final = list(parsed.records)
@@ -528,7 +489,7 @@ class LLMBackend:
         answer = read_attempts(tally.completions, source, final)
         if final is None and not answer.followed_schema and not answer.records:
             raise ExtractionFailed(fix_hint(
-                f"chunk {chunk.index}: the model did not follow the schema ({_what_it_said(tally.completions)})",
+                f"chunk {chunk.index}: the model did not follow the schema ({what_it_said(tally.completions)})",
                 f"try --mode {' or '.join(m for m in MODES if m != mode)}, or a model that follows JSON schemas"))
         return answer
 
@@ -606,18 +567,3 @@ def _message(exc: openai.APIStatusError) -> str:
     error = body.get("error", body) if isinstance(body, dict) else body
     text = error.get("message") if isinstance(error, dict) else error
     return str(text or exc.message)[:200]
-
-
-def _what_it_said(completions: list[Any]) -> str:
-    """A short account of answers that ignored the schema, for the failure message."""
-    texts = [answer_text(c) or "" for c in completions]
-    if not texts:
-        return "no answer"
-    parsed = []
-    for text in texts:
-        try:
-            parsed.append(json.loads(text))
-        except json.JSONDecodeError:
-            pass
-    kind = "its answers were not valid JSON" if not parsed else "no answer held a 'records' list and nothing else"
-    return f"{len(texts)} attempts; {kind}; last: {texts[-1][:100]!r}"
