@@ -113,9 +113,10 @@ def profiles() -> tuple[Profile, ...]:
     return tuple(found)
 
 
-def _contains(record: Features, wording: Features) -> bool:
-    """Whether every content word of the wording is in the record, and not met only as a modifier."""
-    if not wording.words or not set(wording.words) <= set(record.words):
+def _contains(record: Features, wording: Features, record_words: frozenset[str]) -> bool:
+    """Whether every content word of the wording is in the record (whose words are record_words, made once
+    per record: this runs for every wording of the catalogue), and not met only as a modifier."""
+    if not wording.words or not record_words.issuperset(wording.words):
         return False
     if _NEGATIONS & set(record.tokens) - set(wording.tokens):
         return False
@@ -181,8 +182,9 @@ def _candidates(record: Features, context: Features | None, unit: str | None, *,
     """(rank, id) of every row one of whose wordings the record contains and that passes every rule."""
     found = []
     populations = _population(record, context)
+    record_words = frozenset(record.words)
     for profile in profiles():
-        matched = [w for w in profile.wordings if _contains(record, w)]
+        matched = [w for w in profile.wordings if _contains(record, w, record_words)]
         if not matched or _refusal(profile, record, context, unit, subgroups=subgroups) is not None:
             continue
         if subgroups and not _names_nothing_else(record, profile.row.id):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .textnorm import normalise
 
@@ -164,6 +165,7 @@ def _ages(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=4096)  # a sentence holding several records is read once; Features are immutable
 def read(text: str) -> Features:
     """The features of a text (a record's indicator or evidence, or a catalogue wording)."""
     text = plain(text)
