@@ -305,8 +305,9 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
         # One transaction: the document, its records, its extraction row and its calls. Another process
         # may have stored this content meanwhile; then it is not written twice.
         # Every backend's records pass the same gate before the store (gate.py); what it rejects is dropped
-        # and counted with its reason, as a model's invalid records are.
-        result, rejected = admit(in_its_source(extraction.result, document), document)
+        # and counted with its reason, as a model's invalid records are. Placing, mapping and checking are
+        # the document's own work: off the event loop, which keeps the other documents' requests moving.
+        result, rejected = await asyncio.to_thread(_placed_and_admitted, extraction.result, document)
         dropped = extraction.dropped + len(rejected)
         offered = extraction.offered
         if offered is None and rejected:  # a backend that does not count what it offers: the gate does
@@ -326,6 +327,10 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
         store.record_failure(summary.run_id, str(path), stage, message, document_id=failed and failed.document_id,
                              calls=failed.calls if failed else (), model=stamp["model"])
         return DocumentOutcome(path.name, "failed", error=message, path=str(path))
+
+
+def _placed_and_admitted(result: DocumentResult, document: Document) -> tuple[DocumentResult, list[Any]]:
+    return admit(in_its_source(result, document), document)
 
 
 def in_its_source(result: DocumentResult, document: Document) -> DocumentResult:
