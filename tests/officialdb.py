@@ -34,21 +34,28 @@ The rate of children looked after was 32 per 10,000 at the end of March 2022.
 }
 
 
-def official_database(folder: Path) -> Path:
-    """The minutes run into folder/k.db with LACnum and LAC loaded (skips the test without the snapshot)."""
-    if not (LAIT / "bds_long_0.parquet").exists():
-        pytest.skip(SNAPSHOT_MISSING)
+def minutes_database(folder: Path, minutes: dict[str, tuple[str, str, str]]) -> Path:
+    """Minutes (name: authority, meeting date, text) written to folder with a manifest giving their
+    authority and meeting, and run into folder/k.db with the rules backend."""
     lines = [["path", "url", "authority", "committee", "meeting_date"]]
-    for name, (authority, meeting, text) in MINUTES.items():
+    for name, (authority, meeting, text) in minutes.items():
         (folder / name).write_text(text, "utf-8")
         lines.append([name, f"https://example.org/{name}", authority, "", meeting])
     manifest = io.StringIO()
     csv.writer(manifest).writerows(lines)
     (folder / "manifest.csv").write_text(manifest.getvalue(), "utf-8")
     db = folder / "k.db"
-    runner = CliRunner()
-    ran = runner.invoke(cli, ["run", "--manifest", str(folder / "manifest.csv"), "--db", str(db), "--backend", "rules"])
+    ran = CliRunner().invoke(cli, ["run", str(folder), "--manifest", str(folder / "manifest.csv"), "--db", str(db),
+                                   "--backend", "rules"])
     assert ran.exit_code == 0, ran.output
-    loaded = runner.invoke(cli, ["official", "load", str(LAIT), "--measures", "LACnum,LAC", "--db", str(db)])
+    return db
+
+
+def official_database(folder: Path) -> Path:
+    """The minutes run into folder/k.db with LACnum and LAC loaded (skips the test without the snapshot)."""
+    if not (LAIT / "bds_long_0.parquet").exists():
+        pytest.skip(SNAPSHOT_MISSING)
+    db = minutes_database(folder, MINUTES)
+    loaded = CliRunner().invoke(cli, ["official", "load", str(LAIT), "--measures", "LACnum,LAC", "--db", str(db)])
     assert loaded.exit_code == 0, loaded.output
     return db

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from officialdb import minutes_database
 
 from extractor.cli import cli
 from extractor.compare import comparison
@@ -74,19 +75,7 @@ There were 210 children looked after at the end of March 2024 <img src=x onerror
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("compare")
-    lines = [["path", "url", "authority", "committee", "meeting_date"]]
-    for name, (authority, meeting, text) in MINUTES.items():
-        (folder / name).write_text(text, "utf-8")
-        lines.append([name, f"https://example.org/{name}", authority, "", meeting])
-    manifest = io.StringIO()
-    csv.writer(manifest).writerows(lines)
-    (folder / "manifest.csv").write_text(manifest.getvalue(), "utf-8")
-    path = folder / "k.db"
-    result = CliRunner().invoke(cli, ["run", str(folder), "--manifest", str(folder / "manifest.csv"),
-                                      "--db", str(path), "--backend", "rules"])
-    assert result.exit_code == 0, result.output
-    return path
+    return minutes_database(tmp_path_factory.mktemp("compare"), MINUTES)
 
 
 def invoke(*args):
