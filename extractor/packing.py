@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
 
-from .backends.answers import ChunkAnswer, _offer_key, answer_text
+from .backends.answers import ChunkAnswer, _offer_key, answer_items
 from .chunking import Chunk
 from .prompts import Prompt
 from .schema import ChunkRecords, ModelRecord, grounded_in
@@ -158,16 +158,11 @@ def read_packed(completions: list[Any], sources: Mapping[str, NormalisedText],
     for record in final or []:
         kept[record.passage][_offer_key(record.model_dump(mode="json"))] = record
     for completion in completions:
-        text = answer_text(completion)
-        try:
-            data = json.loads(text) if text else None
-        except json.JSONDecodeError:
-            continue
-        if isinstance(data, dict) and set(data) == {"records"} and isinstance(data["records"], list):
+        followed, items = answer_items(completion)
+        if followed:
             for answer in answers.values():
                 answer.followed_schema = True
-        items = data.get("records") if isinstance(data, dict) else None
-        for item in items if isinstance(items, list) else []:
+        for item in items:
             named = _named(item) if isinstance(item, dict) else ""
             key = _offer_key(item)
             if named not in sources:

@@ -77,6 +77,19 @@ class ChunkAnswer:
         return max(self.offered - len(self.records), 0)
 
 
+def answer_items(completion: Any) -> tuple[bool, list[Any]]:
+    """What one attempt answered: whether it followed the schema (an object holding a 'records' list and
+    nothing else), and the items of its records list (none when it is not JSON)."""
+    text = answer_text(completion)
+    try:
+        data = json.loads(text) if text else None
+    except json.JSONDecodeError:
+        return False, []
+    items = data.get("records") if isinstance(data, dict) else None
+    followed = isinstance(data, dict) and set(data) == set(ChunkRecords.model_fields) and isinstance(items, list)
+    return followed, items if isinstance(items, list) else []
+
+
 def read_attempts(completions: list[Any], source: str | NormalisedText, final: list[ModelRecord] | None) -> ChunkAnswer:
     """Fold every attempt's answer into one: the final valid records, plus valid records of earlier
     attempts that a later one abandoned; every distinct record offered is counted."""
@@ -86,15 +99,9 @@ def read_attempts(completions: list[Any], source: str | NormalisedText, final: l
     kept = list(final or [])
     kept_keys = {_offer_key(r.model_dump(mode="json")) for r in kept}
     for completion in completions:
-        text = answer_text(completion)
-        try:
-            data = json.loads(text) if text else None
-        except json.JSONDecodeError:
-            continue
-        if isinstance(data, dict) and set(data) == set(ChunkRecords.model_fields) and isinstance(data["records"], list):
-            followed = True
-        items = data.get("records") if isinstance(data, dict) else None
-        for item in items if isinstance(items, list) else []:
+        schema_followed, items = answer_items(completion)
+        followed = followed or schema_followed
+        for item in items:
             key = _offer_key(item)
             offered.add(key)
             if key in kept_keys:
