@@ -14,21 +14,15 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
-from stub import ROOT, stub_process
+from stub import ROOT, scored_run, stub_process
 
 from extractor.backends.llm import MODES, ChunkRecords, LLMBackend, handle_response_model
 from extractor.backends.model import LLMSettings
 from extractor.backends.packer import packed_model
 from extractor.chunking import estimate_tokens
 from extractor.documents import load_document
-from extractor.evaluate import evaluate
-from extractor.exports import write_kpi_records
-from extractor.goldcheck import load_result_file
-from extractor.pipeline import run_batch
-from extractor.store import Store
 
 SETS = {
     "samples": (ROOT / "eval" / "corpus", ROOT / "eval" / "gold"),
@@ -77,20 +71,12 @@ def main() -> None:
 
 def _run(base_url: str, docs: Path, gold: Path, pack: int) -> tuple[int, int, int, float]:
     """(prompt tokens of the messages, completion tokens, calls, record recall) for one --pack-tokens."""
-    documents = [load_document(path) for path in sorted(docs.glob("*.txt"))]
     settings = LLMSettings(base_url=base_url, model="stub", mode="tools", concurrency=8, pack_tokens=pack,
                            context_tokens=CONTEXT)
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "t.db")
-        summary = run_batch([d.path for d in documents], store=store, backend="openai", options=settings)
-        assert not summary.failed, [o.error for o in summary.outcomes if o.error]
-        folder = Path(tmp) / "pred"
-        write_kpi_records(store, folder)
-        predictions = [load_result_file(path) for path in sorted(folder.glob("*.json"))]
-    golds = [load_result_file(path) for path in sorted(gold.glob("*.json"))]
-    report, _ = evaluate(golds, predictions, {d.name: d.text for d in documents})
+    summary, recall, _ = scored_run(docs, gold, settings)
+    assert not summary.failed, [o.error for o in summary.outcomes if o.error]
     usage = summary.usage
-    return usage.prompt_tokens, usage.completion_tokens, len(usage.calls), report["records"]["recall"]
+    return usage.prompt_tokens, usage.completion_tokens, len(usage.calls), recall
 
 
 if __name__ == "__main__":

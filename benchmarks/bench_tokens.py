@@ -14,20 +14,13 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
-from stub import ROOT, stub_process
+from stub import ROOT, scored_run, stub_process
 
 from extractor.backends.llm import MODES, ChunkRecords, LLMBackend, handle_response_model
 from extractor.backends.model import LLMSettings
 from extractor.chunking import estimate_tokens
-from extractor.documents import load_document
-from extractor.evaluate import evaluate
-from extractor.exports import write_kpi_records
-from extractor.goldcheck import load_result_file
-from extractor.pipeline import run_batch
-from extractor.store import Store
 
 SETS = {
     "samples": (ROOT / "eval" / "corpus", ROOT / "eval" / "gold"),
@@ -69,18 +62,10 @@ def main() -> None:
 
 def _run(base_url: str, docs: Path, gold: Path, send_all: bool) -> tuple[float, float, int]:
     """(prompt tokens per document, record recall on the gold, model calls) for one way of sending."""
-    documents = [load_document(path) for path in sorted(docs.glob("*.txt"))]
     settings = LLMSettings(base_url=base_url, model="stub", mode="tools", concurrency=8, cache=False,
                            send_all=send_all)
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "t.db")
-        summary = run_batch([d.path for d in documents], store=store, backend="openai", options=settings)
-        folder = Path(tmp) / "pred"
-        write_kpi_records(store, folder)
-        predictions = [load_result_file(path) for path in sorted(folder.glob("*.json"))]
-    golds = [load_result_file(path) for path in sorted(gold.glob("*.json"))]
-    report, _ = evaluate(golds, predictions, {d.name: d.text for d in documents})
-    return summary.usage.prompt_tokens / len(documents), report["records"]["recall"], len(summary.usage.calls)
+    summary, recall, documents = scored_run(docs, gold, settings)
+    return summary.usage.prompt_tokens / documents, recall, len(summary.usage.calls)
 
 
 if __name__ == "__main__":

@@ -73,3 +73,28 @@ def stub_stats(base_url: str) -> dict:
     """What the stub admitted (time, tokens) and refused with a 429."""
     with urllib.request.urlopen(base_url.removesuffix("/v1") + "/stats", timeout=5) as response:
         return json.loads(response.read())
+
+
+def scored_run(docs: Path, gold: Path, settings: object) -> tuple[object, float | None, int]:
+    """Run a folder's .txt documents through the openai backend with these settings (against the stub) into
+    a temporary database, and score its kpi-records export against the gold: (the run's summary, record
+    recall, the number of documents)."""
+    import tempfile
+
+    from extractor.documents import load_document
+    from extractor.evaluate import evaluate
+    from extractor.exports import write_kpi_records
+    from extractor.goldcheck import load_result_file
+    from extractor.pipeline import run_batch
+    from extractor.store import Store
+
+    documents = [load_document(path) for path in sorted(docs.glob("*.txt"))]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "t.db")
+        summary = run_batch([d.path for d in documents], store=store, backend="openai", options=settings)
+        folder = Path(tmp) / "pred"
+        write_kpi_records(store, folder)
+        predictions = [load_result_file(path) for path in sorted(folder.glob("*.json"))]
+    golds = [load_result_file(path) for path in sorted(gold.glob("*.json"))]
+    report, _ = evaluate(golds, predictions, {d.name: d.text for d in documents})
+    return summary, report["records"]["recall"], len(documents)
