@@ -164,17 +164,6 @@ def _m010_canonical_indicators(db: sqlite_utils.Database) -> None:
     db.execute(_KPIS_VIEW_M010)
 
 
-def _m012_ocr(db: sqlite_utils.Database) -> None:
-    # Scans read by OCR and glyphs guessed (documents.py): a record read from a page OCR read is marked
-    # (exports and the review page show it); a document keeps its OCR'd pages and how many glyphs
-    # without a Unicode mapping were read as bullets or dropped.
-    db["records"].add_column("ocr", int)
-    db["documents"].add_column("ocr_pages", str)
-    db["documents"].add_column("glyphs", int)
-    db.execute("drop view if exists kpis")
-    db.execute(_KPIS_VIEW_M012)
-
-
 def _m011_official(db: sqlite_utils.Database) -> None:
     # Official figures (DfE's LAIT, extractor/official_load.py): the measures of its data dictionary,
     # every published value typed (a number in value, or the suppression mark in mark, never a 0),
@@ -191,6 +180,17 @@ def _m011_official(db: sqlite_utils.Database) -> None:
                "value real, mark text, primary key (measure, la_number, year)) without rowid")
     db.execute("create table official_neighbours (la_number integer not null, rank integer not null, "
                "neighbour integer not null, closeness text, primary key (la_number, rank)) without rowid")
+
+
+def _m012_ocr(db: sqlite_utils.Database) -> None:
+    # Scans read by OCR and glyphs guessed (documents.py): a record read from a page OCR read is marked
+    # (exports and the review page show it); a document keeps its OCR'd pages and how many glyphs
+    # without a Unicode mapping were read as bullets or dropped.
+    db["records"].add_column("ocr", int)
+    db["documents"].add_column("ocr_pages", str)
+    db["documents"].add_column("glyphs", int)
+    db.execute("drop view if exists kpis")
+    db.execute(_KPIS_VIEW_M012)
 
 
 def _m013_gate(db: sqlite_utils.Database) -> None:
