@@ -20,9 +20,10 @@ SMALL = ["003_a62f19515b4c2a7e.txt", "004_36426df94b734508.txt", "000_c572b18e3f
 
 
 @pytest.fixture(autouse=True)
-def _short_linger(monkeypatch):
-    """A pack waits 0.2 s for more chunks live; here a few milliseconds do (no test waits on the clock)."""
-    monkeypatch.setattr("extractor.backends.packer.LINGER", 0.005)
+def _patient_linger(monkeypatch):
+    """A pack waits 0.2 s for more chunks live; tests that count packs wait longer, so a loaded CI machine still
+    reads every document before the pack goes out (at 5 ms one went out with a single passage)."""
+    monkeypatch.setattr("extractor.backends.packer.LINGER", 0.5)
 
 
 def _settings(stub: StubServer, pack: int, **extra: object) -> LLMSettings:
@@ -96,7 +97,10 @@ def test_a_record_naming_no_passage_sent_is_dropped_and_counted_without_a_reask(
         assert not any(r["indicator"] == "Stray record" for r in store.db["records"].rows)
 
 
-def test_an_invalid_packed_answer_is_reasked_once_whole_then_split_per_document(tmp_path, unpacked):
+def test_an_invalid_packed_answer_is_reasked_once_whole_then_split_per_document(tmp_path, unpacked, monkeypatch):
+    # The three documents' chunks must share the first pack: on a loaded CI machine 5 ms was too short a
+    # wait for the later documents to be read (the pack went out with P1 alone), so this test waits longer.
+    monkeypatch.setattr("extractor.backends.packer.LINGER", 2.0)
     store = Store(tmp_path / "p.db")
     with StubServer(faults=["offschema", "offschema"]) as stub:
         summary = run_batch([CORPUS / name for name in SMALL], store=store, backend="openai",
