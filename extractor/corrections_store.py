@@ -8,6 +8,11 @@ as extracted that was judged (`original_key`).
 Re-runs (Store.save_result): only unreviewed records are replaced. A fresh record that is one a person
 judged (its key is a reviewed record's original key or own key, or it has the same value and evidence)
 or rejected is not stored again: a person's correction is never overwritten.
+
+Changed content at the same path (carry_corrections): the new version takes the earlier one's rejections
+and each corrected record whose evidence and value its text still holds, placed again. A corrected record
+the new text no longer holds stays with the earlier version, which is then kept (superseded_by the new
+one, its path cleared) and the run says so: a person's work is never deleted by a re-run.
 """
 
 from __future__ import annotations
@@ -46,6 +51,25 @@ def keep_corrections(store: Store, document_id: str, fresh: Sequence[dict[str, A
         row["key"] for row in rejected}
     said = {_same(row) for row in reviewed + rejected}
     return [row for row in fresh if record_key(row) not in keys and _same(row) not in said], len(reviewed)
+
+
+def carry_corrections(store: Store, earlier_id: str, text: str, document_id: str) -> int:
+    """Inside save_result's transaction, when a path's content changed: move the earlier version's
+    rejections, and its corrected records the new text still holds (placed again), to the new version;
+    return how many corrected records it does not hold (they stay with the earlier version)."""
+    from .grounding import grounding_problem, locate
+
+    store.db.execute("update rejections set document_id = ? where document_id = ?", [document_id, earlier_id])
+    left = 0
+    for row in store.db.query("select id, evidence, value from records where document_id = ? and review is not null",
+                              [earlier_id]):
+        span = locate(row["evidence"] or "", text)
+        if span is None or grounding_problem(row["evidence"], row["value"], text) is not None:
+            left += 1
+            continue
+        store.db.execute("update records set document_id = ?, start = ?, \"end\" = ?, page = null where id = ?",
+                         [document_id, span.start, span.end, row["id"]])
+    return left
 
 
 @dataclass

@@ -236,6 +236,12 @@ def _m015_corrections(db: sqlite_utils.Database) -> None:
     db.execute(KPIS_VIEW)
 
 
+def _m016_superseded(db: sqlite_utils.Database) -> None:
+    # A document version kept after its file changed, for a person's corrections its successor's text no
+    # longer holds (corrections_store.carry_corrections): the id of the version that replaced it.
+    db["documents"].add_column("superseded_by", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_model_calls", _m002_model_calls),
@@ -252,4 +258,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("m013_gate", _m013_gate),
     ("m014_batches", _m014_batches),
     ("m015_corrections", _m015_corrections),
+    ("m016_superseded", _m016_superseded),
 ]

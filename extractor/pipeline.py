@@ -39,6 +39,7 @@ class DocumentOutcome:
     offered: int | None = None  # records a model offered (None when nothing was asked)
     path: str | None = None  # the file, which tells apart two documents of one name
     kept: int = 0  # records a person corrected that the re-run kept (corrections_store.py)
+    superseded: int = 0  # corrected records the changed text no longer holds, kept with its earlier version
 
 
 @dataclass
@@ -317,7 +318,8 @@ async def _process(path: Path, backend: Backend, *, store: Store, summary: RunSu
         if count is None:
             return DocumentOutcome(document.name, "skipped", path=str(path))
         return DocumentOutcome(document.name, "extracted", count, dropped, offered=offered, path=str(path),
-                               kept=store.reviewed_count(document.sha256))
+                               kept=store.reviewed_count(document.sha256),
+                               superseded=store.superseded_corrections(document.sha256))
     except ConfigError:
         raise  # a setting that cannot work stops the batch (a wrong endpoint, a key refused)
     except Exception as exc:  # one broken document must not end the batch

@@ -185,11 +185,10 @@ class Store:
             self._log_calls(run_id, document.sha256, calls, model=model)
             if not replace and self.is_current(document, backend=backend, model=model, prompt_hash=prompt_hash):
                 return None
-            if document.path:
-                # Changed content at the same path: the old version's records go.
-                documents = self._table("documents")
-                for old in documents.rows_where("path = ? and id != ?", [document.path, document.sha256]):
-                    self._delete_document(old["id"])
+            earlier = [row["id"] for row in self._table("documents").rows_where(
+                "path = ? and id != ?", [document.path, document.sha256])] if document.path else []
+            earlier += [row["id"] for row in self._table("documents").rows_where(  # versions kept before those
+                f"superseded_by in ({', '.join('?' * len(earlier))})", earlier)] if earlier else []
             self._table("documents").upsert({
                 "id": document.sha256, "name": document.name, "path": document.path,
                 "meta": json.dumps(result.meta.model_dump()), "text": document.text,
@@ -197,12 +196,19 @@ class Store:
                 "ocr_pages": json.dumps(list(document.ocr_pages)) if document.ocr_pages else None,
                 "glyphs": document.glyphs,
             }, pk="id")
+            # Changed content at the same path: the earlier version's extracted records go; a person's
+            # corrections move to the new version, or keep the earlier one when its text no longer holds them.
+            from .corrections_store import carry_corrections, keep_corrections
+
+            for earlier_id in earlier:
+                if carry_corrections(self, earlier_id, document.text, document.sha256):
+                    self._supersede(earlier_id, document.sha256)
+                else:
+                    self._delete_document(earlier_id)
             rows = [self._record_row(document, record, run_id, backend, model, prompt_version, prompt_hash)
                     for record in result.records]
             # A person's corrections stay: only unreviewed records are replaced, and a fresh record a
             # person already judged (or rejected) is not stored again (corrections_store.py).
-            from .corrections_store import keep_corrections
-
             rows, kept = keep_corrections(self, document.sha256, rows)
             if rows:
                 self._table("records").insert_all(rows)
@@ -223,6 +229,18 @@ class Store:
                 meta = {**json.loads(rows[0]["meta"] or "{}"), **document.given}
                 self._table("documents").update(document.sha256, {"meta": json.dumps(meta),
                                                               "url": document.url or rows[0]["url"]})
+
+    def _supersede(self, document_id: str, by: str) -> None:
+        """Keep an earlier version only for the corrected records its successor's text no longer holds."""
+        self.db.execute("delete from records where document_id = ? and review is null", [document_id])
+        self._table("extractions").delete_where("document_id = ?", [document_id])
+        self._table("documents").update(document_id, {"path": None, "superseded_by": by})
+
+    def superseded_corrections(self, document_id: str) -> int:
+        """Corrected records kept with earlier versions of a document because its new text no longer holds them."""
+        return self.db.execute(
+            "select count(*) from records r join documents d on r.document_id = d.id where d.superseded_by = ?",
+            [document_id]).fetchone()[0]
 
     def _delete_document(self, document_id: str) -> None:
         self._table("records").delete_where("document_id = ?", [document_id])

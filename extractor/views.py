@@ -104,6 +104,11 @@ def totals_line(summary: RunSummary) -> str:
     corrected = (f"; kept {sum(o.kept for o in kept)} corrected records of "
                  f"{kept[0].name if len(kept) == 1 else f'{len(kept)} documents'} (a person's corrections are "
                  "never overwritten)") if kept else ""
+    earlier = [o for o in summary.outcomes if o.status == "extracted" and o.superseded]
+    if earlier:
+        corrected += (f"; {sum(o.superseded for o in earlier)} corrected records of "
+                      f"{earlier[0].name if len(earlier) == 1 else f'{len(earlier)} documents'} are no longer in "
+                      "the changed text: kept with its earlier version (review them again)")
     return (f"{summary.count('extracted')} extracted ({empty} with no records{all_lost}), {summary.count('skipped')} "
             f"skipped, {summary.failed} failed{not_read}; "
             f"{sum(o.records for o in summary.outcomes if o.status == 'extracted')} records stored{corrected}")

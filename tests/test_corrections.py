@@ -43,6 +43,12 @@ def stored(store, name):
     return document, store.records_of(document["id"])
 
 
+def current(store, name):
+    """The version of a document its file now holds (an earlier one may be kept for corrections), and its records."""
+    document = next(d for d in store.stored_documents(name) if d["path"])
+    return document, store.records_of(document["id"])
+
+
 def page_decision(row, decision, **fields):
     """One decision as the review page writes it."""
     said = {"key": record_key(row), "decision": decision,
@@ -247,6 +253,36 @@ def test_a_correction_of_a_document_that_changed_since_is_refused(batch, tmp_pat
     assert result.exit_code == 1 and "'panel.txt'" in result.output and "changed since" in result.output
     gold = invoke("gold", "apply", path, "--gold", tmp_path / "gold", "--docs", docs)
     assert gold.exit_code == 1 and "changed since" in gold.output and not (tmp_path / "gold").exists()
+
+
+def test_a_changed_file_keeps_every_correction_moving_those_its_new_text_still_holds(batch, tmp_path):
+    docs, db, store = batch
+    assert invoke("corrections", "apply", write(tmp_path, judged_everything(store)), "--db", db,
+                  "--reviewer", "ann").exit_code == 0
+    # The file changes: the 412 sentence is reworded, the rest (with the edited and added records) stays.
+    (docs / "panel.txt").write_text(MINUTES.replace("412 children were in care", "415 children were in care"), "utf-8")
+    result = invoke("run", docs, "--db", db)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "1 corrected records of panel.txt are no longer in the changed text" in said
+    new, rows = current(store, "panel.txt")
+    moved = [row for row in rows if row["review"]]
+    assert sorted(row["review"] for row in moved) == ["added", "edited"]
+    assert all(new["text"][row["start"]:row["end"]] == row["evidence"] for row in moved)  # placed again
+    assert {row[0] for row in store.db.execute("select document_id from rejections")} == {new["id"]}
+    assert any(row["value"] == 415 and row["review"] is None for row in rows)  # the new sentence, extracted
+    earlier = store.db.execute("select id, path, superseded_by from documents where superseded_by is not null"
+                               ).fetchall()
+    assert [(path, by) for _, path, by in earlier] == [(None, new["id"])]
+    kept = store.records_of(earlier[0][0])
+    assert [(row["value"], row["review"]) for row in kept] == [(412, "accepted")]  # nothing a person said is lost
+    # Changed again, now holding the accepted sentence too: it comes back to the newest version.
+    (docs / "panel.txt").write_text(MINUTES + "\nThe Chair closed the meeting.\n", "utf-8")
+    assert invoke("run", docs, "--db", db).exit_code == 0
+    _, rows = current(store, "panel.txt")
+    assert sorted(row["review"] for row in rows if row["review"]) == ["accepted", "added", "edited"]
+    assert store.db.execute("select count(*) from documents").fetchone()[0] == 2  # no earlier version left over
+    assert len([row for row in rows if row["value"] == 412]) == 1  # and no second copy of what came back
 
 
 def test_eval_scores_the_extractor_against_a_databases_corrected_records(batch, tmp_path):
