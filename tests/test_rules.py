@@ -404,3 +404,24 @@ def test_a_meetings_date_dates_no_figure():
     assert [(r.value, r.period) for r in found] == [(412, None)]
     # A snapshot on a named date is that date.
     assert one("As at 9 November 2021, 412 children were in care.").period == "2021-11-09"
+
+
+@pytest.mark.parametrize("text", [
+    "The scheme provides 30% affordable housing, below the 35% the housing policy seeks.",
+    "Of the posts to be deleted, 5 are currently vacant, so 4 staff are at risk.",
+    "At 31 December, 29 audits (63%) had been completed to draft report stage.",
+    "Bids were evaluated 60% quality, 30% price and 10% social value.",
+    "A majority on the council requires 30 members.",
+])
+def test_a_number_whose_clause_names_no_service_is_no_record(text):
+    assert records(text) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Of the children who left care, 22% were moved into permanence.", 22),
+    ("Referral rates rose nationally in September, with Northshire at 484 per 10,000.", 484),
+    ("There were 300 children in care, 18 of which were unaccompanied asylum seekers.", 18),
+    ("97.5% were completed within the required timescales.", 97.5),
+])
+def test_a_number_whose_name_or_clause_names_a_service_is_kept(text, value):
+    assert value in [r.value for r in records(text)]

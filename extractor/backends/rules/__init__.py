@@ -39,7 +39,7 @@ from .attach import (
     finish_trend,
     record_period,
 )
-from .lexicon import SERVICE_NOUN
+from .lexicon import SERVICE_NOUN, SERVICE_SUBJECT
 from .naming import indicator_name, status_indicator
 from .scorecard import read_tables
 from .sentence import Comparison, Sentence, Value, current_period, read_sentence
@@ -203,6 +203,15 @@ def _a_cause(value: dict, statement: Statement, passage: Passage) -> bool:
     return bool(CAUSE.search(passage.text[statement.end: value["said_at"] - passage.start]))
 
 
+def _counts_a_service(value: dict, text: str) -> bool:
+    """A number is a service's measure only where its name, or its clause up to it, names a service's
+    people or work (lexicon.SERVICE_SUBJECT), or it is a rate per 10,000 children: 'the scheme provides
+    30% affordable housing', '71% of the affected staff are women' and '5 are currently vacant' are not;
+    '22% were moved into permanence' and 'with Devon at 484 per 10,000' are."""
+    return bool(SERVICE_SUBJECT.search(value["indicator"]) or SERVICE_SUBJECT.search(text[value["start"]:value["said_at"]])
+                or value["unit"] == "rate_per_10000")
+
+
 def _names_a_service(text: str) -> bool:
     """A change printed on its own is a status of a service measure only where the sentence names one
     and is not about money, capacity or plans."""
@@ -272,6 +281,9 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
             value.period = record_period(value, sentence, sentences, current, report)
             before = named_values[-1]["indicator"] if named_values else topic
             named_values.append(_value_raw(value, sentence, before))
+        # Pages about planning, audit, staffing or procurement print numbers in every sentence: a number
+        # whose clause names no service's people or work counts something else.
+        named_values = [v for v in named_values if _counts_a_service(v, text)]
         raw += named_values
         raw += _other_statuses(sentences, named_values, _block_period(sentence_periods, report))
     if tabled:

@@ -59,6 +59,21 @@ PERSON_NOUN = words(
     r"infants?", r"families", r"households?", r"(?:foster\s+)?carers?", r"adopters?", r"boys", r"girls",
 )
 
+# What a children's-services measure is about: its people, its work, its settings and its outcomes. A
+# number whose name and clause name none of these ('30% affordable housing', '71% of the affected staff
+# are women', '63% of audits') counts something else.
+SERVICE_SUBJECT = re.compile(
+    rf"\b(?:{SERVICE_NOUN}|{PERSON_NOUN}|" + words(
+        r"foster\w*", r"adopt\w*", r"care", r"looked\s+after", r"custody", r"remand\w*", r"education",
+        r"employment", r"training", r"health\w*", r"dental", r"immunis\w*", r"take[\s-]?up", r"entitlement",
+        r"SGOs?", r"special\s+guardianship", r"EHC\w*", r"SEND", r"social\s+work\w*", r"agency", r"turnover",
+        r"sickness", r"vacanc\w*", r"CSC", r"MASH", r"LADO", r"IROs?", r"youth\s+justice", r"reoffend\w*",
+        r"exploitation", r"CSE", r"CCE", r"safeguarding", r"protection", r"neglect", r"abuse", r"parents?",
+        r"asylum", r"permanence", r"timescales?",
+    ) + r")\b",
+    _I,
+)
+
 # Indicators where a smaller number is the better performance: above target means missed.
 LOWER_IS_BETTER = re.compile(
     r"\b(?:re-?referr\w*|repeat\w*|second\s+or\s+subsequent|subsequent\s+time|missing|offend\w*|"
