@@ -177,6 +177,34 @@ CUES: tuple[Cue, ...] = (
         "[[80]] children are expected to leave care", "the concern that [[10]]/15% due to retire in 5 years",
     ), pattern=re_(r"^\s*(?:[\w'%/-]+\s+){0,4}?(?:(?:is|are)\s+)?(?:due\s+to\s+(?:join|start|open|retire|leave|be|complete|"
                    r"begin|close)|expected\s+to|anticipated\s+to|forecast\s+to|planned\s+to|to\s+be\s+(?:recruited|appointed))\b")),
+    # A trajectory to a date is a plan's step, not a level reached: 'rising to 30 by 2027/28'.
+    Cue("trajectory", "noise", "context", 0, (
+        "25 households approved each year, rising to [[30]] by 2027/28",
+        "reducing to [[15]]% by the end of March 2026",
+    ), test=lambda r: bool(
+        re.search(r"\b(?:rising|increasing|growing|falling|reducing|decreasing|reaching)\s+to\s+$", r.before, _I)
+        and re.match(r"\s*%?\s*by\s+(?:the\s+end\s+of\s+)?(?:(?:19|20)\d\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+                     r"nov|dec)\w*)\b", r.after, _I))),
+    # How long something runs is no measure: 'for 4 years, with an option to extend for a further 2 years'.
+    Cue("duration", "noise", "context", 0, (
+        "a framework for [[4]] years from April", "an option to extend for a further [[2]] years",
+        "funded for another [[18]] months",
+    ), counts_only=True, test=lambda r: bool(
+        re.search(r"\bfor\s+(?:a\s+further\s+|another\s+|an\s+additional\s+|a\s+period\s+of\s+|up\s+to\s+)?$",
+                  r.before, _I) and re.match(r"\s*(?:years?|months?|weeks?)\b", r.after, _I))),
+    # A weighting or a share of marks scores a proposal: 'worth 10% of the total', 'a 60% weighting'.
+    Cue("weighting", "noise", "context", 0, (
+        "the social value questions, worth [[10]]% of the total", "quality carries a [[60]]% weighting",
+        "price was weighted at [[30]]%",
+    ), test=lambda r: bool(re.search(r"\b(?:worth|weighted\s+(?:at\s+)?|weighting\s+of)\s*$", r.before, _I)
+                           or re.match(r"\s*%\s+weighting\b", r.after, _I))),
+    # Two small whole numbers joined by a hyphen before a noun are a band of ages or sizes: '16-25 supported
+    # accommodation', 'a 0-5 offer'; a range of percentages ('18-22%') is left to the target cues.
+    Cue("age_span", "noise", "context", 0, (
+        "[[16]]-25 supported accommodation", "16-[[25]] supported accommodation",
+    ), counts_only=True, test=lambda r: r.token.is_integer and r.token.value <= 25 and bool(
+        re.match(r"[-\u2013](?:1\d|2[0-5]|\d)\s+[a-z]", r.after)
+        or (re.search(r"(?:^|[\s(])(?:1\d|2[0-5]|\d)[-\u2013]$", r.before) and re.match(r"\s+[a-z]", r.after)))),
     Cue("finance", "noise", "context", 0, (
         "The council tax rise of [[4.99]]% was agreed", "alongside a [[3]]% pay award for staff",
         "Inflation had increased the cost of placements by [[15]]%", "The savings target represents [[4]]% of the budget",
