@@ -336,6 +336,9 @@ def test_a_figure_said_in_the_discussion_does_not_inherit_a_mentioned_reports_pe
     ("Improvements were noted in the timeliness of reviews.", "reviews", "up"),
     ("The Youth Justice Service had seen reduced numbers of first time entrants.", "first time entrants", "down"),
     ("We are seeing more children coming into care.", "coming into care", "up"),
+    ("There are increasing numbers of unaccompanied children seeking asylum.", "unaccompanied children", "up"),
+    ("Fewer young people entered custody this year.", "young people entered custody", "down"),
+    ("Dental checks for children in our care had recovered after the pandemic.", "dental checks", "up"),
 ])
 def test_status_only_wordings(sentence, name, trend):
     r = one("Performance report for Quarter 2 2023/24.\n\n" + sentence)
@@ -357,6 +360,15 @@ def test_status_only_wordings(sentence, name, trend):
 ])
 def test_wishes_and_plans_are_no_status(sentence):
     assert records(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    ("Review health assessments have not met the target this quarter.", "review health assessments"),
+    ("The number of care leavers in suitable accommodation was below target.", "suitable accommodation"),
+])
+def test_a_missed_target_stated_in_words_is_a_status(sentence, name):
+    r = one(sentence)
+    assert (r.value, r.target_met) == (None, False) and name in r.indicator.lower()
 
 
 def test_months_named_without_a_year_date_a_status():

@@ -33,7 +33,8 @@ TREND_WORDS = [
         r"downward\s+(?:trend|trajectory))\b", _I)),
 ]
 EVALUATIVE = [
-    ("better", re.compile(r"(?:\b|(?<=an))(?:improved|improvements?|improving|improve|better\s+than)\b", _I)),
+    ("better", re.compile(r"(?:\b|(?<=an))(?:improved|improvements?|improving|improve|better\s+than|recover(?:s|ed|ing)?)\b",
+                          _I)),
     ("worse", re.compile(r"\b(?:worsened|deteriorat\w*|worse\s+than|slipp(?:ed|ing))\b", _I)),
 ]
 PERFORMANCE_CHANGE = re.compile(r"\b(?:increase|decrease|reduction|decline|improvement)\s+in\s+performance\b", _I)
@@ -148,7 +149,7 @@ _CONTINUE = r"(?:(?:continued|continues|continue|continuing|started|starts|begun
 _MOVE = (r"(?P<verb>increas(?:e|es|ed|ing)|ris(?:en|ing|e|es)|rose|reduc(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|"
          r"fall(?:en|ing|s)?|fell|declin(?:e|es|ed|ing)|dropp(?:ed|ing)|drops?|dipp(?:ed|ing)|dips?|improv(?:e|es|ed|ing)|"
          r"deteriorat(?:e|es|ed|ing)|worsen(?:s|ed|ing)?|stabilis(?:e|es|ed|ing)|plateau(?:s|ed|ing)?|grow(?:n|ing|s)?|grew|"
-         r"doubled|halved|tripled|slipp(?:ed|ing)|spiked|peaked|"
+         r"doubled|halved|tripled|slipp(?:ed|ing)|spiked|peaked|recover(?:s|ed|ing)?|"
          r"(?:gone|went|going|go|come|came|coming)\s+(?:up|down))")
 _PREDICATE = (
     r"(?:" + _MOVE
@@ -156,7 +157,7 @@ _PREDICATE = (
     r"|(?:remain(?:ed|s|ing)?\s+)?(?P<stable>stable|steady|static|level|unchanged|maintained|the\s+same|similar|"
     r"(?:high|low|good|strong|consistent)(?=\s*(?:[,;.]|$|and|but|at\b)))"
     r"|(?:remain(?:ed|s|ing)?\s+)?(?P<target>(?:on|off)\s+(?:target|track)|(?:above|below|under|over|within|outside)\s+"
-    r"(?:the\s+|its\s+|our\s+)?(?:\w+\s+)?target|(?:met|achieved|exceeded|missed|beat)\s+(?:(?:the|its|our|their)\s+)?"
+    r"(?:the\s+|its\s+|our\s+)?(?:\w+\s+)?target|(?:not\s+(?:yet\s+)?)?(?:met|achieved|exceeded|missed|beat|reached)\s+(?:(?:the|its|our|their)\s+)?"
     r"(?:\w+\s+)?target|(?:rated|showing)\s+(?:as\s+)?['\u2018\"]?(?:red|green)['\u2019\"]?"
     r"|(?:now\s+|moved\s+(?:from\s+\w+\s+)?to\s+|rag\s+rated\s+)?['\u2018\"]?(?:red|green)['\u2019\"]?(?=\s*(?:[,;.]|$|and\b|but\b|while\b))"
     r"|performing\s+(?:well\s+|strongly\s+|poorly\s+)?(?:above|below|under|over|on|against)\s+(?:the\s+|its\s+)?target))"
@@ -186,7 +187,8 @@ _SAW_CHANGE = re.compile(
     _CLAUSE_LEAD + _NP + r"\s+(?:saw|has\s+seen|have\s+seen|had\s+seen|experienced|showed|shows|has\s+shown|have\s+shown|"
     rf"had\s+shown|recorded|(?:was\s+|were\s+|is\s+|are\s+)?showing)\s+(?:(?:a|an|some)\s+)?{_TREND_ADJ}{_TREND_NOUN}\b(?!\s+(?:in|of)\b)", _I)
 _RISING_NUMBER = re.compile(
-    r"\b(?:a|an|the)\s+(?P<verb>rising|increasing|growing|falling|declining|reducing|decreasing)\s+(?:number|numbers|proportion|"
+    r"(?:\b(?:a|an|the)\s+|\b(?:are|were|is|was|saw|seen|seeing)\s+)(?P<verb>rising|increasing|growing|falling|declining|"
+    r"reducing|decreasing)\s+(?:number|numbers|proportion|"
     r"rate|level|percentage)\s+of\s+(?P<np>[^,;.()]+?)(?=\s+(?:who|which|that|were|was|had|has|being|in\s+the)\b|[,;.()]|$)", _I)
 _FEWER_MORE = re.compile(
     r"\b(?P<cmp>fewer|more)\s+(?P<np>[^,;.\d]{3,80}?)\s+than\s+"
@@ -197,7 +199,10 @@ _NUMBER_OF_MOVES = re.compile(
     + r"(?:(?:continued|started|begun)\s+to\s+)?(?P<verb>fallen|fell|falling|risen|rose|rising|increased|increasing|"
     r"(?<=to\s)(?:fall|rise|increase|decrease|decline|reduce|drop|improve)|"
     r"decreased|decreasing|declined|declining|dropped|reduced|reducing|improved|was\s+(?:lower|higher)|were\s+(?:lower|higher)|"
-    r"remained\s+(?:stable|the\s+same|level|similar|static|steady|high|low)|not\s+changed)\b",
+    r"remained\s+(?:stable|the\s+same|level|similar|static|steady|high|low)|not\s+changed)\b"
+    r"|\bthe\s+(?:number|numbers|proportion|percentage|rate|level)\s+of\s+(?P<np2>[^;.]+?)\s+(?:is|was|are|were|remains?|"
+    r"remained|has\s+been|had\s+been)\s+(?:consistently\s+|still\s+|now\s+)?(?P<target>(?:above|below|under|over|on|off|within|"
+    r"outside)\s+(?:the\s+|its\s+|our\s+)?target)\b",
     _I,
 )
 _PROGRESS_IN = re.compile(

@@ -28,7 +28,8 @@ MORE_OR_FEWER = re.compile(
     r"(?:\bthere\s+(?:were|was|are|had\s+been|have\s+been|has\s+been)\s+(?P<cmp>more|fewer)\s+"
     rf"(?P<np>(?:[\w'-]+\s+){{0,3}}?{SERVICE_NOUN}\b[^,;.\d]{{0,60}}?)"
     r"|(?:^|[,;:]\s*|\b(?:that|though|although|as|while|whereas|with|but)\s+)(?P<cmp2>more|fewer)\s+"
-    rf"(?P<np2>(?:[\w'-]+\s+){{0,3}}?{SERVICE_NOUN}\s+(?:were|are|was|is|had\s+been|have\s+been|has\s+been)\s+"
+    rf"(?P<np2>(?:[\w'-]+\s+){{0,3}}?{SERVICE_NOUN}\s+(?:were|are|was|is|had\s+been|have\s+been|has\s+been|entered|left|"
+    r"became|started|returned|went|came)\s+"
     r"[^,;.\d]{3,60}?))(?=\s+(?:than|this|in\s+the|during|compared|over|since|at\s+the)\b|[,;.]|$)", _I)
 # 'There was an improving picture for placement stability', 'a worsening trend in re-referrals'.
 PICTURE = re.compile(
