@@ -69,7 +69,8 @@ SERVICE_SUBJECT = re.compile(
         r"SGOs?", r"special\s+guardianship", r"EHC\w*", r"SEND", r"social\s+work\w*", r"agency", r"turnover",
         r"sickness", r"vacanc\w*", r"CSC", r"MASH", r"LADO", r"IROs?", r"youth\s+justice", r"reoffend\w*",
         r"exploitation", r"CSE", r"CCE", r"safeguarding", r"protection", r"neglect", r"abuse", r"parents?",
-        r"asylum", r"permanence", r"timescales?",
+        r"asylum", r"permanence", r"timescales?", r"absen\w*", r"attain\w*", r"suspensions?", r"students?",
+        r"accommodation", r"cohorts?",
     ) + r")\b",
     _I,
 )
