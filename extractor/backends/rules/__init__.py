@@ -204,10 +204,10 @@ def _a_cause(value: dict, statement: Statement, passage: Passage) -> bool:
 
 
 def _counts_a_service(value: dict, text: str) -> bool:
-    """A number is a service's measure only where its name, or its clause up to it, names a service's
-    people or work (lexicon.SERVICE_SUBJECT) before or after it, or it is a rate per 10,000 children: 'the scheme provides
-    30% affordable housing', '71% of the affected staff are women' and '5 are currently vacant' are not;
-    '18% were moved into permanence' and 'with Northshire at 480 per 10,000' are."""
+    """A number is a service's measure only where its name or its clause (before and after it) names a
+    service's people or work (lexicon.SERVICE_SUBJECT), or it is a rate per 10,000 children: 'the scheme
+    provides 30% affordable housing', '71% of the affected staff are women' and '5 are currently vacant'
+    are not; '18% were moved into permanence' and 'with Northshire at 480 per 10,000' are."""
     after = text[value["said_at"]:min(value["end"], value["said_at"] + 120)]
     clause = text[value["start"]:value["said_at"]] + re.split(r"[,;:]|\.(?:\s|$)|\s(?:but|while|compared)\s", after)[0]
     return bool(SERVICE_SUBJECT.search(value["indicator"]) or SERVICE_SUBJECT.search(clause)
