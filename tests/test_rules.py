@@ -437,3 +437,13 @@ def test_a_number_whose_clause_names_no_service_is_no_record(text):
 ])
 def test_a_number_whose_name_or_clause_names_a_service_is_kept(text, value):
     assert value in [r.value for r in records(text)]
+
+
+def test_a_fraction_after_the_measures_name_is_its_numerator_and_denominator():
+    r = one("86.2% of child and family assessments (612/710) were completed within 45 working days.")
+    assert (r.value, r.numerator, r.denominator) == (86.2, 612, 710)
+    r = one("At Key Stage 4, 44.7% of the Year 11 cohort (21 of 47 pupils) achieved grade 4 or above.")
+    assert (r.numerator, r.denominator) == (21, 47) and "47" not in r.indicator
+    # parts that do not make the percentage are not its fraction
+    assert (86.2, None) in [(r.value, r.numerator) for r in records(
+        "86.2% of assessments (12/710 late) were completed within 45 working days.")]

@@ -51,7 +51,7 @@ _LEADING = re.compile(
 # 'care plans were up to date' reads 'Care plans up to date'; 'children who were looked after' keeps it.
 _AUXILIARY = re.compile(r"(?<!\bwho\s)(?<!\bthat\s)(?<!\bwhich\s)\b(?:were|was|are|is|have\s+been|has\s+been|had\s+been|been)\b\s*", re.I)
 _RELATIVE_PRONOUN = re.compile(r"\b(?:who|whom|whose|that|which)\b", re.I)
-_FRACTION = re.compile(r"\(\s*[\d,.]+\s*(?:/|out\s+of|of)\s*[\d,.]+\s*\)")
+_FRACTION = re.compile(r"\(\s*[\d,.]+\s*(?:/|out\s+of|of)\s*[\d,.]+(?:\s+[a-z'-]+){0,3}\s*\)")
 _STATUS_LEAD = re.compile(
     r"^.*?\b(?:in\s+the\s+(?:number|proportion|percentage|rate)\s+of|the\s+(?:\w+\s+)?(?:number|proportion|"
     r"percentage|rate)\s+of)\s+",

@@ -19,6 +19,10 @@ _FRACTION = re.compile(
     rf"(?P<val>{_NUM})\s*(?:%|per\s?cent)?\s*\(\s*(?P<num>{_NUM})\s*(?:/|out\s+of|of)\s*(?P<den>{_NUM})\s*\)"
     rf"|(?P<num3>{_NUM})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<den3>{_NUM})\s+(?:[\w'-]+\s+){{0,5}}?\(\s*(?P<val3>{_NUM})\s*%\s*\)"
     rf"|(?P<val2>{_NUM})\s+out\s+of\s+(?:the\s+|a\s+total\s+of\s+)?(?P<den2>{_NUM})(?!\s*%)"
+    # '86.2% of assessments (612/710) were ...', '44.7% of the cohort (21 of 47 pupils)': the parts after
+    # the measure's name, taken when they make the percentage
+    rf"|(?P<val4>{_NUM})\s*%\s+(?:[\w'\u2019-]+\s+){{1,8}}?\(\s*(?P<num4>{_NUM})\s*(?:/|out\s+of|of)\s*(?P<den4>{_NUM})"
+    r"(?:\s+[a-z'-]+){0,3}\s*\)"
 )
 _COUNT_WITH_PERCENT = re.compile(rf"(?P<count>{_NUM})\s+(?:[A-Za-z-]+\s+){{0,5}}\(\s*(?P<pct>{_NUM})\s*%\s*\)")
 _PERCENT_WITH_COUNT = re.compile(rf"(?P<pct>{_NUM})\s*%\s*\(\s*(?P<count>{_NUM})(?:\s+[a-z-]+){{1,3}}\s*\)")
@@ -159,6 +163,11 @@ def _fractions(text: str) -> tuple[dict[int, tuple[float, float]], dict[int, flo
         elif m.group("val3") is not None:  # '18 of 23 children (78%)': one record, 78 of 18/23
             parts[m.start("val3")] = (parse_digits(m.group("num3")), parse_digits(m.group("den3")))
             consumed |= {m.start("num3"), m.start("den3")}
+        elif m.group("val4") is not None:
+            numerator, denominator = parse_digits(m.group("num4")), parse_digits(m.group("den4"))
+            if denominator and abs(100 * numerator / denominator - parse_digits(m.group("val4"))) <= 0.6:
+                parts[m.start("val4")] = (numerator, denominator)
+                consumed |= {m.start("num4"), m.start("den4")}
         else:
             parts[m.start("val2")] = (parse_digits(m.group("val2")), parse_digits(m.group("den2")))
             consumed.add(m.start("den2"))
