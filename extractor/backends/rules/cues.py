@@ -43,6 +43,11 @@ NEGATIVE_CHANGE = {"reduction", "decrease", "fall", "drop", "decline", "reduced"
                    "dropped", "declined", "down", "lower", "fewer", "less", "worse", "below", "dip", "dipped"}
 
 
+_NATIONAL_SUBJECT = re_(r"(?:^|[(,;]|\band\s|\bwith\s)\s*(?:(?:the|a|an)\s+)?(?:england|national)\b"
+                        r"(?P<between>,?\s+[^;,()]{1,70}?)?\s*(?:\b(?:was|is|were|are|stood\s+at|stands\s+at|of)\s*|:\s*)$")
+_DATES = re_(r"\b\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+(?:19|20)\d\d\b|\b(?:19|20)\d\d(?:\s*[/-]\s*\d{2,4})?\b")
+
+
 # --- the table ---------------------------------------------------------------------------------------
 
 CUES: tuple[Cue, ...] = (
@@ -253,8 +258,18 @@ CUES: tuple[Cue, ...] = (
     ), pattern=re_(r"\b(?:national(?:ly)?|england|english)\b(?:\s+(?:average|figure|rate|level|benchmark|"
                    r"performance|comparator|data))?(?:\s+(?:of|is|was|at|which\s+is|stood\s+at))?\s*[:(]?\s*$")),
     Cue("national_after", "national", "after", 30, (
-        "compared to [[62]]% nationally", "against [[58]]% in England",
-    ), pattern=re_(percent_wrapped(r"(?:nationally|in\s+england|national(?:ly)?\b)"))),
+        "compared to [[62]]% nationally", "against [[58]]% in England", "compared with [[34.6]]% for England and Wales",
+    ), pattern=re_(percent_wrapped(r"(?:nationally|(?:in|for|across)\s+england(?:\s+and\s+wales)?|national(?:ly)?\b)"))),
+    # A benchmark as a clause's subject, its figure at the end: 'the England rate of children in care at
+    # 31 March 2023 was 71', 'the national re-referral rate in 2022/23 was 22.4%', '(England, children looked
+    # after: 32%)'. Said alone it is no record; beside the council's own figure it is that figure's comparison.
+    Cue("national_subject", "national", "before", 100, (
+        "the England rate of children in care at 31 March 2023 was [[71]] per 10,000",
+        "For context, the national re-referral rate in 2022/23 was [[22.4]]%",
+        "38% reached the expected standard (England, children looked after: [[32]]%)",
+        "compared with 90.1% in 2022/23 and a national figure for children looked after of [[90.6]]%",
+    ), test=lambda r: bool(_NATIONAL_SUBJECT.search(r.before)) and not re.search(
+        r"\d", _DATES.sub(" ", _NATIONAL_SUBJECT.search(r.before).group("between") or ""))),
     Cue("neighbours_before", "statistical_neighbours", "before", 60, (
         "our statistical neighbours' rate is [[98]]", "statistical neighbours at [[85.2]]",
         "while statistical neighbours averaged [[52]]",
@@ -269,8 +284,10 @@ CUES: tuple[Cue, ...] = (
                    r"east\s+midlands|west\s+midlands|east\s+of\s+england|south\s+east|south\s+west|london)\b"
                    r"(?:\s+(?:average|figure|rate|level))?(?:\s+(?:of|is|was|at))?\s*[:(]?\s*$")),
     Cue("regional_after", "regional", "after", 30, (
-        "against [[61]]% regionally", "compared to [[70]]% in the region",
-    ), pattern=re_(percent_wrapped(r"(?:regionally|in\s+the\s+region)"))),
+        "against [[61]]% regionally", "compared to [[70]]% in the region", "342.7 in England and [[371.5]] across the North West",
+    ), pattern=re_(percent_wrapped(r"(?:regionally|(?:in|across|for)\s+the\s+(?:region|north\s+east|north\s+west|south\s+east|"
+                                   r"south\s+west|east\s+midlands|west\s+midlands|east\s+of\s+england)\b|"
+                                   r"(?:in|across|for)\s+(?:london|yorkshire(?:\s+and\s+the\s+humber)?)\b)"))),
     Cue("benchmark_before", "other", "before", 40, (
         "The rate was 65%, against a benchmark of [[60]]%",
     ), pattern=re_(r"\bbenchmarks?(?:\s+(?:of|is|was|at|figure|rate|level))*\s*[:(]?\s*$")),
