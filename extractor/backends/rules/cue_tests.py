@@ -98,8 +98,12 @@ def from_to(r: Reading) -> bool:
                      r"(?:nearly\s+|around\s+|about\s+|approximately\s+|just\s+(?:over|under)\s+)?$", r.before, _I):
         return False
     clause = r.before[max(r.before.rfind(","), r.before.rfind(";"), 0):]
+    # 'fell to 12 in the six months, from 19 in the previous six months': the change's verb and its new
+    # level come first, the earlier level after a comma
+    moved_to = re.search(r"\bto\s+(?:just\s+(?:over|under)\s+|around\s+|about\s+)?[\d.,]+\s*%?[^.;]{0,80},\s*from\s+$",
+                         r.before, _I) and CHANGE_VERB.search(r.before)
     return bool(re.match(r"\s*%?\s*to\s+", r.after, _I) or attached_period(r.text, r.token, r.periods)
-                or CHANGE_VERB.search(clause))
+                or CHANGE_VERB.search(clause) or moved_to)
 
 
 _TO_NOW = re.compile(r"(?<!compared\s)(?<!comparison\s)(?<!relative\s)(?<!equivalent\s)\bto\s+(?:an?\s+(?:average|total|rate|figure|level)\s+of\s+|around\s+|about\s+|nearly\s+|"

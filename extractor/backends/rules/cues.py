@@ -315,6 +315,7 @@ CUES: tuple[Cue, ...] = (
         "Missing episodes increased to 212 from [[180]] in the previous quarter",
         "rose from [[210]] in March 2019 to 245 in January 2020", "improved from [[11]]% to 16%",
         "the cohort, which had grown from [[318]] to 331",
+        "Unplanned endings fell to 12 in the six months, from [[19]] in the previous six months",
     ), test=from_to),
     Cue("compared_with", "earlier", "context", 0, (
         "86 approvals compared with [[79]] the year before", "27, compared to [[35]] in June 2022",
