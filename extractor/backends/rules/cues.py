@@ -140,14 +140,21 @@ CUES: tuple[Cue, ...] = (
     Cue("compound", "noise", "after", 12, (
         "a [[3]]-storey block of flats", "a [[26]]-place nursery", "where [[2]]-way flows reach 780",
     ), counts_only=True, pattern=re.compile(r"^-[A-Za-z]")),
+    # A target stated as a bound: 'the partnership's aim of under [[20]]%', 'a target of no more than 15'.
+    Cue("target_bound", "target", "before", 50, (
+        "higher than the partnership's aim of under [[20]]%", "against a target of no more than [[15]]%",
+    ), pattern=re_(r"\b(?:target|aim|ambition|goal)\s+(?:of|is|was|to\s+be)\s+(?:under|below|above|over|at\s+least|"
+                   r"at\s+most|no\s+more\s+than|no\s+less\s+than|less\s+than|more\s+than|fewer\s+than)\s+$")),
     # Thresholds and timescales define an indicator ('within 10 days'); they are never values or comparisons.
     Cue("threshold", "noise", "before", 40, (
         "visits made within [[15]] days of the referral", "placed more than [[20]] miles away",
         "young people between 16-[[24]]", "when a child turns [[16]]", "aged [[16]] and over",
         "9 (41%) achieved [[4]] passes at grade 4", "plans updated every [[three]] months",
         "none of the children waited longer than [[18]] months",
+        "Personal advisers hold a maximum of [[22]] young people each",
     ), counts_only=True, pattern=re_(
         r"\b(?:within|under|over|after|at\s+least|atleast|more\s+than|less\s+than|fewer\s+than|up\s+to|no\s+later\s+than|"
+        r"(?:a\s+)?(?:maximum|minimum)\s+of|no\s+more\s+than|"
         r"(?:longer|shorter|later|earlier|sooner)\s+than|"
         r"aged|age|ages|age\s+of|under\s+the\s+age\s+of|over\s+the\s+age\s+of|between|every|"
         r"(?:attain|achiev|gain|obtain)\w*|(?:person|child|they|he|she)\s+(?:reaches|reached|turns|turned))"
@@ -173,9 +180,10 @@ CUES: tuple[Cue, ...] = (
         "this would rise to [[60]]", "to be achieved within 300 days over the next [[3]] years",
         "it would only be achievable if staffing was [[90]]% of establishment",
         "The aim is to reduce caseloads to [[16]] per worker",
+        "The Handbook suggests a caseload of [[50]] to 70 children for a full-time reviewing officer",
     ), pattern=re_(
         r"\b(?:expected|anticipated|forecast(?:ed)?|projected|predicted|planned|planning|likely\s+to|aims?\s+to|"
-        r"aiming\s+to|(?:aim|ambition|intention|plan)\s+is\s+to\s+(?!reach|achieve|hit|be\b)|will|would|could|should|shall|needs?\s+to|need(?:ed)?\s+to|due\s+to\s+(?:join|start|open|retire|"
+        r"aiming\s+to|(?:aim|ambition|intention|plan)\s+is\s+to\s+(?!reach|achieve|hit|be\b)|suggests?|recommends?|advises?|will|would|could|should|shall|needs?\s+to|need(?:ed)?\s+to|due\s+to\s+(?:join|start|open|retire|"
         r"leave|be|complete|begin|close)|intends?\s+to|hopes?\s+to|set\s+to|next|if|unless)\b")),
     Cue("forecast_after", "noise", "after", 70, (
         "with [[six]] newly qualified social workers due to start in April",
@@ -249,9 +257,20 @@ CUES: tuple[Cue, ...] = (
                    r"(?:\s+(?:set|was|is|of|being|at|to\s+be|to\s+be\s+at|to\s+reach|to\s+achieve|to\s+hit|for|which\s+is|"
                    r"level|figure|rate|range|"
                    r"band|has\s+been|had\s+been|remains|this\s+year))*\s*(?::|\(|\s)\s*$")),
-    Cue("target_after", "target", "after", 40, (
+    Cue("target_after", "target", "after", 50, (
         "which remains under our [[95]]% target", "against the [[80]]% local target",
-    ), pattern=re_(r"^\s*%?\s*\)?\s*(?:internal\s+|local\s+|national\s+|annual\s+|agreed\s+|stretch\s+)?target\b")),
+        "27%, well above the [[20]]% the plan is aiming for",
+    ), pattern=re_(r"^\s*%?\s*\)?\s*(?:(?:internal\s+|local\s+|national\s+|annual\s+|agreed\s+|stretch\s+)?target\b|"
+                   r"(?:that\s+)?(?:the|our|its)\s+(?:[\w'\u2019-]+\s+)?(?:plan|strategy|service|partnership|council|board)\s+"
+                   r"(?:is\s+|are\s+)?aim(?:s|ing|ed)?\s+(?:for|at)\b)")),
+    # A plan's or a strategy's aims, however far the number is from the verb: 'The strategy aims to approve
+    # 30 households a year and to reduce agency placements to below [[30]]% by 2026'.
+    Cue("plan_sentence", "noise", "before", 300, (
+        "The strategy aims to approve 30 households a year and to reduce agency placements to below [[30]]% by 2026",
+        "The priorities are to increase family-based placements to [[75]]% by March 2026",
+        "The development plan aims for every PEP to be completed on time and for attendance of at least [[93]]%",
+    ), pattern=re_(r"\b(?:aims?\s+(?:to|for)|aiming\s+(?:to|for)|priorit(?:y|ies)\s+(?:is|are|include)\s+to|"
+                   r"(?:plan|strategy|ambition|intention|objective|goal)s?\s+(?:is|are)\s+to)\b[^.;]*$")),
     Cue("national_before", "national", "before", 45, (
         "compared with a national average of [[70]]", "the England average was [[71]] per 10,000",
         "above the national average ([[312]])",
