@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,11 +18,10 @@ from instructor.processing.response import handle_response_model
 
 from ..chunking import Chunk, chunk_document, estimate_tokens
 from ..documents import Document
-from ..errors import ConfigError, EndpointError, ExtractionFailed, ExtractorError, fix_hint
+from ..errors import ConfigError, ExtractionFailed, ExtractorError, fix_hint
 from ..grounding import merge, place
 from ..meta import detect_meta
 from ..prompts import Prompt, load_prompt
-from ..redact import redact, safe_url, url_secrets
 from ..schema import ChunkRecords, DocumentMeta, DocumentResult, ModelRecord, grounded_in
 from ..textnorm import NormalisedText
 from ..transport import (
@@ -36,7 +33,6 @@ from ..transport import (
     Usage,
     counting,
     on_completion,
-    refusal,
     retrying_create,
     stop_counting,
 )
@@ -45,24 +41,19 @@ from .answers import (
     model_refusal,
     read_attempts,
     response_model,
-    used_tools,
     validate_each,
     what_it_said,
 )
 from .base import Extraction, Identity
+from .endpoint import MODES, EndpointMixin
 from .model import NAME, LLMSettings
 
 if TYPE_CHECKING:
     from ..store import Store
 
-MODES = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA, "json": instructor.Mode.JSON}
-PROBE_CHUNK = -1  # the chunk number stored with the calls of --mode auto's probe
 MAX_SPLITS = 2  # an answer cut off at --max-tokens is asked again in halves, then quarters, then fails
 _REASK_ROOM = 400  # tokens a re-ask's error message may add to the conversation
 _SAFETY = 0.85  # the 4-characters-a-token estimate is an average; keep a margin below the context
-_PROBE_TEXT = "Minutes: The Panel noted the report. No figures were discussed."
-_CHECK_TIMEOUT = 30.0  # seconds the endpoint check waits for GET /models
-_UNKNOWN_MODEL = re.compile(r"model", re.IGNORECASE)
 # instructor logs every failed attempt at ERROR; we handle those and report them in the run,
 # so without a configured handler they should not reach stderr through logging's last resort.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
@@ -86,26 +77,16 @@ def _title(text: str) -> str | None:
     return None
 
 
-@functools.cache
-def _next_mode(mode: str) -> str:
-    order = list(MODES)
-    return order[order.index(mode) + 1] if mode != order[-1] else "rules (--backend rules)"
-
-
-class LLMBackend:
-    """Extract documents with a model behind any OpenAI-compatible endpoint."""
+class LLMBackend(EndpointMixin):
+    """Extract documents with a model behind any OpenAI-compatible endpoint (whether it answers, and in
+    which mode, is EndpointMixin's: backends/endpoint.py)."""
 
     def __init__(self, settings: LLMSettings, *, store: Store | None = None,
                  client: openai.AsyncOpenAI | None = None,
                  sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
         settings.check(client_given=client is not None)
+        super().__init__(settings)
         self.settings = settings
-        # What is stored and printed of the endpoint: never the key, never credentials in the URL.
-        self.endpoint = safe_url(settings.base_url) or "https://api.openai.com/v1"
-        self._secrets = [settings.api_key, *url_secrets(settings.base_url)]
-        self._checked = False
-        self._broken: EndpointError | None = None
-        self._served: list[str] = []  # the models GET /models listed, for a message naming them
         self.prompt: Prompt = load_prompt(settings.prompt)
         self.store = store
         # One retry layer: ours. The openai client's own retries would stack on top of it.
@@ -125,11 +106,6 @@ class LLMBackend:
         # instead of 18 for the json-mode run in docs/real-servers.md.)
         self._turn = asyncio.Lock() if settings.concurrency == 1 else None
         self._clients: dict[str, instructor.AsyncInstructor] = {}
-        self.mode: str | None = None if settings.mode == "auto" else settings.mode
-        self.mode_note = "" if self.mode is None else f"{self.mode} (as asked)"
-        self._deciding = asyncio.Lock()
-        self._checking = asyncio.Lock()
-        self._probe_usage = Usage()
         self._overheads: dict[str, int] = {}
         self._packer: Any = None  # backends/packer.py's Packer, made on first use with --pack-tokens
         self._in_flight: dict[str, asyncio.Future[ChunkAnswer | None]] = {}  # cache key -> its answer, once in
@@ -212,70 +188,6 @@ class LLMBackend:
                 f"leave no room for passages in --context-tokens {s.context_tokens}",
                 "raise --context-tokens to the model's context length, or lower --max-tokens or --max-reasks"))
         return min(s.chunk_tokens, room)
-
-    def _fits(self, mode: str) -> bool:
-        try:
-            self.passage_budget(mode)
-        except ConfigError:
-            return False
-        return True
-
-    async def resolve_mode(self, spent: Usage) -> str:
-        """The structured-output mode for this run: as asked, or (auto) the first of tools, json_schema
-        and json that the server accepts, decided once from its answers to a small probe."""
-        if self.mode is not None:
-            return self.mode
-        async with self._deciding:
-            endpoint = self.endpoint
-            remembered = self.store.server_mode(endpoint, self.settings.model) if self.store else None
-            if self.mode is None and remembered:
-                self.mode, self.mode_note = remembered, f"{remembered} (auto, as decided on an earlier run)"
-            if self.mode is None:
-                await self.check_endpoint()
-                notes = []
-                for mode in MODES:
-                    fits = self._fits(mode)
-                    verdict = await self._probe(mode) if fits else "its prompt does not fit --context-tokens"
-                    if verdict is None:
-                        self.mode = mode
-                        break
-                    notes.append(f"{mode}: {verdict}")
-                if self.mode is None:
-                    raise ExtractionFailed(fix_hint(
-                        "the server accepts none of the structured-output modes (" + "; ".join(notes) + ")",
-                        "check --base-url and --model, or use --backend rules"))
-                refused = f"; {'; '.join(notes)}" if notes else ""
-                self.mode_note = f"{self.mode} (auto{refused})"
-                spent.add(self._probe_usage)
-                if self.store is not None:
-                    self.store.save_server_mode(endpoint, self.settings.model, self.mode, self.mode_note)
-        return self.mode
-
-    async def _probe(self, mode: str) -> str | None:
-        """None when the server takes a request in this mode; else why not."""
-        messages = self.prompt.render(passages=_PROBE_TEXT, title=None, committee=None, report_period=None)
-        tally, token = counting(self._probe_usage, chunk=PROBE_CHUNK)
-        try:
-            with grounded_in(_PROBE_TEXT):
-                await self._instructor(mode).chat.completions.create_with_completion(
-                    model=self.settings.model, messages=messages, response_model=response_model(), max_retries=0,
-                    temperature=0, max_tokens=self.settings.max_tokens)
-        except InstructorRetryException as exc:
-            stop = self._endpoint_error(exc.__cause__) if exc.__cause__ else None
-            if stop is not None:
-                raise stop from exc
-            reason = refusal(exc.__cause__) if exc.__cause__ else None
-            if reason:
-                return f"refused ({reason})"
-            if isinstance(exc.__cause__, openai.APIError):
-                raise self._transport_failure("probe", exc.__cause__) from exc
-        except IncompleteOutputException:
-            pass  # it answered in this mode, at length: the mode works
-        finally:
-            stop_counting(token)
-        if mode == "tools" and not any(used_tools(c) for c in tally.completions):
-            return "answered without tool calls"
-        return None
 
     async def extract(self, document: Document) -> Extraction:
         """Extract one document: every candidate chunk, grounded, offsets ours, repeats merged."""
@@ -492,78 +404,3 @@ class LLMBackend:
                 f"chunk {chunk.index}: the model did not follow the schema ({what_it_said(tally.completions)})",
                 f"try --mode {' or '.join(m for m in MODES if m != mode)}, or a model that follows JSON schemas"))
         return answer
-
-    async def check_endpoint(self) -> None:
-        """Once per run, before the first question: prove the endpoint answers with one cheap request
-        (GET /models). Unreachable or a refused key raises EndpointError, which stops the batch;
-        a server without /models, or one that will not list them, is left to the first real request."""
-        async with self._checking:
-            if self._broken is not None:
-                raise self._broken  # known broken: every document waiting here stops at once
-            if self._checked:
-                return
-            try:
-                page = await self.client.with_options(timeout=min(self.settings.timeout, _CHECK_TIMEOUT)).models.list()
-                self._served = [model.id for model in page.data]
-            except openai.APITimeoutError:
-                pass  # slow to list is not broken; the first request has the full --timeout
-            except (openai.APIConnectionError, openai.AuthenticationError) as exc:
-                self._broken = self._endpoint_error(exc)
-                raise self._broken or exc from None
-            except (openai.APIError, ValueError, TypeError):
-                pass  # no /models route, or an answer we cannot read: the first request will tell
-            self._checked = True
-
-    def _endpoint_error(self, cause: BaseException) -> EndpointError | None:
-        """The error that stops the batch when the endpoint, key or model cannot work, else None."""
-        where = f"{self.endpoint} (model {self.settings.model!r})"
-        if isinstance(cause, openai.APITimeoutError):
-            return None
-        if isinstance(cause, openai.APIConnectionError):
-            problem, fix = (f"cannot reach {where}: {cause.__cause__ or cause}",
-                            "check --base-url (or OPENAI_BASE_URL) and that the server is running")
-        elif isinstance(cause, openai.AuthenticationError):
-            problem, fix = (f"{where} refused the API key (HTTP 401: {_message(cause)})",
-                            "set OPENAI_API_KEY to a key this endpoint accepts")
-        elif isinstance(cause, openai.PermissionDeniedError):
-            problem, fix = (f"{where} denied access (HTTP 403: {_message(cause)})",
-                            "use a key allowed to call this model, or another --model")
-        elif isinstance(cause, openai.NotFoundError) and _UNKNOWN_MODEL.search(_message(cause)):
-            listed = f"; it lists {', '.join(self._served[:10])}" if self._served else ""
-            problem, fix = (f"{where}: the server does not know the model (HTTP 404: {_message(cause)}){listed}",
-                            "pass --model with a model the server serves")
-        elif isinstance(cause, openai.NotFoundError):
-            problem, fix = (f"{where}: no chat-completions route there (HTTP 404: {_message(cause)})",
-                            "give --base-url the server's OpenAI-compatible root, usually ending in /v1")
-        else:
-            return None
-        return EndpointError(self._redact(fix_hint(problem, fix)))
-
-    def _redact(self, text: str) -> str:
-        return redact(text, self._secrets)
-
-    def _transport_failure(self, where: str, cause: BaseException, mode: str | None = None) -> ExtractorError:
-        stop = self._endpoint_error(cause)
-        if stop is not None:
-            return stop
-        reason = refusal(cause)
-        if reason and mode:
-            return ExtractionFailed(fix_hint(
-                f"{where}: the server refused --mode {mode}: {reason}",
-                f"use --mode {_next_mode(mode)}, or --mode auto to let kpi-extract pick what the server supports"))
-        endpoint = self.endpoint
-        tries = 1 if reason else self.settings.retries + 1
-        fix = "check --base-url, the key and the server's logs; the document will be retried on the next run"
-        if isinstance(cause, openai.APITimeoutError):
-            fix = (f"raise --timeout ({self.settings.timeout:g} s now), or lower --concurrency "
-                   f"({self.settings.concurrency} now) for a local server that answers one request at a time")
-        return ExtractionFailed(self._redact(fix_hint(
-            f"{where}: the model call to {endpoint} failed after {tries} {'try' if tries == 1 else 'tries'}: "
-            f"{type(cause).__name__}: {cause}", fix)))
-
-
-def _message(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    error = body.get("error", body) if isinstance(body, dict) else body
-    text = error.get("message") if isinstance(error, dict) else error
-    return str(text or exc.message)[:200]
