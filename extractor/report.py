@@ -102,7 +102,7 @@ def side_by_side(reports: dict[str, dict[str, Any]]) -> Table:
     """Headline F1s, canonical ids, the fields most read, grounding, record counts and the mean false
     records per hard negative ('false/negative'), a column per named report (n/a where a report lacks
     a figure); eighteen lines, to fit a terminal's tail."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)  # five reports fit 80 columns
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)  # five reports fit 80 columns; eval-table widens for more
     table.add_column("metric", no_wrap=True)
     for name, report in reports.items():
         table.add_column(f"{name}\n({report['documents']} docs)", justify="right")

@@ -1,10 +1,20 @@
 import json
+from pathlib import Path
+
+import pytest
 
 from extractor.goldcheck import check_dir, check_file
+
+EVAL = Path(__file__).resolve().parent.parent / "eval"
 
 
 def test_bundled_gold_is_valid(gold_dir, corpus):
     assert check_dir(gold_dir, corpus) == []
+
+
+@pytest.mark.parametrize("group", ["scorecards", "negatives", "minutes", "narratives"])
+def test_every_authored_groups_gold_is_valid(group):
+    assert check_dir(EVAL / group / "gold", EVAL / group / "docs") == []
 
 
 def test_errors_name_file_record_and_field(tmp_path, corpus):

@@ -179,7 +179,10 @@ def eval_table(reports: tuple[str, ...]) -> None:
     shared = shared[: shared.rfind("-") + 1]  # 'rules-dev-check', 'rules-samples': columns 'dev-check', 'samples'
     loaded = {stem[len(shared):]: json.loads(Path(path).read_text("utf-8")) for stem, path in zip(stems, reports,
                                                                                                    strict=True)}
-    out.print(side_by_side(loaded))
+    # One column a report: wider than a terminal's 80 characters when there are many (make eval-dev has 7).
+    from rich.console import Console
+
+    Console(file=out.file, width=max(out.width, 24 + 12 * len(loaded))).print(side_by_side(loaded))
 
 
 @cli.command(name="eval-history")
