@@ -447,3 +447,20 @@ def test_a_fraction_after_the_measures_name_is_its_numerator_and_denominator():
     # parts that do not make the percentage are not its fraction
     assert (86.2, None) in [(r.value, r.numerator) for r in records(
         "86.2% of assessments (12/710 late) were completed within 45 working days.")]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("There were 389 section 47 enquiries in the quarter.", 389),
+    ("The Council looked after 389 children at the end of August 2024.", 389),
+    ("Personal adviser allocation had been maintained at 100% throughout the quarter.", 100),
+    ("Supervision of social workers within the four-weekly standard was 81% last month.", 81),
+])
+def test_a_value_the_cue_table_once_took_for_context(text, value):
+    assert value in [r.value for r in records(text)]
+
+
+def test_a_comparison_cue_takes_only_the_figure_after_it():
+    found = records("78% had had a dental check, against an England figure of 76%, and immunisations were up to "
+                    "date for 84%.")
+    assert sorted(r.value for r in found) == [78, 84]
+    assert [c.basis for c in next(r for r in found if r.value == 78).comparisons] == ["national"]

@@ -49,7 +49,7 @@ def item_number(r: Reading) -> bool:
 _REPORT_COUNT = re_(
     r"^\s*%?\s*\)?\s*(?:\([^)]{0,20}\)\s*)?(?:(?:out\s+)?of\s+(?:the\s+|our\s+|its\s+|these\s+|those\s+|all\s+)?"
     r"(?:[\w-]+\s+)?)?(?:['\u2018\u2019\"]?[\w'\u2019-]+['\u2018\u2019\"]?\s+){0,3}?"
-    rf"(?:{REPORT_NOUN}\b|{RAG_LABEL}(?!\w))")
+    rf"(?:{REPORT_NOUN}\b(?!\s+\d+\s+(?:enquir|investigat))|{RAG_LABEL}(?!\w))")  # 'section 47 enquiries'
 
 
 def about_money(r: Reading) -> bool:
@@ -118,7 +118,16 @@ def compared(r: Reading) -> bool:
     cue = None
     for cue in COMPARE_CUE.finditer(r.before):  # noqa: B007 - the loop keeps the last match
         pass
-    return cue is not None and not CLAUSE_END.search(r.before[cue.end():])
+    if cue is None:
+        return False
+    between = r.before[cue.end():]
+    # 'against an England figure of 76%, and immunisations were up to date for 84%': the cue's own figure
+    # came first; after ', and' a new clause states its own.
+    return not CLAUSE_END.search(between) and not _USED_UP.search(between)
+
+
+_USED_UP = re_(r"\d\s*%?\s*(?:\([^)]*\)\s*)?(?:[\w'-]+\s+){0,6}?,\s*(?:and|while|but|whereas)\s+(?:the\s+|our\s+|its\s+)?"
+               r"[\w'-]+(?:\s+[\w'-]+){0,5}?\s+(?:was|were|is|are|had|has|have|stood|stands|now|remained|remains)\b")
 
 
 def earlier_parenthesis(r: Reading) -> bool:
@@ -200,6 +209,6 @@ def percent_wrapped(pattern: str) -> str:
 # Money counts only as a measure of cost; allowances, fees, budgets and grants are not performance.
 _FINANCE = re_(
     r"\b(?:budgets?|spend(?:ing)?|costs?|funding|grants?|pay\s+awards?|inflation|council\s+tax|savings?|overspend|"
-    r"underspend|allocation|precept|fees?|income|salar(?:y|ies)|wages?|prices?)\b|\u00a3\s*[\d.,]+\s*(?:m|k|bn|million|billion)?|"
+    r"underspend|precept|fees?|income|salar(?:y|ies)|wages?|prices?)\b|\u00a3\s*[\d.,]+\s*(?:m|k|bn|million|billion)?|"
     r"^\s*%?\s*(?:[\w-]+\s+){0,2}?(?:of\s+(?:the\s+)?)?(?:budgets?|pay\s+awards?|council\s+tax|savings?|inflation|uplift|fees?)\b")
 MONEY_MEASURE = re_(r"\b(?:average\s+(?:weekly\s+)?cost|unit\s+costs?|costs?\s+per|spend\s+per|average\s+spend)\b")
