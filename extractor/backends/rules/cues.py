@@ -51,6 +51,8 @@ _TARGET_BEFORE = re_(r"\b(?:target|targets|aim|ambition|goal|threshold|standard|
                      r"band|has\s+been|had\s+been|remains|this\s+year))*\s*(?::|\(|\s)\s*$")
 # 'within the four-weekly standard was 81%': a standard that defines the measure, as a timescale does
 _WITHIN_STANDARD = re_(r"\bwithin\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){0,2}standards?\s+(?:was|is|were|are|stood\s+at)\s*$")
+_EARLIER_AFTER = re_(r"^\s*%?\s*(?:in\s+|for\s+|at\s+|during\s+)?(?:the\s+)?(?:same\s+(?:period|time|quarter|point)\s+)?"
+                     r"(?:last|previous|prior|preceding)\s+(?:year|quarter|month|period|reporting\s+period)\b")
 _DATES = re_(r"\b\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+(?:19|20)\d\d\b|\b(?:19|20)\d\d(?:\s*[/-]\s*\d{2,4})?\b")
 
 
@@ -327,8 +329,9 @@ CUES: tuple[Cue, ...] = (
                                     r"the\s+(?:national|england)\s+(?:average|figure|rate|picture))\b[^.;]*$", r.before, _I))),
     Cue("earlier_after", "earlier", "after", 50, (
         "rose to 58% ([[52]]% last year)", "84% compared to [[80]]% the same period last year",
-    ), pattern=re_(r"^\s*%?\s*(?:in\s+|for\s+|at\s+|during\s+)?(?:the\s+)?(?:same\s+(?:period|time|quarter|point)\s+)?"
-                   r"(?:last|previous|prior|preceding)\s+(?:year|quarter|month|period|reporting\s+period)\b")),
+    ), test=lambda r: bool(_EARLIER_AFTER.match(r.after[:50])) and (
+        # 'was 81% last month' is the latest figure, dated: an earlier one follows a figure of its own
+        "(" in r.before[-3:] or bool(re.search(r"\d", _DATES.sub(" ", r.before))))),
     Cue("earlier_beside_period", "earlier", "context", 0, (
         "81.4% in 2023/24, a decrease compared with [[84.1]]% in 2022/23",
         "In 2023/24 the figure was 79%; 2021/22, [[75.8]]%",
