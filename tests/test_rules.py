@@ -464,3 +464,11 @@ def test_a_comparison_cue_takes_only_the_figure_after_it():
                     "date for 84%.")
     assert sorted(r.value for r in found) == [78, 84]
     assert [c.basis for c in next(r for r in found if r.value == 78).comparisons] == ["national"]
+
+
+def test_a_status_opening_after_a_paragraph_number_or_an_inline_heading():
+    r = one("3.6 Timeliness of initial child protection conferences improved during the year.")
+    assert (r.value, r.trend) == (None, "up")
+    found = records("Child protection. The timeliness of initial child protection conferences had improved "
+                    "through the year. On 31 March 2023, 263 children were subject to a child protection plan.")
+    assert [(r.value, r.trend) for r in found] == [(None, "up"), (263, None)]  # two measures, alike in words

@@ -188,7 +188,11 @@ def _other_statuses(sentences: list[Sentence], values: list[dict], period: str |
             stop = statement.end + (clause_end.start() if clause_end else 0)
             if any(statement.start <= at < stop for at in numbers):
                 continue  # 'fostering numbers had reduced by 2, with 111 ...': the numbers own the clause
-            alike = [v for v in values + found if same_name(v["indicator"], statement.indicator, OTHER_MEASURE_BELOW)]
+            # The same measure: a name alike in its own sentence, or where the direction went to it ('X was
+            # lower. 78 entered' gives 78 the trend); elsewhere in the paragraph, a name as alike as a restatement.
+            alike = [v for v in values + found if same_name(v["indicator"], statement.indicator, OTHER_MEASURE_BELOW)
+                     and (v["start"] == sentence.passage.start or v["trend"] is not None
+                          or same_name(v["indicator"], statement.indicator, SAME_MEASURE_RESTATED))]
             if any(not _a_cause(v, statement, sentence.passage) for v in alike):
                 continue  # the same measure: its direction went to the value as a trend
             found.append(_status_raw(statement, sentence.passage, period))

@@ -136,7 +136,9 @@ class Statement:
     end: int
 
 
-_CLAUSE_LEAD = (r"(?:^|(?<=[,;:(])\s*|(?<=\s[-\u2013\u2014])\s+|\b(?:that|and|but|while|whereas|although|however|though|where|with|"
+# A clause opens a sentence (after its paragraph number: '3.6 Timeliness of ...'), follows punctuation or an
+# inline heading ('Child protection. The timeliness of ...'), or a conjunction or verb of saying.
+_CLAUSE_LEAD = (r"(?:^(?:\s*\d{1,2}(?:\.\d{1,2}){0,2}\.?\s+)?|(?<=[,;:(])\s*|(?<=[a-z]\.)\s+(?=[A-Z])|(?<=\s[-\u2013\u2014])\s+|\b(?:that|and|but|while|whereas|although|however|though|where|with|"
                 r"showed|noted|reported|highlighted|explained|confirmed|said|stated)\s+(?:that\s+)?)")
 # A subject's words: never a verb, an auxiliary or a clause word, so a subject starts at its own clause.
 _NP_WORD = (r"(?!(?:had|has|have|was|were|is|are|been|be|being|but|that|which|who|while|there|it|this|will|would|"
