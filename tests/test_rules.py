@@ -472,3 +472,11 @@ def test_a_status_opening_after_a_paragraph_number_or_an_inline_heading():
     found = records("Child protection. The timeliness of initial child protection conferences had improved "
                     "through the year. On 31 March 2023, 263 children were subject to a child protection plan.")
     assert sorted((r.value or 0, r.trend or "") for r in found) == [(0, "up"), (263, "")]  # two measures, alike in words
+
+
+def test_a_percentage_change_of_a_count_beside_other_values_is_a_status():
+    found = records("There were 318 strategy discussions in the quarter. Arrests of children fell by 9% compared "
+                    "with the same quarter last year.")
+    assert (None, "down") in [(r.value, r.trend) for r in found] and 9 not in [r.value for r in found]
+    r = one("There were 214 missing episodes in the quarter, 12% fewer episodes than in the same quarter last year.")
+    assert (r.value, r.trend) == (214, "down")

@@ -182,7 +182,10 @@ def _other_statuses(sentences: list[Sentence], values: list[dict], period: str |
     found: list[dict] = []
     for sentence in sentences:
         text = sentence.passage.text
-        numbers = [v.token.start for v in sentence.values] + [c.start for c in sentence.comparisons]
+        # A percentage change of a count ('Arrests fell by 9%') is no number of the clause's own: the
+        # clause is a status-only statement (records.md), its trend the change's sign.
+        numbers = [v.token.start for v in sentence.values] + [c.start for c in sentence.comparisons
+                                                               if not (c.percent and c.change is not None)]
         for statement in statements(text):
             clause_end = re.search(r"[,;.]|\s(?:and|but|while|with)\s|$", text[statement.end:])
             stop = statement.end + (clause_end.start() if clause_end else 0)

@@ -251,10 +251,10 @@ CUES: tuple[Cue, ...] = (
         r.after, _I) else None),
     Cue("change_after", "change", "after", 60, (
         "This was [[2.4]]% lower than last year.", "There were 108 families, [[12]] lower than this time last year",
-        "[[1.8]]% better than the previous quarter",
+        "[[1.8]]% better than the previous quarter", "214 missing episodes, [[12]]% fewer episodes than in Quarter 3",
     ), pattern=re_(r"^\s*(?:%|percentage\s+points?|pp|points?)?\s*(?:\w+\s+)?(?P<word>higher|lower|more|fewer|less|"
                    r"better|worse|up|down|above|below|increase|decrease|rise|fall|reduction)\b"
-                   r"(?:\s+(?:than|on|compared|from|against|when))")),
+                   r"(?:\s+(?![\d])[\w'-]+){0,2}?(?:\s+(?:than|on|compared|from|against|when))")),
     Cue("more_or_fewer", "change", "after", 60, (
         "There were [[31]] more children in care than in March", "[[four]] fewer adoption orders were granted",
     ), pattern=re_(rf"^\s*(?P<word>more|fewer|less)\s+(?:[\w'-]+\s+){{0,2}}?{SERVICE_NOUN}\b")),
