@@ -471,7 +471,8 @@ def test_a_status_opening_after_a_paragraph_number_or_an_inline_heading():
     assert (r.value, r.trend) == (None, "up")
     found = records("Child protection. The timeliness of initial child protection conferences had improved "
                     "through the year. On 31 March 2023, 263 children were subject to a child protection plan.")
-    assert sorted((r.value or 0, r.trend or "") for r in found) == [(0, "up"), (263, "")]  # two measures, alike in words
+    # two measures, alike in words
+    assert sorted((r.value or 0, r.trend or "") for r in found) == [(0, "up"), (263, "")]
 
 
 def test_a_percentage_change_of_a_count_beside_other_values_is_a_status():
