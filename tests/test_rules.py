@@ -481,3 +481,17 @@ def test_a_percentage_change_of_a_count_beside_other_values_is_a_status():
     assert (None, "down") in [(r.value, r.trend) for r in found] and 9 not in [r.value for r in found]
     r = one("There were 214 missing episodes in the quarter, 12% fewer episodes than in the same quarter last year.")
     assert (r.value, r.trend) == (214, "down")
+
+
+@pytest.mark.parametrize("text", [
+    "No child in care was missing for longer than 7 days.",
+    "For the fifth year running, no child in our care was permanently excluded.",
+    "No child entering care during the year waited longer than 35 working days for a health assessment.",
+    "None of our fostering households transferred to an independent agency during the six months.",
+])
+def test_nobody_counted_is_a_record_of_zero(text):
+    assert one(text).value == 0
+
+
+def test_no_before_a_compound_noun_is_no_zero():
+    assert records("There is no child protection plan template yet.") == []

@@ -28,9 +28,11 @@ _COUNT_WITH_PERCENT = re.compile(rf"(?P<count>{_NUM})\s+(?:[A-Za-z-]+\s+){{0,5}}
 _PERCENT_WITH_COUNT = re.compile(rf"(?P<pct>{_NUM})\s*%\s*\(\s*(?P<count>{_NUM})(?:\s+[a-z-]+){{1,3}}\s*\)")
 _COUNT_THEN_PERCENT = re.compile(rf"\s+(?:[A-Za-z-]+\s+){{0,5}}\(\s*(?P<pct>{_NUM})\s*%\s*\)")
 _PERSON = (r"(?:child(?:ren)?|young\s+(?:people|persons?)|care\s+leavers?|families|family|(?:foster\s+)?carers?|"
-           r"pupils?|babies|baby|adoptions?|placements?|referrals?)")
+           r"pupils?|babies|baby|adoptions?|placements?|referrals?|households?)")
+# 'No child in our care was permanently excluded', 'none of our fostering households transferred': a count of 0.
 _NONE_OF = re.compile(
-    rf"\b(?P<word>no|none\s+of\s+the)\s+(?:[\w-]+\s+)?{_PERSON}\s+(?:were|was|had|have|has)\b"
+    rf"\b(?P<word>no|none\s+of\s+the)\s+(?:[\w-]+\s+)?{_PERSON}\s+(?:(?!(?:and|or|but|who|which|that)\b)[\w-]+\s+){{0,5}}?"
+    r"(?:were|was|had|have|has|waited|\w+ed)\b"
     rf"|\b(?P<word3>none)\s+of\s+(?:the|our|these|those)\s+(?:[\w-]+\s+)?{_PERSON}\s+(?:[\w-]+\s+){{0,4}}?"
     r"(?:waited|were|was|had|have|has|did|\w+ed)\b"
     rf"|\bthere\s+(?:were|was|had\s+been|have\s+been|has\s+been)\s+(?P<word2>no)\s+(?:[\w-]+\s+)?{_PERSON}\b",
