@@ -25,7 +25,7 @@ def code(r: Reading) -> bool:
         return True
     if after and (after.isupper() or len(after) == 1) and after.lower() not in ("k", "m"):
         return True
-    return bool(re.search(r"[A-Za-z]{1,4}/(?:\d+/)?$|\b[A-Z]{1,4}\s\d{2,4}/$", r.before)
+    return bool(re.search(r"[A-Za-z]{1,4}/(?:\d+/)?$|\b[A-Z]{1,4}\s\d{2,4}/$|^\s*\d{1,3}/$", r.before)
                 or re.match(r"/[A-Za-z]|/\d+/[A-Za-z]|/0\d", r.after))
 
 
@@ -39,9 +39,12 @@ def item_number(r: Reading) -> bool:
         return False
     if (re.match(r"\s*[-\u2013.)]", r.after) and "." in r.token.text) or re.match(r"[.)]\s+[A-Z]", r.after):
         return True
-    if re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,2}", r.token.text) and re.match(r"\s+[A-Z]", r.after):
-        return True  # a report's paragraph number: '1.2 The directorate is forecasting ...'
-    
+    if re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,2}", r.token.text) and re.match(r"\s+(?:[A-Z]|\d)", r.after):
+        return True  # a report's paragraph number: '1.2 The directorate is forecasting ...', '5.2 100% of ...'
+    if r.token.is_integer and re.match(r"\s+[A-Z][A-Z'\u2019&,\s-]{3,}(?:\n|$)", r.after):
+        return True  # a minute's number before a title in capitals: '114 EXCLUSION OF THE PRESS AND PUBLIC'
+    if r.token.is_integer and re.match(r"/\d{2}\s+[A-Z]", r.after):
+        return True  # a minute numbered within its year: '20/24 Health of Children in Care Annual Report'
     title = re.match(r"\s+([A-Z][\w'\u2019-]*)\s+(?:(?:and|of|&|-)\s+)?[A-Z]", r.after)
     return bool(title) and r.token.is_integer and not re.fullmatch(SERVICE_NOUN, title.group(1), _I)
 

@@ -53,6 +53,7 @@ _TARGET_BEFORE = re_(r"\b(?:target|targets|aim|ambition|goal|threshold|standard|
 _WITHIN_STANDARD = re_(r"\bwithin\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){0,2}standards?\s+(?:was|is|were|are|stood\s+at)\s*$")
 _EARLIER_AFTER = re_(r"^\s*%?\s*(?:in\s+|for\s+|at\s+|during\s+)?(?:the\s+)?(?:same\s+(?:period|time|quarter|point)\s+)?"
                      r"(?:last|previous|prior|preceding)\s+(?:year|quarter|month|period|reporting\s+period)\b")
+_SMALL_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten)\b"
 _DATES = re_(r"\b\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+(?:19|20)\d\d\b|\b(?:19|20)\d\d(?:\s*[/-]\s*\d{2,4})?\b")
 
 
@@ -209,10 +210,15 @@ CUES: tuple[Cue, ...] = (
     # How long something runs is no measure: 'for 4 years, with an option to extend for a further 2 years'.
     Cue("duration", "noise", "context", 0, (
         "a framework for [[4]] years from April", "an option to extend for a further [[2]] years",
-        "funded for another [[18]] months",
+        "funded for another [[18]] months", "431 days over the [[three]] years to March 2024",
     ), counts_only=True, test=lambda r: bool(
-        re.search(r"\bfor\s+(?:a\s+further\s+|another\s+|an\s+additional\s+|a\s+period\s+of\s+|up\s+to\s+)?$",
-                  r.before, _I) and re.match(r"\s*(?:years?|months?|weeks?)\b", r.after, _I))),
+        re.search(r"\b(?:for\s+(?:a\s+further\s+|another\s+|an\s+additional\s+|a\s+period\s+of\s+|up\s+to\s+)?|"
+                  r"(?:over|during|across|on|in)\s+the\s+(?:last\s+|past\s+|previous\s+|preceding\s+)?)$",
+                  r.before, _I) and re.match(r"\s*(?:years?|months?|weeks?|quarters?)\b", r.after, _I))),
+    # A sample examined is no service's count: 'an audit of 30 plans', 'a dip sample of 25 cases'.
+    Cue("sample", "noise", "before", 30, (
+        "an audit of [[30]] plans in April had found", "a dip sample of [[25]] cases",
+    ), counts_only=True, pattern=re_(r"\b(?:audit(?:ed)?|(?:dip[\s-])?sample|review)\s+of\s+(?:the\s+)?$")),
     # A weighting or a share of marks scores a proposal: 'worth 10% of the total', 'a 60% weighting'.
     Cue("weighting", "noise", "context", 0, (
         "the social value questions, worth [[10]]% of the total", "quality carries a [[60]]% weighting",
@@ -239,8 +245,8 @@ CUES: tuple[Cue, ...] = (
     ), pattern=re_(r"\b(?P<word>increase|decrease|rise|fall|reduction|drop|dip|decline|improvement)\s*\(\s*$")),
     Cue("change_before", "change", "before", 40, (
         "78 children entered, which was a reduction of [[13]]", "the number of adopters had fallen by [[3]]",
-        "a fall of [[6]] percentage points", "a rise of [[9]] children",
-    ), pattern=re_(r"\b(?:(?:a|an)\s+(?:\w+\s+)?)?(?P<word>reduction|decrease|increase|rise|fall|drop|decline|dip|"
+        "a fall of [[6]] percentage points", "a rise of [[9]] children", "142 households, a net gain of [[2]]",
+    ), pattern=re_(r"\b(?:(?:a|an)\s+(?:\w+\s+)?)?(?P<word>reduction|decrease|increase|rise|fall|drop|decline|dip|gain|loss|"
                    r"improvement|reduced|increased|decreased|rose|risen|fell|fallen|dropped|declined|improved|grown|grew|dipped|"
                    r"jumped|up|down)\s+(?:of|by)\s*$")),
     Cue("change_up_down", "change", "context", 0, (
@@ -325,8 +331,10 @@ CUES: tuple[Cue, ...] = (
                    r"\s*[:(]?\s*$")),
     Cue("benchmark_frame", "national", "context", 0, (
         "Nationally, the rate is [[71]].", "In England, [[45]]% of care leavers were in education",
-    ), test=lambda r: bool(re.match(r"\s*(?:nationally|in\s+england|across\s+england|for\s+england|england-wide|"
-                                    r"the\s+(?:national|england)\s+(?:average|figure|rate|picture))\b[^.;]*$", r.before, _I))),
+        "The Director said that nationally around [[30]]% of children starting school were overweight",
+    ), test=lambda r: bool(re.search(r"(?:^|\bthat\s+)\s*(?:nationally|in\s+england|across\s+england|for\s+england|"
+                                     r"england-wide|the\s+(?:national|england)\s+(?:average|figure|rate|picture))\b[^.;]*$",
+                                     r.before, _I))),
     Cue("earlier_after", "earlier", "after", 50, (
         "rose to 58% ([[52]]% last year)", "84% compared to [[80]]% the same period last year",
     ), test=lambda r: bool(_EARLIER_AFTER.match(r.after[:50])) and (
@@ -401,9 +409,11 @@ CUES: tuple[Cue, ...] = (
         "[[58]]% of respondents agreed or strongly agreed with the proposal",
         "Of the questionnaire respondents, [[64]]% were parents",
     ), pattern=re_(r"\b(?:respondents?|(?:agreed|disagreed)\s+or\s+strongly|strongly\s+(?:agreed|disagreed))\b")),
-    Cue("ratio", "noise", "context", 0, ("This equates to [[1]] in 5 children", "This equates to 1 in [[5]] children"),
-        counts_only=True, test=lambda r: bool(re.match(r"\s+in\s+(?!(?:19|20)\d\d\b)\d+\b(?!\s*[/-]\s*\d)", r.after)
-                                              or re.search(r"\b\d+\s+in\s+$", r.before))),
+    Cue("ratio", "noise", "context", 0, ("This equates to [[1]] in 5 children", "This equates to 1 in [[5]] children",
+                                         "around [[one]] in five children", "[[Three]] in four of our children"),
+        counts_only=True, test=lambda r: bool(re.match(rf"\s+in\s+(?:(?!(?:19|20)\d\d\b)\d+\b(?!\s*[/-]\s*\d)|{_SMALL_WORD})",
+                                                       r.after, _I)
+                                              or re.search(rf"\b(?:\d+|{_SMALL_WORD})\s+in\s+$", r.before, _I))),
     Cue("guests", "noise", "before", 40, (
         "The Panel welcomed the [[4]] young people from the Children in Care Council",
     ), counts_only=True, pattern=re_(r"\b(?:welcomed|thanked|introduced|joined\s+by|present(?:ed)?\s+by)\s+(?:the\s+|all\s+)?$")),

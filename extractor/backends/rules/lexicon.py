@@ -70,7 +70,8 @@ SERVICE_SUBJECT = re.compile(
         r"sickness", r"vacanc\w*", r"CSC", r"MASH", r"LADO", r"IROs?", r"youth\s+justice", r"reoffend\w*",
         r"exploitation", r"CSE", r"CCE", r"safeguarding", r"protection", r"neglect", r"abuse", r"parents?",
         r"asylum", r"permanence", r"timescales?", r"absen\w*", r"attain\w*", r"suspensions?", r"students?",
-        r"accommodation", r"cohorts?",
+        r"accommodation", r"cohorts?", r"disposals?", r"arrests?", r"strategy\s+discussions?", r"step[\s-]?(?:downs?|ups?)",
+        r"in\s+touch", r"secure\s+estate",
     ) + r")\b",
     _I,
 )
