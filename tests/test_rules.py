@@ -495,3 +495,14 @@ def test_nobody_counted_is_a_record_of_zero(text):
 
 def test_no_before_a_compound_noun_is_no_zero():
     assert records("There is no child protection plan template yet.") == []
+
+
+def test_a_period_that_dates_the_comparison_is_not_the_values():
+    r = one("Performance report for Quarter 3 2023/24.\n\nThere were 214 missing episodes during the quarter, "
+            "12% fewer than in Quarter 3 2022/23.")
+    assert (r.value, r.period) == (214, "2023/24 Q3")
+    r = one("Fostering report, April to September 2024.\n\nEleven households were de-registered, compared with 8 in "
+            "the first half of 2023/24.")
+    assert r.period != "2023-04..2023-09"
+    r = one("Care leavers in suitable accommodation rose from 71% in 2022 to 76% in 2023.")
+    assert (r.value, r.period) == (76, "2023")

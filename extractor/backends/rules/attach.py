@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from ...periods import PeriodMention, bounds, comparison_basis, quarter_of_range
-from .reading import named_outside_brackets
+from .reading import compared_periods, named_outside_brackets
 from .sentence import Comparison, Sentence, Value
 from .status import evaluative_direction, target_status, trend_word
 from .timing import MEETING_RELATIVE
@@ -189,6 +189,7 @@ def record_period(value: Value, sentence: Sentence, block: list[Sentence], curre
 
     # A period that dates a comparison in the paragraph ('compared to 23 in March 2022') is not the value's.
     claimed = {c.period for s in block for v in s.values for c in v.comparisons if c.period}
+    claimed |= compared_periods(sentence.passage.text, sentence.periods)
     own = [p for p in sentence.periods if p.canonical and not is_earlier(p) and p.canonical not in claimed]
     text = sentence.passage.text
     # A date in brackets is a note on the data ('(figures run 04.04.23)'), not the period a clause names.

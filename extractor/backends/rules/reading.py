@@ -120,6 +120,27 @@ def named_outside_brackets(text: str, periods: list[PeriodMention]) -> list[Peri
     return named or periods
 
 
+# A period after a comparison's words dates what the figure is compared with: '12% fewer than in Quarter 3
+# 2022/23', 'compared with 8 in the first half of 2023/24', 'up from 148 in 2022'.
+_COMPARED_BEFORE = re.compile(r"\b(?:(?:than|compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|against|versus)"
+                              r"(?P<between>(?:\s+(?:[\d.,]+\s*%?|[A-Za-z'\u2019-]+)){0,7}?)"
+                              r"|from\s+[\d.,]+\s*%?(?P<after>(?:\s+[A-Za-z'\u2019-]+){0,4}?))\s+$", re.I)
+
+
+def compared_periods(text: str, periods: list[PeriodMention]) -> set[str]:
+    """The canonical periods a sentence names only to date a comparison: after the comparison's words and
+    at most its figure ('than in Quarter 3 2022/23', 'compared with 8 in the first half of 2023/24'), never
+    past a 'to' ('from 11% in 2022 to 16% in 2023': 2023 is the value's)."""
+    dated = set()
+    for period in periods:
+        m = _COMPARED_BEFORE.search(text[max(0, period.start - 60):period.start])
+        between = (m.group("between") or m.group("after") or "") if m else ""
+        if (period.canonical and m and not re.search(r"\bto\b|\band\b|[;,]", between, re.I)
+                and len(re.findall(r"\d[\d.,]*", between)) <= 1):
+            dated.add(period.canonical)
+    return dated
+
+
 def frame_of(text: str, periods: tuple[PeriodMention, ...] | list[PeriodMention]) -> PeriodMention | None:
     """The period a sentence opening 'In comparison with 2022/23,' puts its figures in, else None."""
     frame_match = _COMPARISON_FRAME.match(text)

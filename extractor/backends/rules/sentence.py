@@ -11,7 +11,15 @@ from ...passages import Passage
 from ...periods import PeriodMention, bounds
 from . import cues
 from .cue_tests import RATE_NEAR, TIME_AFTER
-from .reading import CLAUSE_END, PERCENT_AFTER, Match, Reading, attached_period, frame_of, named_outside_brackets
+from .reading import (
+    CLAUSE_END,
+    PERCENT_AFTER,
+    Match,
+    Reading,
+    attached_period,
+    frame_of,
+    named_outside_brackets,
+)
 
 _I = re.IGNORECASE
 _NUM = DIGIT_NUMBER.pattern
