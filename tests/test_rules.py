@@ -506,3 +506,9 @@ def test_a_period_that_dates_the_comparison_is_not_the_values():
     assert r.period != "2023-04..2023-09"
     r = one("Care leavers in suitable accommodation rose from 71% in 2022 to 76% in 2023.")
     assert (r.value, r.period) == (76, "2023")
+
+
+def test_since_the_meeting_last_met_beats_a_period_of_another_clause():
+    r = records("Minutes of the meeting held on 3 March 2025.\n\nSince the Board last met, 9 children had been adopted, "
+                "and the panel had agreed a match for a sibling group in February.")[0]
+    assert (r.value, r.period) == (9, None)

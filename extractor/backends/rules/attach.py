@@ -194,11 +194,16 @@ def record_period(value: Value, sentence: Sentence, block: list[Sentence], curre
     text = sentence.passage.text
     # A date in brackets is a note on the data ('(figures run 04.04.23)'), not the period a clause names.
     own = named_outside_brackets(text, own)
-    if any(p.kind in MEETING_RELATIVE and p.canonical is None for p in sentence.periods) and not own:
-        return None  # 'since the panel last met', or 'as at today' without a meeting date: not determined
+    def distance(period: PeriodMention) -> int:
+        return min(abs(period.start - value.token.end), abs(value.token.start - period.end))
+
+    undetermined = [p for p in sentence.periods if p.kind in MEETING_RELATIVE and p.canonical is None]
+    if undetermined and (not own or min(map(distance, undetermined)) < min(map(distance, own))):
+        # 'since the panel last met', or 'as at today' without a meeting date, nearer the value than any
+        # period ('Since the Board last met, 9 children had been adopted, and ... in February'): not determined
+        return None
     if own:
-        nearest = min(own, key=lambda p: min(abs(p.start - value.token.end), abs(value.token.start - p.end)))
-        return _in_report_terms(nearest.canonical, report)
+        return _in_report_terms(min(own, key=distance).canonical, report)
     if report and REPORT_RELATIVE.search(sentence.passage.text):
         return report  # 'this quarter', 'year to date': the report's own period (records.md)
     named = [p for other in block for p in other.periods if p.canonical and p.kind != "year"]
