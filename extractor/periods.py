@@ -74,6 +74,13 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("year_ending", re.compile(
             rf"\b(?:year|12\s+months|twelve\s+months)\s+(?:ending|ended|to)\s+(?:(?:the\s+)?31(?:st)?\s+)?March\s*,?\s*({_YEAR})",
             flags)),
+        # 'the year to December 2023', '12 months ending June 2024': the twelve months to that month.
+        ("year_to", re.compile(
+            rf"\b(?:year|12\s+months|twelve\s+months)\s+(?:ending|ended|to)\s+(?:(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+)?"
+            rf"({_MONTH})\s*,?\s*({_YEAR})", flags)),
+        # 'in each of January, February and March 2024': the months from the first named to the last.
+        ("month_list", re.compile(
+            rf"\b({_MONTH}),\s+(?:{_MONTH},\s+)*{_MONTH},?\s+and\s+({_MONTH})\s*,?\s*({_YEAR})", flags)),
         # '1st April 2022 - 31st March 2023', 'between 1 July and 30 September 2022' ('and' only after 'between').
         ("date_range", re.compile(
             rf"\b(between\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s*({_YEAR})?\s*(?:-|\u2013|to|until|(?(1)and|(?!)))\s*"
@@ -151,6 +158,14 @@ def _canonical(kind: str, m: re.Match[str]) -> tuple[str | None, str]:
     if kind == "year_ending":
         end = int(g[0])
         return f"{end - 1}/{end % 100:02d}", "fy"
+    if kind == "year_to":
+        last = date(int(g[1]), MONTHS[g[0].lower().rstrip(".")], 1)
+        if last.month == 12:
+            return f"{last.year:04d}", "range"
+        return f"{last.year - 1:04d}-{last.month + 1:02d}..{last.year:04d}-{last.month:02d}", "range"
+    if kind == "month_list":
+        first, last, year = MONTHS[g[0].lower().rstrip(".")], MONTHS[g[1].lower().rstrip(".")], int(g[2])
+        return f"{year - (1 if first > last else 0):04d}-{first:02d}..{year:04d}-{last:02d}", "range"
     if kind == "date_range":
         g = g[1:]  # the optional 'between'
         first = date(int(g[2] or g[5]), MONTHS[g[1].lower().rstrip(".")], 1)

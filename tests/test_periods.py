@@ -158,3 +158,14 @@ def test_periods_sort_by_their_end_then_shortest_first():
     periods = ["2023/24", "2024-03", "2023", "2023/24 Q2", "2022-04..2023-10", "2024-03-31", "2023/24 Q4", "2022/23"]
     assert sorted(periods, key=sort_key) == ["2022/23", "2023/24 Q2", "2022-04..2023-10", "2023", "2024-03-31",
                                             "2024-03", "2023/24 Q4", "2023/24"]
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    ("referrals had fallen in each of January, February and March 2024", "2024-01..2024-03"),
+    ("episodes fell over November, December and January 2024", "2023-11..2024-01"),
+    ("the first time entrant rate in the year to December 2023", "2023"),
+    ("in the 12 months to June 2024", "2023-07..2024-06"),
+    ("in the year ending 31 March 2024", "2023/24"),
+])
+def test_month_lists_and_years_to_a_month(text, canonical):
+    assert [p.canonical for p in find_periods(text)] == [canonical]

@@ -509,6 +509,6 @@ def test_a_period_that_dates_the_comparison_is_not_the_values():
 
 
 def test_since_the_meeting_last_met_beats_a_period_of_another_clause():
-    r = records("Minutes of the meeting held on 3 March 2025.\n\nSince the Board last met, 9 children had been adopted, "
-                "and the panel had agreed a match for a sibling group in February.")[0]
+    r = records("Minutes of the meeting held on 3 March 2025.\n\nSince the Board last met, 9 children had been "
+                "adopted, and the panel had agreed a match for a sibling group in February.")[0]
     assert (r.value, r.period) == (9, None)
