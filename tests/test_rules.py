@@ -512,3 +512,14 @@ def test_since_the_meeting_last_met_beats_a_period_of_another_clause():
     r = records("Minutes of the meeting held on 3 March 2025.\n\nSince the Board last met, 9 children had been "
                 "adopted, and the panel had agreed a match for a sibling group in February.")[0]
     assert (r.value, r.period) == (9, None)
+
+
+@pytest.mark.parametrize(("text", "trend", "met"), [
+    ("9.8% of children had three or more placements, better than the England figure of 10%.", None, None),
+    ("Re-referrals within 12 months were 24.6% and have stayed above the target of 20%.", None, False),
+    ("Pathway plans were up to date for 88% of care leavers, below the 95% target.", None, False),
+    ("9% of children had three or more placements, within the local target of 10%.", None, True),
+])
+def test_benchmarks_give_no_trend_and_targets_in_words_give_status(text, trend, met):
+    r = one(text)
+    assert (r.trend, r.target_met) == (trend, met)

@@ -98,8 +98,14 @@ HIGHER_IS_BETTER = re.compile(
 _TIMELY = re.compile(r"\b(?:within|on\s+time|in\s+time|timely|in\s+timescales?|up\s+to\s+date)\b", _I)
 
 
+# Repeats are worse however soon they come: 're-referrals within 12 months' is no timeliness measure.
+_REPEATED = re.compile(r"\b(?:re-?referr\w*|repeat\w*|second\s+or\s+subsequent|subsequent\s+time|re-?offend\w*)\b", _I)
+
+
 def lower_is_better(indicator: str) -> bool | None:
     """True when a smaller value is better, False when a larger one is, None when the name does not say."""
+    if _REPEATED.search(indicator):
+        return True
     if _TIMELY.search(indicator) and not re.search(r"\b(?:late|overdue|out\s+of\s+timescale|outside)\b", indicator, _I):
         return False
     if LOWER_IS_BETTER.search(indicator):

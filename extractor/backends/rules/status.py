@@ -44,12 +44,17 @@ NOT_A_TREND = re.compile(
     _I,
 )
 _NOT_TREND_PHRASES = re.compile(r"\bup\s+to\s+date\b|\bto\s+(?:increase|reduce|lower|improve|decrease)\b|"
-                                r"\b(?:falling|fall|fell|fallen)\s+short\b", _I)
+                                r"\b(?:falling|fall|fell|fallen)\s+short\b|"
+                                # set against a benchmark or a target, not an earlier figure: no direction
+                                r"\b(?:higher|lower|better|worse|more|less|fewer)\s+than\s+(?:both\s+)?(?:the\s+|our\s+|its\s+)?"
+                                r"(?:england|english|national|nationally|statistical|regional|comparator|similar|target|average|"
+                                r"benchmark|neighbou?r)", _I)
 
 # Target status in words. Above or below a target depends on which way the indicator is better.
 TARGET_MET = re.compile(
     r"\bpositively\s+(?:below|above|under|over)\b|\b(?:met|achieved|exceeded|exceeding|meeting|meets|"
-    r"surpassed|beat)\s+(?:our|the|its|their)?\s*(?:[\w.%]+\s+){0,2}target|\bon\s+target\b|\bwithin\s+(?:the\s+)?target\b|"
+    r"surpassed|beat)\s+(?:our|the|its|their)?\s*(?:[\w.%]+\s+){0,2}target|\bon\s+target\b|"
+    r"\bwithin\s+(?:the\s+|our\s+|its\s+)?(?:local\s+|agreed\s+|annual\s+)?target\b|"
     r"\bbetter\s+than\s+(?:the\s+|our\s+)?target|\btarget\s+(?:was|has\s+been|had\s+been)\s+(?:met|achieved|exceeded)|"
     r"\bon\s+track\b",
     _I,
@@ -62,7 +67,8 @@ TARGET_MISSED = re.compile(
     _I,
 )
 _AGAINST_TARGET = re.compile(
-    r"\b(?P<side>above|over|higher\s+than|below|under|lower\s+than)\s+(?:the\s+|our\s+|its\s+)?(?:\w+\s+)?target\b", _I)
+    r"\b(?P<side>above|over|higher\s+than|below|under|lower\s+than)\s+(?:the\s+|our\s+|its\s+)?(?:[\w.%'\u2019]+\s+){0,3}?"
+    r"target\b", _I)
 RAG = re.compile(
     r"\b(?:rated|rating|marked|flagged|as|is|was|were|remains?|remained)\s+(?:as\s+)?['\u2018\"](?P<a>red|amber|green)['\u2019\"]"
     r"|['\u2018\"](?P<b>red|amber|green)['\u2019\"]\s+(?:rated|marked|rating)"
