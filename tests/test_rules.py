@@ -523,3 +523,29 @@ def test_since_the_meeting_last_met_beats_a_period_of_another_clause():
 def test_benchmarks_give_no_trend_and_targets_in_words_give_status(text, trend, met):
     r = one(text)
     assert (r.trend, r.target_met) == (trend, met)
+
+
+def test_a_status_in_its_own_clause_is_not_the_values_trend():
+    found = records("There were 167 step-downs from social care to early help, and the proportion of early help "
+                    "cases stepped up to social care fell.")
+    assert sorted((r.value or 0, r.trend or "") for r in found) == [(0, "down"), (167, "")]
+
+
+def test_a_status_with_a_subject_of_its_own_after_a_value():
+    found = records("76% of our children live in a family setting. The proportion living in residential "
+                    "children's homes has risen slightly over the year.")
+    assert (None, "up") in [(r.value, r.trend) for r in found]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("4.2 There were 742 referrals to children's social care, a rate of 118.6 per 10,000 children.",
+     "referrals to children's social care per 10,000"),
+    ("There were 412 children in care. This is equivalent to 71.4 per 10,000 children.", "children in care per 10,000"),
+    ("On 31 March, 263 children were subject to a plan, a rate of 41.2 per 10,000.", "subject to a plan per 10,000"),
+])
+def test_a_rate_pointing_back_is_named_after_its_measure(text, name):
+    assert name in records(text)[-1].indicator.lower()
+
+
+def test_strategy_discussions_and_step_downs_are_a_services_work():
+    assert [r.value for r in records("There were 318 strategy discussions and 241 section 47 enquiries.")] == [318, 241]

@@ -191,15 +191,27 @@ def _other_statuses(sentences: list[Sentence], values: list[dict], period: str |
             stop = statement.end + (clause_end.start() if clause_end else 0)
             if any(statement.start <= at < stop for at in numbers):
                 continue  # 'fostering numbers had reduced by 2, with 111 ...': the numbers own the clause
+            points_back = bool(re.match(r"\s*(?:this|these|that|it|such)\b", text, re.I))
             # The same measure: a name alike in its own sentence, or where the direction went to it ('X was
-            # lower. 78 entered' gives 78 the trend); elsewhere in the paragraph, a name as alike as a restatement.
+            # lower. 78 entered' gives 78 the trend); elsewhere in the paragraph, all but the same name.
             alike = [v for v in values + found if same_name(v["indicator"], statement.indicator, OTHER_MEASURE_BELOW)
-                     and (v["start"] == sentence.passage.start or v["trend"] is not None
-                          or same_name(v["indicator"], statement.indicator, SAME_MEASURE_RESTATED))]
+                     and ((v["start"] == sentence.passage.start and not _another_clause(v, statement, sentence.passage))
+                          or (v["trend"] is not None and (points_back or same_name(
+                              v["indicator"], statement.indicator, SAME_MEASURE_RESTATED)))
+                          or same_name(v["indicator"], statement.indicator, SAME_MEASURE_ACROSS_CHUNKS))]
             if any(not _a_cause(v, statement, sentence.passage) for v in alike):
                 continue  # the same measure: its direction went to the value as a trend
             found.append(_status_raw(statement, sentence.passage, period))
     return found
+
+
+def _another_clause(value: dict, statement: Statement, passage: Passage) -> bool:
+    """A status after the value's clause, opening one of its own: '167 step-downs ..., and the proportion
+    of cases stepped up fell'."""
+    if "said_at" not in value or statement.start < value["said_at"] - passage.start:
+        return False
+    between = passage.text[value["said_at"] - passage.start:statement.start]
+    return bool(re.search(r";|,\s+(?:and|but|while|whereas)\s", between))
 
 
 def _a_cause(value: dict, statement: Statement, passage: Passage) -> bool:

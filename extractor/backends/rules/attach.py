@@ -8,7 +8,7 @@ from datetime import date
 from ...periods import PeriodMention, bounds, comparison_basis, quarter_of_range
 from .reading import compared_periods, named_outside_brackets
 from .sentence import Comparison, Sentence, Value
-from .status import evaluative_direction, target_status, trend_word
+from .status import evaluative_direction, statements, target_status, trend_word
 from .timing import MEETING_RELATIVE
 
 _I = re.IGNORECASE
@@ -109,6 +109,10 @@ def apply_status(sentence: Sentence, previous: list[Value], pending: list[str]) 
     if own:
         if any(v.trend for v in own):
             return
+        start, end = _clause_of(text, at)
+        if not any(start <= v.token.start < end for v in own) and any(
+                s.start <= at < s.end for s in statements(text)):
+            return  # ', and the proportion of cases stepped up fell': a status of its own clause
         nearest = min(own, key=lambda v: min(abs(v.token.start - at), abs(at - v.token.end)))
         nearest.trend = trend
     elif previous:

@@ -52,7 +52,8 @@ def item_number(r: Reading) -> bool:
 _REPORT_COUNT = re_(
     r"^\s*%?\s*\)?\s*(?:\([^)]{0,20}\)\s*)?(?:(?:out\s+)?of\s+(?:the\s+|our\s+|its\s+|these\s+|those\s+|all\s+)?"
     r"(?:[\w-]+\s+)?)?(?:['\u2018\u2019\"]?[\w'\u2019-]+['\u2018\u2019\"]?\s+){0,3}?"
-    rf"(?:{REPORT_NOUN}\b(?!\s+\d+\s+(?:enquir|investigat))|{RAG_LABEL}(?!\w))")  # 'section 47 enquiries'
+    # 'section 47 enquiries', 'strategy discussions', 'step-downs' are a service's work, not a report's parts
+    rf"(?:{REPORT_NOUN}\b(?!\s+\d+\s+(?:enquir|investigat)|-|\s+discussions?\b)|{RAG_LABEL}(?!\w))")
 
 
 def about_money(r: Reading) -> bool:

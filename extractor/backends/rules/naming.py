@@ -220,7 +220,20 @@ def indicator_name(sentence: str, token: NumberToken, others: list[NumberToken],
         fallback = _finish(_clean(_STATUS_LEAD.sub("", head)))
         name = f"{fallback} {name}".strip() if fallback else name
     name = those_named(name, sentence[:start])
+    rate = _RATE_OF.match(name)
+    if rate:
+        # '263 children were subject to a plan, a rate of 41.2 per 10,000': the measure before, as a rate.
+        rest = rate.group("rest").strip()
+        if _SERVICE.search(re.sub(r"\bper\s+10,?000\s+children\b", "", rest, flags=re.I)):
+            name = name if re.match(r"(?:an?\s+|the\s+)?rate\b", name, re.I) else rest  # 'Rate of children in need'
+        elif previous:
+            name = previous if re.search(r"\bper\s+10", previous, re.I) else f"{previous} per 10,000"
     return _sentence_case(name or "Unnamed measure")[:200]
+
+
+_RATE_OF = re.compile(r"^(?:(?:this|which|that|it)\s+(?:is\s+|was\s+)?(?:equivalent\s+to|equates\s+to|equated\s+to|"
+                      r"represents|represented|amounts\s+to|is\s+a\s+rate\s+of)|(?:an?\s+|the\s+)?rate\s+of)\b(?P<rest>.*)$",
+                      re.I)
 
 
 def _lead(sentence: str, original: str, token: NumberToken, start: int, name: str, previous: str | None) -> str:
@@ -303,7 +316,13 @@ def _previous_clause(sentence: str, start: int) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _finish(name: str) -> str:
-    return tidy(trim_ends(name))
+    return tidy(trim_ends(_PARAGRAPH_AND_THERE.sub("", _TOTALLED.sub("", name))))
+
+
+# A paragraph's number and 'There (were)' open no name; 'totalled' or 'numbered' end none:
+# '4.2 There were 742 referrals', '4.3 Referrals to children's social care totalled 1,104'.
+_PARAGRAPH_AND_THERE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2}){1,2}\.?\s+)?(?:there\s+(?=[a-z]))?", re.I)
+_TOTALLED = re.compile(r"\s+(?:totall?ed|numbered|amounted\s+to|came\s+to)\s*$", re.I)
 
 
 def status_indicator(phrase: str, before: str = "") -> str:
