@@ -36,11 +36,12 @@ The rules (indicators.md), each a reason to refuse a row:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .canonical_rules import SUBGROUP_WORDS, Features, plain, read, stem
+from .canonical_rules import QUANTITY_WORDS, SUBGROUP_WORDS, Features, plain, read, stem
 from .indicators import Indicator, catalogue
 
 if TYPE_CHECKING:
@@ -130,9 +131,10 @@ def _contains(record: Features, wording: Features, record_words: frozenset[str])
 
 
 def _population(record: Features, context: Features | None) -> frozenset[str]:
-    """The populations a record names: its indicator's, else the evidence's when it names just one."""
+    """The populations a record names: its indicator's, else the evidence's when it names just one.
+    Unaccompanied children looked after are the UASC population ('UASC being looked after by the Council')."""
     if record.populations:
-        return record.populations
+        return record.populations - {"xcla"} if "xuasc" in record.populations else record.populations
     if context is not None and len(context.populations) == 1:
         return context.populations
     return frozenset()
@@ -162,7 +164,9 @@ def _refusal(profile: Profile, record: Features, context: Features | None, unit:
         return "children are not care leavers"
     if not record.phases <= profile.phases or not profile.name.phases <= record.phases:
         return "starts, stock, leavers or events"
-    stated = record.timescales or (context.timescales if context else frozenset())
+    # A timescale the evidence states may be another clause's measure's ('of the 27 children who came into
+    # care, 22 had an assessment within 20 working days'): it refuses only a row that names a timescale.
+    stated = record.timescales or (context.timescales if context and profile.timescales else frozenset())
     if stated and not stated <= profile.timescales:
         return "timescale"
     if profile.name.timely and not any(f.timely for f in about):
@@ -189,9 +193,30 @@ def _candidates(record: Features, context: Features | None, unit: str | None, *,
             continue
         if subgroups and not _names_nothing_else(record, profile.row.id):
             continue  # `the number of care leavers in EET` is not `care leavers`
+        if subgroups and not _counts_only_the_population(record, matched):
+            continue  # `suspensions of children in care` is not `children in care`
         exact = bool(populations) and populations == profile.name.populations
         found.append(((exact, max(len(set(w.words)) for w in matched)), profile.row.id))
     return sorted(found, reverse=True)
+
+
+# Words a count of a population may carry besides its name ('the total number of children in our care').
+_PLAIN_COUNT = frozenset({"total", "current", "currently", "overall", "cohort", "population", "now", "end", "march",
+                          "quarter", "month", "year", "council", "authority", "local", "county", "borough", "city"})
+
+
+def _counts_only_the_population(record: Features, matched: list[Features]) -> bool:
+    """A row worded by its population alone (`children in care`, `care leavers`) is the record's measure
+    only when the record names nothing else: 'suspensions of children in care', 'reviews of looked
+    after children' or 'children in care known to youth justice' count something else."""
+    if any(any(not word.startswith("x") for word in wording.words) for wording in matched):
+        return True
+    rest = {w for w in record.words if not w.startswith("x") and not w[:1].isdigit()
+            and not QUANTITY_WORDS.fullmatch(w) and not _MOVED.fullmatch(w)} - _GENERIC - _PLAIN_COUNT
+    return not rest
+
+
+_MOVED = re.compile(r"(?:increas|decreas|reduc|improv|declin|stabilis|remain|continu|fell|fall|ris|rose|grew|grow)\w*")
 
 
 @cache

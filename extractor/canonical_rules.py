@@ -58,6 +58,9 @@ _SHORT_NAMES: list[tuple[str, str]] = [
     ("rcpc", r"review child protection conferences?|rcpcs"),
     ("sgo", r"special guardianship orders?|sgos"),
     ("not eet", r"neet"),
+    # the front door and its assessments, whatever a council calls them
+    ("mash", r"multi[- ]agency safeguarding hubs?|mash|front door"),
+    ("assessment", r"child and family assessments?|c ?& ?f assessments?"),
     ("eet", r"(?:education|employment|training)(?:,? (?:and |or )?(?:education|employment|training)){2}|ete|eet"),
 ]
 

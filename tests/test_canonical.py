@@ -181,3 +181,22 @@ def test_rule_4_becoming_looked_after_is_a_start_never_the_stock(indicator):
     decided = decide_indicator_id(indicator, unit="count")
     assert decided.indicator_id != "cla_count"
     assert decided.indicator_id in (None, "cla_starts_count")
+
+
+@pytest.mark.parametrize("indicator", ["Suspensions of children in care", "Looked after reviews chaired by IROs",
+                                       "Children in care open to the prevention programme"])
+def test_a_population_row_is_not_what_counts_something_else_about_that_population(indicator):
+    assert idof(indicator, "count") is None
+
+
+@pytest.mark.parametrize(("indicator", "unit", "evidence", "expected"), [
+    ("Contacts received by the Multi-Agency Safeguarding Hub", "count", "", "contacts_count"),
+    ("Child and family assessments completed within 45 working days", "percent", "",
+     "assessments_within_45_working_days_pct"),
+    ("Unaccompanied asylum-seeking children being looked after by the Council", "count", "", "uasc_looked_after_count"),
+    # the evidence's timescale is another clause's measure's
+    ("Children who came into care", "count", "Of the 27 children who came into care, 22 had an initial health "
+     "assessment within 20 working days.", "cla_starts_count"),
+])
+def test_wordings_met_on_unseen_minutes(indicator, unit, evidence, expected):
+    assert idof(indicator, unit, evidence) == expected
