@@ -129,11 +129,18 @@ def _scoring_word_values(text: str) -> set[float]:
     return values
 
 
+_MINUS = re.compile(r"(?:^|[\s(:=])[-\u2212\u2013]\s?$|^[-\u2212\u2013]$")
+
+
 def text_contains_value(text: str, value: float) -> bool:
     """Whether a text prints a value: digits (with or without separators), number words, or none/nil for 0."""
     target = round(float(value), 3)
-    if any(round(t.value, 3) == target for t in find_numbers(text, words=False)):
+    tokens = find_numbers(text, words=False)
+    if any(round(t.value, 3) == target for t in tokens):
         return True
+    if target < 0 and any(round(t.value, 3) == -target and _MINUS.search(text[max(0, t.start - 2):t.start])
+                          for t in tokens):
+        return True  # 'a Progress 8 score of -1.12': a negative value printed with its sign
     if target in _scoring_word_values(text):
         return True
     if target == 0:

@@ -66,3 +66,10 @@ def test_parse_words_rejects_non_numbers():
 )
 def test_text_contains_value_follows_scoring_md(evidence, value, expected):
     assert text_contains_value(evidence, value) is expected
+
+
+def test_a_negative_value_is_printed_with_its_sign():
+    assert text_contains_value("The Progress 8 score was -1.12 this year.", -1.12)
+    assert text_contains_value("Progress 8: \u22120.45", -0.45)
+    assert not text_contains_value("The Progress 8 score was 1.12 this year.", -1.12)
+    assert not text_contains_value("in 2022-1.12", -1.12)  # a hyphen joining two numbers is no sign
