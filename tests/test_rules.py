@@ -549,3 +549,11 @@ def test_a_rate_pointing_back_is_named_after_its_measure(text, name):
 
 def test_strategy_discussions_and_step_downs_are_a_services_work():
     assert [r.value for r in records("There were 318 strategy discussions and 241 section 47 enquiries.")] == [318, 241]
+
+
+def test_a_status_takes_its_own_sentences_period_not_a_causes():
+    found = records("Performance report, Quarter 3 2023/24.\n\nAt the end of June, 84% of plans were up to date. "
+                    "The agency social worker rate had reduced over the quarter, following the recruitment of "
+                    "newly qualified social workers in September.")
+    status = next(r for r in found if r.value is None)
+    assert (status.trend, status.period) == ("down", "2023/24 Q3")

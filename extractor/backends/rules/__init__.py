@@ -32,6 +32,7 @@ from ...periods import bounds
 from ...schema import DocumentMeta, DocumentResult, KPIRecord
 from ..base import BackendSpec, Extraction, Identity
 from .attach import (
+    REPORT_RELATIVE,
     apply_status,
     as_number,
     attach_comparisons,
@@ -40,6 +41,7 @@ from .attach import (
     record_period,
 )
 from .lexicon import SERVICE_NOUN, SERVICE_SUBJECT
+from .reading import compared_periods, named_outside_brackets
 from .naming import indicator_name, status_indicator
 from .scorecard import read_tables
 from .sentence import Comparison, Sentence, Value, current_period, read_sentence
@@ -170,6 +172,36 @@ def _similar(record: dict, statement: Statement, threshold: int = SAME_MEASURE_R
     return same_name(record["indicator"], statement.indicator, threshold)
 
 
+# A period in a clause giving a cause dates the cause: 'had reduced over the quarter, following the
+# recruitment of 14 social workers in September'.
+_CAUSE_BEFORE = re.compile(r"\b(?:following|after|because\s+of|due\s+to|since|reflecting|as\s+a\s+result\s+of)\b[^,;.]*$",
+                           re.I)
+# Over the report's own span: 'over the quarter', 'through the year' (in a year's report).
+_OVER_THE_REPORT = re.compile(r"\b(?:through(?:out)?|during|over|across|in)\s+the\s+(?:quarter|year|reporting\s+period)\b",
+                              re.I)
+
+
+def _statement_periods(found: list[dict], sentences: list[Sentence], report: str | None) -> list[dict]:
+    """Each status-only record's period from its own sentence: a period it names (not one that dates a
+    comparison or a cause), else the report's when it speaks of the report's span ('this quarter',
+    'through the year' in a year's report), else the paragraph's."""
+    for record in found:
+        sentence = next((s for s in sentences if s.passage.start <= record["start"] < s.passage.end), None)
+        if sentence is None:
+            continue
+        text = sentence.passage.text
+        dated = compared_periods(text, sentence.periods)
+        own = [p for p in named_outside_brackets(text, sentence.periods) if p.canonical and p.kind != "year"
+               and p.canonical not in dated and not _CAUSE_BEFORE.search(text[:p.start])]
+        if own:
+            record["period"] = own[0].canonical
+        elif report and (REPORT_RELATIVE.search(text) or (
+                _OVER_THE_REPORT.search(text) and ("quarter" in _OVER_THE_REPORT.search(text).group(0).lower())
+                == (" Q" in report))):
+            record["period"] = report
+    return found
+
+
 def _block_period(sentence_periods: list[list], report: str | None) -> str | None:
     """The latest period a paragraph names (not a bare year), else the report's."""
     named = [p for periods in sentence_periods for p in periods if p.canonical and p.kind != "year"]
@@ -294,8 +326,8 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
         if not block[0].bullet:
             intro = _list_intro(block)
         if not values:
-            raw += _status_records(sentences, orphans, intro if block[0].bullet else None,
-                                   _block_period(sentence_periods, report))
+            raw += _statement_periods(_status_records(sentences, orphans, intro if block[0].bullet else None,
+                                                      _block_period(sentence_periods, report)), sentences, report)
             continue
         named_values = []
         for value, sentence in values:
@@ -306,7 +338,8 @@ def extract_records(document: Document, meta: DocumentMeta | None = None) -> lis
         # whose clause names no service's people or work counts something else.
         named_values = [v for v in named_values if _counts_a_service(v, text)]
         raw += named_values
-        raw += _other_statuses(sentences, named_values, _block_period(sentence_periods, report))
+        raw += _statement_periods(_other_statuses(sentences, named_values, _block_period(sentence_periods, report)),
+                                  sentences, report)
     if tabled:
         raw = sorted(raw + tabled, key=lambda r: r["start"])
     # records.md: a status-only record says how the indicator moved or stands against its target.
