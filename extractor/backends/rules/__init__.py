@@ -41,8 +41,8 @@ from .attach import (
     record_period,
 )
 from .lexicon import SERVICE_NOUN, SERVICE_SUBJECT
-from .reading import compared_periods, named_outside_brackets
 from .naming import indicator_name, status_indicator
+from .reading import compared_periods, named_outside_brackets
 from .scorecard import read_tables
 from .sentence import Comparison, Sentence, Value, current_period, read_sentence
 from .status import (
