@@ -174,11 +174,11 @@ def _similar(record: dict, statement: Statement, threshold: int = SAME_MEASURE_R
 
 # A period in a clause giving a cause dates the cause: 'had reduced over the quarter, following the
 # recruitment of 14 social workers in September'.
-_CAUSE_BEFORE = re.compile(r"\b(?:following|after|because\s+of|due\s+to|since|reflecting|as\s+a\s+result\s+of)\b[^,;.]*$",
-                           re.I)
+_CAUSE_BEFORE = re.compile(
+    r"\b(?:following|after|because\s+of|due\s+to|since|reflecting|as\s+a\s+result\s+of)\b[^,;.]*$", re.I)
 # Over the report's own span: 'over the quarter', 'through the year' (in a year's report).
-_OVER_THE_REPORT = re.compile(r"\b(?:through(?:out)?|during|over|across|in)\s+the\s+(?:quarter|year|reporting\s+period)\b",
-                              re.I)
+_OVER_THE_REPORT = re.compile(
+    r"\b(?:through(?:out)?|during|over|across|in)\s+the\s+(?:quarter|year|reporting\s+period)\b", re.I)
 
 
 def _statement_periods(found: list[dict], sentences: list[Sentence], report: str | None) -> list[dict]:
