@@ -557,3 +557,33 @@ def test_a_status_takes_its_own_sentences_period_not_a_causes():
                     "newly qualified social workers in September.")
     status = next(r for r in found if r.value is None)
     assert (status.trend, status.period) == ("down", "2023/24 Q3")
+
+
+def test_a_fraction_with_its_percentage_in_one_bracket():
+    found = records("Of the 27 children who came into care, 22 had an initial health assessment within 20 working "
+                    "days (22/27, 81%).")
+    assert [(r.value, r.numerator, r.denominator) for r in found] == [(27, None, None), (81, 22, 27)]
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("Twenty-seven Dunmere children were adopted during 2023/24.", [27]),
+    ("At the end of March three Northshire children were in the secure estate.", [3]),
+    ("Enquiries fell to 1,218 from 1,330 in 2022/23, and 412 children became subject to a plan.", [1218, 412]),
+    ("Of these, 71% lived in family-based settings.", [71]),
+])
+def test_counts_in_wordings_the_rules_once_missed(text, values):
+    assert [r.value for r in records(text)] == values
+
+
+@pytest.mark.parametrize("text", [
+    "Statutory visits to children in care within timescale have stayed below target all quarter.",
+    "Incidents of children being away from placement without authorisation had fallen.",
+    "Out of court disposals had risen as a share of all outcomes.",
+])
+def test_statuses_in_wordings_the_rules_once_missed(text):
+    r = one(text)
+    assert r.value is None and (r.trend or r.target_met is not None)
+
+
+def test_comparator_authorities_averaged_is_a_benchmark():
+    assert records("Comparator authorities averaged 112 section 47 enquiries per 10,000 children.") == []

@@ -84,6 +84,10 @@ def report_count(r: Reading) -> bool:
     if _MEASURED_AGAINST.search(counted):  # '88% against a target of 95%', '12 above the target': a level
         return False
     head = re.search(rf"(?:{REPORT_NOUN}\b|{RAG_LABEL}(?!\w))\s*$", counted, _I)
+    first = re.search(rf"\b(?:{REPORT_NOUN}\b|{RAG_LABEL}(?!\w))", counted, _I)
+    if re.search(r"\b(?:lived|lives|live|living|were|was|are|is|had|have|stayed|remained)\b",
+                 counted[: first.start() if first else len(counted)], _I):
+        return False  # '71% lived in family-based settings': a verb says what happened to the counted, not a tally
     return not re.search(rf"\b{PERSON_NOUN}\b(?!['\u2019]s)", counted[: head.start() if head else len(counted)], _I)
 
 
@@ -130,8 +134,8 @@ def compared(r: Reading) -> bool:
     return not CLAUSE_END.search(between) and not _USED_UP.search(between)
 
 
-_USED_UP = re_(r"\d\s*%?\s*(?:\([^)]*\)\s*)?(?:[\w'-]+\s+){0,6}?,\s*(?:and|while|but|whereas)\s+(?:the\s+|our\s+|its\s+)?"
-               r"[\w'-]+(?:\s+[\w'-]+){0,5}?\s+(?:was|were|is|are|had|has|have|stood|stands|now|remained|remains)\b")
+_USED_UP = re_(r"\d\s*%?\s*(?:\([^)]*\)\s*)?(?:[\w'/-]+\s+){0,6}?,\s*(?:and|while|but|whereas)\s+(?:(?:the\s+|our\s+|its\s+)?"
+               r"[\w'-]+(?:\s+[\w'-]+){0,5}?\s+(?:was|were|is|are|had|has|have|stood|stands|now|remained|remains)\b|$)")
 
 
 def earlier_parenthesis(r: Reading) -> bool:

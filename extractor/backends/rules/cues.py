@@ -327,7 +327,7 @@ CUES: tuple[Cue, ...] = (
         "similar authorities average [[112]] per 10,000",
     ), pattern=re_(r"\b(?:comparators?|comparator\s+(?:authorities|councils|las|group)|"
                    r"(?:similar|comparable|neighbouring)\s+(?:authorities|councils|local\s+authorities|las))"
-                   r"(?:\s+(?:of|is|are|was|were|at|figure|rate|level|averages?|stood\s+at|stand\s+at))*"
+                   r"(?:\s+(?:of|is|are|was|were|at|figure|rate|level|averages?|averaged|stood\s+at|stand\s+at))*"
                    r"\s*[:(]?\s*$")),
     Cue("benchmark_frame", "national", "context", 0, (
         "Nationally, the rate is [[71]].", "In England, [[45]]% of care leavers were in education",

@@ -50,6 +50,7 @@ SERVICE_NOUN = words(
     r"checks?", r"conferences?", r"notifications?", r"missing", r"numbers?", r"rates?", r"figures?",
     r"timeliness", r"stability", r"social\s+workers?", r"staff", r"workers?", r"leavers?", r"UASC",
     r"CiC", r"LAC", r"CLA", r"CIN", r"CP", r"EHCPs?", r"PEPs?", r"IHAs?", r"RHIs?", r"NEET", r"EET",
+    r"disposals?", r"arrests?",
 )
 
 # The people a children's service counts: a report noun after one of these ('children achieving a good
@@ -71,7 +72,7 @@ SERVICE_SUBJECT = re.compile(
         r"exploitation", r"CSE", r"CCE", r"safeguarding", r"protection", r"neglect", r"abuse", r"parents?",
         r"asylum", r"permanence", r"timescales?", r"absen\w*", r"attain\w*", r"suspensions?", r"students?",
         r"accommodation", r"cohorts?", r"disposals?", r"arrests?", r"strategy\s+discussions?", r"step[\s-]?(?:downs?|ups?)",
-        r"in\s+touch", r"secure\s+estate",
+        r"in\s+touch", r"secure\s+estate", r"famil(?:y|ies)",
     ) + r")\b",
     _I,
 )

@@ -51,7 +51,7 @@ _LEADING = re.compile(
 # 'care plans were up to date' reads 'Care plans up to date'; 'children who were looked after' keeps it.
 _AUXILIARY = re.compile(r"(?<!\bwho\s)(?<!\bthat\s)(?<!\bwhich\s)\b(?:were|was|are|is|have\s+been|has\s+been|had\s+been|been)\b\s*", re.I)
 _RELATIVE_PRONOUN = re.compile(r"\b(?:who|whom|whose|that|which)\b", re.I)
-_FRACTION = re.compile(r"\(\s*[\d,.]+\s*(?:/|out\s+of|of)\s*[\d,.]+(?:\s+[a-z'-]+){0,3}\s*\)")
+_FRACTION = re.compile(r"\(\s*[\d,.]+\s*(?:/|out\s+of|of)\s*[\d,.]+(?:\s+[a-z'-]+){0,3}\s*(?:[,;]\s*[\d.]+\s*%\s*)?\)")
 _STATUS_LEAD = re.compile(
     r"^.*?\b(?:in\s+the\s+(?:number|proportion|percentage|rate)\s+of|the\s+(?:\w+\s+)?(?:number|proportion|"
     r"percentage|rate)\s+of)\s+",
@@ -133,6 +133,7 @@ def _untimed(fragment: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _clean(fragment: str) -> str:
     fragment = _untimed(_FRACTION.sub(" ", " ".join(fragment.split())))
+    fragment = re.sub(r"\(?\s*[\d,.]+\s*/\s*[\d,.]+\s*[,;]?\s*$", " ", fragment)  # '(22/27, ' before the value's 81%
     # Other values' numbers go; numbers that define the measure ('within 12 months') stay.
     fragment = re.sub(DIGIT_NUMBER.pattern + r"\s*(?:%|per\s?cent\b)", " ", fragment)
     fragment = re.sub(r"\s*(?:%|per\s?cent\b)", " ", fragment)
@@ -321,7 +322,7 @@ def _finish(name: str) -> str:
 
 # A paragraph's number and 'There (were)' open no name; 'totalled' or 'numbered' end none:
 # '4.2 There were 742 referrals', '4.3 Referrals to children's social care totalled 1,104'.
-_PARAGRAPH_AND_THERE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2}){1,2}\.?\s+)?(?:there\s+(?=[a-z]))?", re.I)
+_PARAGRAPH_AND_THERE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2}){1,2}\.?\s+|[\d,]+\s+(?=[a-z]))?(?:there\s+(?=[a-z]))?", re.I)
 _TOTALLED = re.compile(r"\s+(?:totall?ed|numbered|amounted\s+to|came\s+to)\s*$", re.I)
 
 

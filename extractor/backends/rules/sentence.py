@@ -29,8 +29,10 @@ _FRACTION = re.compile(
     rf"|(?P<val2>{_NUM})\s+out\s+of\s+(?:the\s+|a\s+total\s+of\s+)?(?P<den2>{_NUM})(?!\s*%)"
     # '86.2% of assessments (612/710) were ...', '44.7% of the cohort (21 of 47 pupils)': the parts after
     # the measure's name, taken when they make the percentage
-    rf"|(?P<val4>{_NUM})\s*%\s+(?:[\w'\u2019-]+\s+){{1,8}}?\(\s*(?P<num4>{_NUM})\s*(?:/|out\s+of|of)\s*(?P<den4>{_NUM})"
+    rf"|(?P<val4>{_NUM})\s*%\s+(?:[\w'\u2019-]+,?\s+){{1,24}}?\(\s*(?P<num4>{_NUM})\s*(?:/|out\s+of|of)\s*(?P<den4>{_NUM})"
     r"(?:\s+[a-z'-]+){0,3}\s*\)"
+    # '22 had an assessment (22/27, 81%)': the fraction and its percentage in one bracket
+    rf"|\(\s*(?P<num5>{_NUM})\s*/\s*(?P<den5>{_NUM})\s*[,;]\s*(?P<val5>{_NUM})\s*%\s*\)"
 )
 _COUNT_WITH_PERCENT = re.compile(rf"(?P<count>{_NUM})\s+(?:[A-Za-z-]+\s+){{0,5}}\(\s*(?P<pct>{_NUM})\s*%\s*\)")
 _PERCENT_WITH_COUNT = re.compile(rf"(?P<pct>{_NUM})\s*%\s*\(\s*(?P<count>{_NUM})(?:\s+[a-z-]+){{1,3}}\s*\)")
@@ -132,6 +134,8 @@ def _word_is_noise(text: str, token: NumberToken) -> bool:
     """Number words that are articles or pronouns: 'one of the', 'a', 'One Council'. 'One child' and
     'zero children' still count people."""
     after = text[token.end:].lstrip()
+    if re.match(rf"[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?\s+{_PERSON}\b", after):
+        return False  # 'three Hollinsmoor children': a council's name before whom it counts
     if after[:1].isupper() or after.startswith("of "):
         return True
     return token.text.lower() in _WORD_NUMBER_SKIP and not re.match(rf"(?:[\w-]+\s+){{0,2}}?{_PERSON}\b", after, _I)
@@ -173,6 +177,12 @@ def _fractions(text: str) -> tuple[dict[int, tuple[float, float]], dict[int, flo
         elif m.group("val3") is not None:  # '18 of 23 children (78%)': one record, 78 of 18/23
             parts[m.start("val3")] = (parse_digits(m.group("num3")), parse_digits(m.group("den3")))
             consumed |= {m.start("num3"), m.start("den3")}
+        elif m.group("val5") is not None:
+            parts[m.start("val5")] = (parse_digits(m.group("num5")), parse_digits(m.group("den5")))
+            consumed |= {m.start("num5"), m.start("den5")}
+            said = list(re.finditer(rf"(?<![\d.,]){re.escape(m.group('num5'))}(?![\d.,]\d)", text[:m.start()]))
+            if said:  # the count printed before the bracket is the fraction's numerator, said twice
+                consumed.add(said[-1].start())
         elif m.group("val4") is not None:
             numerator, denominator = parse_digits(m.group("num4")), parse_digits(m.group("den4"))
             if denominator and abs(100 * numerator / denominator - parse_digits(m.group("val4"))) <= 0.6:

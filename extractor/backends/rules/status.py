@@ -147,7 +147,7 @@ class Statement:
 _CLAUSE_LEAD = (r"(?:^(?:\s*\d{1,2}(?:\.\d{1,2}){0,2}\.?\s+)?|(?<=[,;:(])\s*|(?<=[a-z]\.)\s+(?=[A-Z])|(?<=\s[-\u2013\u2014])\s+|\b(?:that|and|but|while|whereas|although|however|though|where|with|"
                 r"showed|noted|reported|highlighted|explained|confirmed|said|stated)\s+(?:that\s+)?)")
 # A subject's words: never a verb, an auxiliary or a clause word, so a subject starts at its own clause.
-_NP_WORD = (r"(?!(?:had|has|have|was|were|is|are|been|be|being|but|that|which|who|while|there|it|this|will|would|"
+_NP_WORD = (r"(?!(?:had|has|have|was|were|is|are|been|be|but|that|which|who|while|there|it|this|will|would|"
             r"could|should|saw|seen|showed|noted|reported|said)\b)[\w'\u2018\u2019&/-]+")
 _NP = rf"(?P<np>{_NP_WORD}(?:,?\s+{_NP_WORD}){{0,8}}?)"
 _AUX = r"(?:(?:had|has|have|was|were|is|are)\s+(?:been\s+)?)?"
@@ -164,7 +164,7 @@ _PREDICATE = (
     + r"|(?P<cmp>higher|lower|better|worse|up|down)\s+(?:than|on|compared|from|against|when\s+compared)\b"
     r"|(?:remain(?:ed|s|ing)?\s+)?(?P<stable>stable|steady|static|level|unchanged|maintained|the\s+same|similar|"
     r"(?:high|low|good|strong|consistent)(?=\s*(?:[,;.]|$|and|but|at\b)))"
-    r"|(?:remain(?:ed|s|ing)?\s+)?(?P<target>(?:on|off)\s+(?:target|track)|(?:above|below|under|over|within|outside)\s+"
+    r"|(?:(?:remain|stay)(?:ed|s|ing)?\s+)?(?P<target>(?:on|off)\s+(?:target|track)|(?:above|below|under|over|within|outside)\s+"
     r"(?:the\s+|its\s+|our\s+)?(?:\w+\s+)?target|(?:not\s+(?:yet\s+)?)?(?:met|achieved|exceeded|missed|beat|reached)\s+(?:(?:the|its|our|their)\s+)?"
     r"(?:\w+\s+)?target|(?:rated|showing)\s+(?:as\s+)?['\u2018\"]?(?:red|green)['\u2019\"]?"
     r"|(?:now\s+|moved\s+(?:from\s+\w+\s+)?to\s+|rag\s+rated\s+)?['\u2018\"]?(?:red|green)['\u2019\"]?(?=\s*(?:[,;.]|$|and\b|but\b|while\b))"
