@@ -12,7 +12,7 @@ def test_bundled_gold_is_valid(gold_dir, corpus):
     assert check_dir(gold_dir, corpus) == []
 
 
-@pytest.mark.parametrize("group", ["scorecards", "negatives", "minutes", "narratives"])
+@pytest.mark.parametrize("group", ["scorecards", "negatives", "minutes", "narratives", "dashboards"])
 def test_every_authored_groups_gold_is_valid(group):
     assert check_dir(EVAL / group / "gold", EVAL / group / "docs") == []
 
