@@ -95,9 +95,11 @@ eval-dev: $(VENV)/.installed
 	  --json $(REPORTS)/rules-minutes.json >/dev/null 2>&1
 	@$(BIN)/kpi-extract eval --gold eval/narratives/gold --docs eval/narratives/docs --backend rules --no-store --quiet \
 	  --json $(REPORTS)/rules-narratives.json >/dev/null 2>&1
+	@$(BIN)/kpi-extract eval --gold eval/dashboards/gold --docs eval/dashboards/docs --backend rules --no-store --quiet \
+	  --json $(REPORTS)/rules-dashboards.json >/dev/null 2>&1
 	@$(BIN)/kpi-extract eval-table $(REPORTS)/rules-dev-check.json $(REPORTS)/rules-dev-tune.json $(REPORTS)/rules-samples.json \
 	  $(REPORTS)/rules-scorecards.json $(REPORTS)/rules-negatives.json $(REPORTS)/rules-minutes.json \
-	  $(REPORTS)/rules-narratives.json
+	  $(REPORTS)/rules-narratives.json $(REPORTS)/rules-dashboards.json
 
 cassettes: $(VENV)/.installed-dev
 	$(BIN)/python tests/record_cassettes.py
