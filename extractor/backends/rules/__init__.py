@@ -193,11 +193,11 @@ def _statement_periods(found: list[dict], sentences: list[Sentence], report: str
         dated = compared_periods(text, sentence.periods)
         own = [p for p in named_outside_brackets(text, sentence.periods) if p.canonical and p.kind != "year"
                and p.canonical not in dated and not _CAUSE_BEFORE.search(text[:p.start])]
+        over = _OVER_THE_REPORT.search(text)
         if own:
             record["period"] = own[0].canonical
-        elif report and (REPORT_RELATIVE.search(text) or (
-                _OVER_THE_REPORT.search(text) and ("quarter" in _OVER_THE_REPORT.search(text).group(0).lower())
-                == (" Q" in report))):
+        elif report and (REPORT_RELATIVE.search(text) or (over and ("quarter" in over.group(0).lower())
+                                                          == (" Q" in report))):
             record["period"] = report
     return found
 
