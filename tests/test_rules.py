@@ -587,3 +587,8 @@ def test_statuses_in_wordings_the_rules_once_missed(text):
 
 def test_comparator_authorities_averaged_is_a_benchmark():
     assert records("Comparator authorities averaged 112 section 47 enquiries per 10,000 children.") == []
+
+
+def test_the_latest_figure_dated_last_month_after_a_timescale_is_the_value():
+    r = one("5.1 Assessments completed within 45 working days have improved and stood at 88% last month.")
+    assert (r.value, r.unit) == (88, "percent")

@@ -54,6 +54,9 @@ _WITHIN_STANDARD = re_(r"\bwithin\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){0,2}s
 _EARLIER_AFTER = re_(r"^\s*%?\s*(?:in\s+|for\s+|at\s+|during\s+)?(?:the\s+)?(?:same\s+(?:period|time|quarter|point)\s+)?"
                      r"(?:last|previous|prior|preceding)\s+(?:year|quarter|month|period|reporting\s+period)\b")
 _SMALL_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten)\b"
+# A figure of its own before a number ('58% (52% last year)'); not a paragraph number, nor a timescale.
+_FIGURE_BEFORE = re_(r"\d\s*%|(?<=[\s(])\d[\d,]*(?:\.\d+)?(?!\s*(?:working\s+)?(?:days?|weeks?|months?|hours?|years?)\b)"
+                     r"(?=\s+[a-z])")
 _DATES = re_(r"\b\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+(?:19|20)\d\d\b|\b(?:19|20)\d\d(?:\s*[/-]\s*\d{2,4})?\b")
 
 
@@ -339,7 +342,7 @@ CUES: tuple[Cue, ...] = (
         "rose to 58% ([[52]]% last year)", "84% compared to [[80]]% the same period last year",
     ), test=lambda r: bool(_EARLIER_AFTER.match(r.after[:50])) and (
         # 'was 81% last month' is the latest figure, dated: an earlier one follows a figure of its own
-        "(" in r.before[-3:] or bool(re.search(r"\d", _DATES.sub(" ", r.before))))),
+        "(" in r.before[-3:] or bool(_FIGURE_BEFORE.search(_DATES.sub(" ", r.before))))),
     Cue("earlier_beside_period", "earlier", "context", 0, (
         "81.4% in 2023/24, a decrease compared with [[84.1]]% in 2022/23",
         "In 2023/24 the figure was 79%; 2021/22, [[75.8]]%",
