@@ -592,3 +592,11 @@ def test_comparator_authorities_averaged_is_a_benchmark():
 def test_the_latest_figure_dated_last_month_after_a_timescale_is_the_value():
     r = one("5.1 Assessments completed within 45 working days have improved and stood at 88% last month.")
     assert (r.value, r.unit) == (88, "percent")
+
+
+def test_a_status_clause_before_another_measures_value():
+    found = records("The proportion of child protection plans ending after two years or more remained low, and the "
+                    "number of children subject to a child protection plan at the end of the year was 356.")
+    assert sorted((r.value or 0, r.trend or "") for r in found) == [(0, "same"), (356, "")]
+    found = records("Twenty care leavers are at university, and the proportion in higher education has risen again.")
+    assert sorted((r.value or 0, r.trend or "") for r in found) == [(0, "up"), (20, "")]

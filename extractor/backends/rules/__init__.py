@@ -238,11 +238,13 @@ def _other_statuses(sentences: list[Sentence], values: list[dict], period: str |
 
 
 def _another_clause(value: dict, statement: Statement, passage: Passage) -> bool:
-    """A status after the value's clause, opening one of its own: '167 step-downs ..., and the proportion
-    of cases stepped up fell'."""
-    if "said_at" not in value or statement.start < value["said_at"] - passage.start:
+    """A status in a clause of its own beside the value's: '167 step-downs ..., and the proportion of cases
+    stepped up fell'; 'The proportion of plans ending after two years remained low, and the number of
+    children on a plan was 356'."""
+    if "said_at" not in value:
         return False
-    between = passage.text[value["said_at"] - passage.start:statement.start]
+    said = value["said_at"] - passage.start
+    between = passage.text[said:statement.start] if statement.start >= said else passage.text[statement.end:said]
     return bool(re.search(r";|,\s+(?:and|but|while|whereas)\s", between))
 
 

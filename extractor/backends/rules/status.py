@@ -202,7 +202,7 @@ _FEWER_MORE = re.compile(
     r"\b(?P<cmp>fewer|more)\s+(?P<np>[^,;.\d]{3,80}?)\s+than\s+"
     r"(?:last|the\s+previous|previously|before|the\s+same|in\s+(?:the\s+)?(?:last|previous))", _I)
 _NUMBER_OF_MOVES = re.compile(
-    r"\bthe\s+(?:number|numbers|proportion|percentage|rate|level)\s+of\s+(?P<np>[^;.]+?)\s+"
+    r"\bthe\s+(?:number|numbers|proportion|percentage|rate|level)\s+(?:of|in)\s+(?P<np>[^;.]+?)\s+"
     r"(?:which\s+)?(?:had\s+|has\s+|have\s+)?(?:been\s+)?" + _ADVERBS
     + r"(?:(?:continued|started|begun)\s+to\s+)?(?P<verb>fallen|fell|falling|risen|rose|rising|increased|increasing|"
     r"(?<=to\s)(?:fall|rise|increase|decrease|decline|reduce|drop|improve)|"
