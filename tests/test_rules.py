@@ -339,6 +339,9 @@ def test_a_figure_said_in_the_discussion_does_not_inherit_a_mentioned_reports_pe
     ("There are increasing numbers of unaccompanied children seeking asylum.", "unaccompanied children", "up"),
     ("Fewer young people entered custody this year.", "young people entered custody", "down"),
     ("Dental checks for children in our care had recovered after the pandemic.", "dental checks", "up"),
+    ("Referrals to children's social care were on an upward trend.", "referrals", "up"),
+    ("Placement stability was in line with last year.", "placement stability", "same"),
+    ("The number of looked after children had remained broadly stable over the year.", "looked after", "same"),
 ])
 def test_status_only_wordings(sentence, name, trend):
     r = one("Performance report for Quarter 2 2023/24.\n\n" + sentence)
@@ -365,6 +368,7 @@ def test_wishes_and_plans_are_no_status(sentence):
 @pytest.mark.parametrize(("sentence", "name"), [
     ("Review health assessments have not met the target this quarter.", "review health assessments"),
     ("The number of care leavers in suitable accommodation was below target.", "suitable accommodation"),
+    ("Initial health assessments within 20 working days continue to be below target.", "initial health"),
 ])
 def test_a_missed_target_stated_in_words_is_a_status(sentence, name):
     r = one(sentence)

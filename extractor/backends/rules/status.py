@@ -161,10 +161,14 @@ _MOVE = (r"(?P<verb>increas(?:e|es|ed|ing)|ris(?:en|ing|e|es)|rose|reduc(?:e|es|
          r"(?:gone|went|going|go|come|came|coming)\s+(?:up|down))")
 _PREDICATE = (
     r"(?:" + _MOVE
-    + r"|(?P<cmp>higher|lower|better|worse|up|down)\s+(?:than|on|compared|from|against|when\s+compared)\b"
-    r"|(?:remain(?:ed|s|ing)?\s+)?(?P<stable>stable|steady|static|level|unchanged|maintained|the\s+same|similar|"
+    # 'were on an upward trend', 'was showing an improving trajectory'
+    + r"|(?P<verb2>(?:on|showing|following)\s+an?\s+(?:\w+\s+)?(?:upward|downward|improving|declining|worsening|"
+    r"increasing|decreasing|rising|falling)\s+(?:trend|trajectory))"
+    r"|(?P<cmp>higher|lower|better|worse|up|down)\s+(?:than|on|compared|from|against|when\s+compared)\b"
+    r"|(?:remain(?:ed|s|ing)?\s+)?(?:broadly\s+|largely\s+|relatively\s+|fairly\s+)?"
+    r"(?P<stable>stable|steady|static|level|unchanged|maintained|the\s+same|similar|in\s+line\s+with\s+(?:last|the\s+previous)|"
     r"(?:high|low|good|strong|consistent)(?=\s*(?:[,;.]|$|and|but|at\b)))"
-    r"|(?:(?:remain|stay)(?:ed|s|ing)?\s+)?(?P<target>(?:on|off)\s+(?:target|track)|(?:above|below|under|over|within|outside)\s+"
+    r"|(?:(?:remain|stay)(?:ed|s|ing)?\s+|continu(?:e|es|ed|ing)\s+to\s+be\s+)?(?P<target>(?:on|off)\s+(?:target|track)|(?:above|below|under|over|within|outside)\s+"
     r"(?:the\s+|its\s+|our\s+)?(?:\w+\s+)?target|(?:not\s+(?:yet\s+)?)?(?:met|achieved|exceeded|missed|beat|reached)\s+(?:(?:the|its|our|their)\s+)?"
     r"(?:\w+\s+)?target|(?:rated|showing)\s+(?:as\s+)?['\u2018\"]?(?:red|green)['\u2019\"]?"
     r"|(?:now\s+|moved\s+(?:from\s+\w+\s+)?to\s+|rag\s+rated\s+)?['\u2018\"]?(?:red|green)['\u2019\"]?(?=\s*(?:[,;.]|$|and\b|but\b|while\b))"
@@ -207,7 +211,8 @@ _NUMBER_OF_MOVES = re.compile(
     + r"(?:(?:continued|started|begun)\s+to\s+)?(?P<verb>fallen|fell|falling|risen|rose|rising|increased|increasing|"
     r"(?<=to\s)(?:fall|rise|increase|decrease|decline|reduce|drop|improve)|"
     r"decreased|decreasing|declined|declining|dropped|reduced|reducing|improved|was\s+(?:lower|higher)|were\s+(?:lower|higher)|"
-    r"remained\s+(?:stable|the\s+same|level|similar|static|steady|high|low)|not\s+changed)\b"
+    r"remained\s+(?:broadly\s+|largely\s+|relatively\s+|fairly\s+)?(?:stable|the\s+same|level|similar|static|steady|high|low)"
+    r"|not\s+changed)\b"
     r"|\bthe\s+(?:number|numbers|proportion|percentage|rate|level)\s+of\s+(?P<np2>[^;.]+?)\s+(?:is|was|are|were|remains?|"
     r"remained|has\s+been|had\s+been)\s+(?:consistently\s+|still\s+|now\s+)?(?P<target>(?:above|below|under|over|on|off|within|"
     r"outside)\s+(?:the\s+|its\s+|our\s+)?target)\b",
@@ -294,7 +299,7 @@ def _trend_of(m: re.Match[str], name: str) -> tuple[str | None, bool | None]:
         if word in ("better", "worse"):
             return evaluative_direction(word, name) or ("up" if word == "better" else "down"), None
         return ("up" if word in ("higher", "up", "more") else "down"), None
-    word = get("noun") or get("verb")
+    word = get("noun") or get("verb") or get("verb2")
     return (_verb_trend(word, name) if word else None), None
 
 
