@@ -341,6 +341,7 @@ def test_a_figure_said_in_the_discussion_does_not_inherit_a_mentioned_reports_pe
     ("Dental checks for children in our care had recovered after the pandemic.", "dental checks", "up"),
     ("Referrals to children's social care were on an upward trend.", "referrals", "up"),
     ("Placement stability was in line with last year.", "placement stability", "same"),
+    ("The Committee was pleased to note improvements in school attendance for children in care.", "attendance", "up"),
     ("The number of looked after children had remained broadly stable over the year.", "looked after", "same"),
 ])
 def test_status_only_wordings(sentence, name, trend):

@@ -188,7 +188,8 @@ _TREND_ADJ = (r"(?:(?:small|slight|significant|large|further|continued|sharp|mar
               r"overall|general|positive|welcome|pleasing|encouraging|concerning|worrying|good|big|substantial|"
               r"gradual|continuing|sustained|real)\s+)*")
 _CHANGE_IN = re.compile(
-    rf"(?:\b(?:a|an|the)\s+|\b(?:noted|reported|highlighted|saw|seen|showed|shown|welcomed)\s+)(?:\d+(?:\.\d+)?\s*%\s+)?"
+    rf"(?:\b(?:a|an|the)\s+|\b(?:note|notes|noted|reported|highlighted|saw|seen|showed|shown|welcome|welcomed)\s+)"
+    rf"(?:\d+(?:\.\d+)?\s*%\s+)?"
     rf"{_TREND_ADJ}{_TREND_NOUN}\s*(?:\([^)]{{0,20}}\)\s*)?in\s+(?:the\s+)?"
     r"(?:(?:number|numbers|proportion|percentage|rate|level|levels)\s+of\s+)?(?P<np>[^,;.()]+?)"
     r"(?=\s+(?:alongside|and\s+(?:a|an)\b|but|while|whereas|which|as\s+|due|because|following|compared|since|"
