@@ -605,3 +605,9 @@ def test_a_status_clause_before_another_measures_value():
     assert sorted((r.value or 0, r.trend or "") for r in found) == [(0, "same"), (356, "")]
     found = records("Twenty care leavers are at university, and the proportion in higher education has risen again.")
     assert sorted((r.value or 0, r.trend or "") for r in found) == [(0, "up"), (20, "")]
+
+
+def test_which_equates_to_a_rate_and_timeliness_improving_goes_up():
+    found = records("The number of children looked after stands at 385, which equates to 67 per 10,000.")
+    assert found[-1].indicator == "Number of children looked after per 10,000"
+    assert one("Timeliness of single assessments had improved to 85%.").trend == "up"

@@ -96,7 +96,7 @@ HIGHER_IS_BETTER = re.compile(
 
 
 # Work done in time is better higher, whoever it is for ('return interviews for missing children within 72 hours').
-_TIMELY = re.compile(r"\b(?:within|on\s+time|in\s+time|timely|in\s+timescales?|up\s+to\s+date)\b", _I)
+_TIMELY = re.compile(r"\b(?:within|on\s+time|in\s+time|timely|timeliness|in\s+timescales?|up\s+to\s+date)\b", _I)
 
 
 # Repeats are worse however soon they come: 're-referrals within 12 months' is no timeliness measure.
