@@ -122,12 +122,17 @@ def detect_committee(text: str) -> str | None:
     return None
 
 
+_SNAPSHOT_LEAD = re.compile(r"\b(?:as\s+(?:at|of)|at|by|until|up\s+to|to|ending|ended|end\s+of)\s+$", re.I)
+
+
 def detect_meeting_date(text: str) -> str | None:
     """The meeting's own date, printed near the top, not a previous meeting's."""
     head = text[:_DATE_WINDOW]
     for period in find_periods(head):
         if period.kind != "date" or period.canonical is None:
             continue
+        if _SNAPSHOT_LEAD.search(head[max(0, period.start - 30):period.start]):
+            continue  # 'At 31 March 2023, 78% of ...', 'as at 30 June': the date a figure stands at
         sentence_start = max(head.rfind(".", 0, period.start - 1), head.rfind("\n\n", 0, period.start))
         rest = head[period.end:period.end + 150]
         if any(not _OWN_MINUTES.match(m.group(0) + rest)

@@ -115,3 +115,9 @@ def test_a_moderngov_page_gives_its_meeting_and_committee_and_no_record_from_its
     assert (result.meta.committee, result.meta.meeting_date) == ("Children's Scrutiny Panel", "2018-04-18")
     assert sorted(r.value for r in result.records) == [68, 88, 412]
     assert all(r.start > document.text.index("Minutes:") for r in result.records)
+
+
+def test_a_snapshot_date_is_not_the_meeting_date():
+    assert detect_meta("At 31 March 2023, 78% of care leavers were in suitable accommodation.").meeting_date is None
+    assert detect_meta("Meeting: 14/11/2023 - Corporate Parenting Panel\n\nAs at 30 June 2023, 412 children were "
+                       "in care.").meeting_date == "2023-11-14"

@@ -15,7 +15,7 @@ _I = re.IGNORECASE
 PREVIOUS_YEAR = re.compile(
     r"\b(?:last\s+year|previous\s+year|prior\s+year|year\s+before|same\s+(?:period|time|quarter|point)\s+"
     r"(?:last|the\s+previous|in\s+the\s+previous)\s+year|previous\s+(?:financial\s+)?years?|last\s+\d+\s+years|"
-    r"year[\s-]on[\s-]year|this\s+time\s+last\s+year)\b",
+    r"year[\s-]on[\s-]year|this\s+time\s+last\s+year|(?:a|one|12\s+months|twelve\s+months)\s+(?:year\s+)?(?:earlier|ago|before))\b",
     _I,
 )
 PREVIOUS_PERIOD = re.compile(
