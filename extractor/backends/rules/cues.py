@@ -358,8 +358,10 @@ CUES: tuple[Cue, ...] = (
     ), test=compared),
     Cue("earlier_near", "earlier", "before", 30, (
         "rising to 84%, previously [[80]]%", "higher than [[12]]", "last year's figure of [[73]]%",
-    ), pattern=re_(r"\b(?:previously|the\s+previous\s+figure\s+(?:of|was)|last\s+year(?:'s)?(?:\s+(?:figure|rate|level))?"
-                   r"(?:\s+(?:of|was))?|than|(?:up|down)\s+on)\s*(?:the\s+)?$")),
+        "73%, slightly lower than last quarter's [[75]]%", "Missing episodes totalled 180 (previous quarter [[210]])",
+    ), pattern=re_(r"\b(?:previously|the\s+previous\s+figure\s+(?:of|was)|(?:last|previous|prior)\s+(?:year|quarter|month|"
+                   r"period)(?:'s|\u2019s)?(?:\s+(?:figure|rate|level|total))?(?:\s+(?:of|was))?\s*:?|than(?:\s+(?:last|the\s+"
+                   r"previous)\s+(?:year|quarter|month)(?:'s|\u2019s))?|(?:up|down)\s+on)\s*(?:the\s+)?$")),
     Cue("earlier_in_brackets", "earlier", "context", 0, (
         "In 2023/24 84% were seen (2022/23, [[80.1]]%)",
     ), test=earlier_parenthesis),
