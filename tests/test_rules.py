@@ -361,6 +361,9 @@ def test_status_only_wordings(sentence, name, trend):
     "The Board thanked the team for the improvement in the format of the scorecard.",
     "Comparator councils had seen an increase in the number of children placed at a distance.",
     "A new triage tool had improved the consistency of decisions on referrals.",
+    # who came to an activity is an offer's take-up, not a service's measure
+    "Numbers attending the summer activities had risen.",
+    "Training for foster carers had increased in the year.",
 ])
 def test_wishes_and_plans_are_no_status(sentence):
     assert records(sentence) == []

@@ -240,7 +240,9 @@ NOT_STATUS = re.compile(
     r"across\s+the\s+country|in\s+england|statistical\s+neighbou?rs?|regionally|other\s+authorities|"
     # a question, a wish or thanks is commentary, not a status: 'Members asked whether numbers had increased'
     r"asked\s+(?:whether|if|why|how|what|about|for)|queried|hoped|hopes|hoping|wish\w*|wants?\s+to\s+see|"
-    r"would\s+like|thanked|(?:neighbouring|other|comparator)\s+(?:authorities|councils|areas)|elsewhere)\b",
+    r"would\s+like|thanked|(?:neighbouring|other|comparator)\s+(?:authorities|councils|areas)|elsewhere|"
+    # offers and programmes: who came to an activity is no service's measure (GUIDELINES: offers)
+    r"activit(?:y|ies)|events?|courses?|attending\s+the|training\s+(?:for|sessions?|courses?|offered))\b",
     _I,
 )
 # A trend named as the cause or context of something else is not a statement of its own.
