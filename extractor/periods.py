@@ -118,7 +118,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("quarter_only", re.compile(rf"\b(?:Q([1-4])\b|Quarter\s*{_QNUM}\b|{_QWORD}\s+quarter\b)", flags)),
         # A month named without its year ('at the end of November'): the year comes from context.
         ("month_only", re.compile(
-            r"\b(?:(?:at\s+)?the\s+end\s+of|as\s+at|as\s+of|in|during|since|by|until|for|from|to|of)\s+"
+            r"\b(?i:(?:at\s+)?the\s+end\s+of|as\s+at|as\s+of|in|during|since|by|until|for|from|to|of)\s+"
             rf"({_FULL_MONTH}|Sept?)\b(?![\s,]*(?:19|20)\d\d)(?![\s-]'?\d\d\b)")),
         ("year", re.compile(rf"(?<![\d/.,£$]){_YEAR}(?![\d%])", flags)),
     ]

@@ -614,3 +614,11 @@ def test_which_equates_to_a_rate_and_timeliness_improving_goes_up():
     found = records("The number of children looked after stands at 385, which equates to 67 per 10,000.")
     assert found[-1].indicator == "Number of children looked after per 10,000"
     assert one("Timeliness of single assessments had improved to 85%.").trend == "up"
+
+
+@pytest.mark.parametrize(("sentence", "period"), [
+    ("In September, 410 children were in care.", "2023-09"),  # a month opening the sentence, capitalised
+    ("Since April, 38 children have entered care.", "2023-04..2023-09"),  # to the report's end
+])
+def test_months_without_a_year_opening_a_sentence(sentence, period):
+    assert one("Performance report Quarter 2 2023/24\n\n" + sentence).period == period

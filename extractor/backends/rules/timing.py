@@ -73,7 +73,17 @@ class Timeline:
         meeting ('at its meeting on 12 October 2021', the meeting's own date) dates no figure (its digits
         are still no value), unless it is a snapshot ('as at 9 November 2021')."""
         return [replace(p, canonical=None, kind="meeting_date") if self._meeting_date(text, p)
-                else replace(p, canonical=self.resolve(p)) if p.canonical is None else p for p in find_periods(text)]
+                else replace(p, canonical=self._since(text, p, self.resolve(p))) if p.canonical is None else p
+                for p in find_periods(text)]
+
+    def _since(self, text: str, mention: PeriodMention, month: str | None) -> str | None:
+        """'Since April' in a report to September is April to September, not April."""
+        said = text[mention.start:mention.end].lower()
+        if month is None or mention.kind != "month_only" or not said.startswith("since"):
+            return month
+        anchor = self._anchor()
+        end = f"{anchor.year:04d}-{anchor.month:02d}" if anchor else None
+        return f"{month}..{end}" if end and end > month else month
 
     def _meeting_date(self, text: str, mention: PeriodMention) -> bool:
         if mention.kind != "date":
