@@ -622,3 +622,18 @@ def test_which_equates_to_a_rate_and_timeliness_improving_goes_up():
 ])
 def test_months_without_a_year_opening_a_sentence(sentence, period):
     assert one("Performance report Quarter 2 2023/24\n\n" + sentence).period == period
+
+
+@pytest.mark.parametrize(("text", "value", "name"), [
+    ("Average caseloads were around 18 children per social worker.", 18, "average caseloads"),
+    ("Over 90% of children in care had an up to date health assessment.", 90, "children in care"),
+    ("Just under half (48%) of care leavers were in education, employment or training.", 48, "care leavers"),
+    ("Adoption timescales averaged 420 days.", 420, "adoption timescales"),
+])
+def test_caseload_ratios_and_approximate_shares(text, value, name):
+    r = one(text)
+    assert r.value == value and r.indicator.lower().startswith(name)
+
+
+def test_the_remaining_share_restates_its_complement():
+    assert [r.value for r in records("98% of children in care had a PEP; the remaining 2% were new to care.")] == [98]

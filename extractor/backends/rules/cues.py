@@ -92,6 +92,10 @@ CUES: tuple[Cue, ...] = (
         "Key Indicator [[4]] shows", "as chart [[4.1]] shows", "see paragraphs 3.1 to [[3.4]]",
         "under Standing Order [[12]]",
     ), counts_only=True, pattern=re_(rf"\b{REFERENCE}{RANGE_TAIL}")),
+    # The rest of a whole restates its complement: 'the remaining 2% were new to care'.
+    Cue("remainder", "noise", "before", 20, (
+        "98% had a PEP; the remaining [[2]]% were new to care", "with the remaining [[three]] to follow",
+    ), pattern=re_(r"\b(?:the\s+)?remaining\s+$")),
     Cue("school_year", "noise", "before", 12, ("learners in Year [[9]] in our care",),
         pattern=re.compile(r"\bYear\s*$")),
     Cue("label", "noise", "after", 12, (
@@ -397,8 +401,10 @@ CUES: tuple[Cue, ...] = (
         "the team comprises [[12]] social workers and 3 support workers", "[[15]] newly qualified social workers joined",
         "The fostering conference was attended by [[60]] people", "the team comprises 12 social workers and [[3]] support workers",
     ), counts_only=True, test=lambda r: bool(
-        re.match(r"^\s*(?:[\w-]+\s+){0,2}?(?:social\s+workers?|staff|support\s+workers?|practitioners?|managers?|officers?|"
-                 r"posts?|FTEs?|attendees|delegates)\b", r.after, _I)
+        (re.match(r"^\s*(?:[\w-]+\s+){0,2}?(?:social\s+workers?|staff|support\s+workers?|practitioners?|managers?|officers?|"
+                  r"posts?|FTEs?|attendees|delegates)\b", r.after, _I)
+         # '18 children per social worker' is a caseload, not a head count
+         and not re.match(r"^\s*(?:[\w-]+\s+)?per\s", r.after, _I))
         or re.search(r"\b(?:attended\s+by|comprises|comprising|consists\s+of|staffed\s+by)\s+$", r.before, _I))),
     # What council pages count besides services: planning, elections, procurement, audit, consultations.
     Cue("counted_other", "noise", "after", 80, (
