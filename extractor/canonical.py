@@ -165,8 +165,10 @@ def _refusal(profile: Profile, record: Features, context: Features | None, unit:
     if not record.phases <= profile.phases or not profile.name.phases <= record.phases:
         return "starts, stock, leavers or events"
     # A timescale the evidence states may be another clause's measure's ('of the 27 children who came into
-    # care, 22 had an assessment within 20 working days'): it refuses only a row that names a timescale.
-    stated = record.timescales or (context.timescales if context and profile.timescales else frozenset())
+    # care, 22 had an assessment within 20 working days'): it refuses only a row that names a timescale,
+    # and never a record that states its own ('review conferences held within timescale').
+    stated = record.timescales or (context.timescales if context and profile.timescales and not record.timely
+                                   else frozenset())
     if stated and not stated <= profile.timescales:
         return "timescale"
     if profile.name.timely and not any(f.timely for f in about):

@@ -197,6 +197,10 @@ def test_a_population_row_is_not_what_counts_something_else_about_that_populatio
     # the evidence's timescale is another clause's measure's
     ("Children who came into care", "count", "Of the 27 children who came into care, 22 had an initial health "
      "assessment within 20 working days.", "cla_starts_count"),
+    # its own 'within timescale' is the record's: another clause's '15 working days' is not
+    ("Review child protection conferences held within timescale", "percent", "91% of review child protection "
+     "conferences were held within timescale, and initial conferences within 15 working days were 88%.",
+     "cp_reviews_in_timescale_pct"),
 ])
 def test_wordings_met_on_unseen_minutes(indicator, unit, evidence, expected):
     assert idof(indicator, unit, evidence) == expected

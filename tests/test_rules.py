@@ -637,3 +637,8 @@ def test_caseload_ratios_and_approximate_shares(text, value, name):
 
 def test_the_remaining_share_restates_its_complement():
     assert [r.value for r in records("98% of children in care had a PEP; the remaining 2% were new to care.")] == [98]
+
+
+def test_this_is_a_rate_of_is_named_after_the_measure_before():
+    assert records("There were 412 children in care. This is a rate of 61 per 10,000 children.")[-1].indicator == \
+        "Children in care per 10,000"

@@ -232,7 +232,7 @@ def indicator_name(sentence: str, token: NumberToken, others: list[NumberToken],
     return _sentence_case(name or "Unnamed measure")[:200]
 
 
-_RATE_OF = re.compile(r"^(?:(?:(?:this|which|that|it)\s+)?(?:is\s+|was\s+)?(?:equivalent\s+to|equates\s+to|equated\s+to|"
+_RATE_OF = re.compile(r"^(?:(?:(?:this|which|that|it)\s+)?(?:is\s+|was\s+)?(?:equivalent\s+to|equates\s+to|equated\s+to|(?:an?\s+)?rate\s+of|"
                       r"represents|represented|amounts\s+to|is\s+a\s+rate\s+of)|(?:an?\s+|the\s+)?rate\s+of)\b(?P<rest>.*)$",
                       re.I)
 
