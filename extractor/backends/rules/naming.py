@@ -317,18 +317,7 @@ def _previous_clause(sentence: str, start: int) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _finish(name: str) -> str:
-    return tidy(trim_ends(_PARAGRAPH_AND_THERE.sub("", _TOTALLED.sub("", name))))
-
-
-# A paragraph's number and 'There (were)' open no name; 'totalled' or 'numbered' end none:
-# '4.2 There were 742 referrals', '4.3 Referrals to children's social care totalled 1,104'.
-_PARAGRAPH_AND_THERE = re.compile(
-    r"^\s*(?:\d{1,2}(?:\.\d{1,2}){1,2}\.?\s+|[\d,]+\s+(?=[a-z]))?(?:there\s+(?=[a-z]))?"
-    # a share's approximation or proportion in words: 'Over 90% of ...', 'Just under half (48%) of ...'
-    r"(?:(?:just\s+)?(?:over|under|around|about|approximately|nearly|almost)\s+(?:(?:half|a\s+(?:third|quarter))\s+)?(?:of\s+)?"
-    r"|(?:one|two|three|four)\s+in\s+(?:two|three|four|five|six|ten)\s+)?", re.I)
-_TOTALLED = re.compile(r"\s+(?:totall?ed|numbered|amounted\s+to|came\s+to|averaged|averaging)(?:\s+(?:days|weeks|months|hours))?\s*$",
-                       re.I)
+    return tidy(trim_ends(name))
 
 
 def status_indicator(phrase: str, before: str = "") -> str:

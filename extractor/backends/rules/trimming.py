@@ -102,13 +102,20 @@ _DANGLING_END = re.compile(
     r"(?:[\s,;:(-]+|^)(?:who|whom|whose|which|that|where|when|while|had|has|have|were|was|is|are|be|been|"
     r"being|did|do|does|will|would|could|with|and|or|but|of|to|for|at|by|as|than|the|a|an|their|its|our|"
     r"from|in|on|also|now|only|just|currently|still|very|so|this|these|those|around|about|approximately|"
-    r"nearly|almost|over|under|some|standing|stood|remained|total|number)$",
+    r"nearly|almost|over|under|some|standing|stood|remained|total|number|"
+    # the verb of a total or an average: 'Referrals to children's social care totalled 1,104'
+    r"totall?ed|numbered|amounted\s+to|came\s+to|averag(?:ed|ing)(?:\s+(?:days|weeks|months|hours))?)$",
     re.I,
 )
 _DANGLING_START = re.compile(
     r"^(?:only|just|around|about|approximately|nearly|almost|some|roughly|also|now|currently|still|"
     r"so\s+far|overall|in\s+total|as\s+many\s+as|more\s+than|less\s+than|fewer\s+than|"
-    r"(?:the\s+)?(?:figures?|performance|data|results?|outturn|position)\s+(?:for|on|against|in\s+relation\s+to)(?:\s+the)?)\s+",
+    r"(?:the\s+)?(?:figures?|performance|data|results?|outturn|position)\s+(?:for|on|against|in\s+relation\s+to)(?:\s+the)?|"
+    # a paragraph's number, a count said twice and 'There (were)': '4.2 There were 742 referrals'
+    r"\d{1,2}(?:\.\d{1,2}){1,2}\.?|[\d,]+(?=\s+[a-z])|there(?=\s+[a-z])|"
+    # a share's approximation or proportion in words: 'Over 90% of', 'Just under half (48%) of', 'One in five'
+    r"(?:over|under)(?:\s+(?:half|a\s+(?:third|quarter)))?(?:\s+of)?|(?:half|a\s+(?:third|quarter))\s+of|"
+    r"(?:one|two|three|four)\s+in\s+(?:two|three|four|five|six|ten))\s+",
     re.I,
 )
 # 'We have also seen a reduction in the number of children ...': the measure follows the change.
