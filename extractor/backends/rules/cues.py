@@ -57,7 +57,6 @@ _SMALL_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten)\b"
 # A figure of its own before a number ('58% (52% last year)'); not a paragraph number, nor a timescale.
 _FIGURE_BEFORE = re_(r"\d\s*%|(?<=[\s(])\d[\d,]*(?:\.\d+)?(?!\s*(?:working\s+)?(?:days?|weeks?|months?|hours?|years?)\b)"
                      r"(?=\s+[a-z])")
-_DATES = re_(r"\b\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+(?:19|20)\d\d\b|\b(?:19|20)\d\d(?:\s*[/-]\s*\d{2,4})?\b")
 
 
 # --- the table ---------------------------------------------------------------------------------------
@@ -305,8 +304,8 @@ CUES: tuple[Cue, ...] = (
         "For context, the national re-referral rate in 2022/23 was [[22.4]]%",
         "38% reached the expected standard (England, children looked after: [[32]]%)",
         "compared with 90.1% in 2022/23 and a national figure for children looked after of [[90.6]]%",
-    ), test=lambda r: bool(_NATIONAL_SUBJECT.search(r.before)) and not re.search(
-        r"\d", _DATES.sub(" ", _NATIONAL_SUBJECT.search(r.before).group("between") or ""))),
+    ), test=lambda r: bool(subject := _NATIONAL_SUBJECT.search(r.before)) and not re.search(
+        r"\d", r.before_undated[subject.start("between"):subject.end("between")] if subject.group("between") else "")),
     Cue("neighbours_before", "statistical_neighbours", "before", 60, (
         "our statistical neighbours' rate is [[98]]", "statistical neighbours at [[85.2]]",
         "while statistical neighbours averaged [[52]]",
@@ -346,7 +345,7 @@ CUES: tuple[Cue, ...] = (
         "rose to 58% ([[52]]% last year)", "84% compared to [[80]]% the same period last year",
     ), test=lambda r: bool(_EARLIER_AFTER.match(r.after[:50])) and (
         # 'was 81% last month' is the latest figure, dated: an earlier one follows a figure of its own
-        "(" in r.before[-3:] or bool(_FIGURE_BEFORE.search(_DATES.sub(" ", r.before))))),
+        "(" in r.before[-3:] or bool(_FIGURE_BEFORE.search(r.before_undated)))),
     Cue("earlier_beside_period", "earlier", "context", 0, (
         "81.4% in 2023/24, a decrease compared with [[84.1]]% in 2022/23",
         "In 2023/24 the figure was 79%; 2021/22, [[75.8]]%",

@@ -40,6 +40,15 @@ class Reading:
         return self.text[: self.token.start]
 
     @property
+    def before_undated(self) -> str:
+        """The sentence before the number with the periods it names blanked (same length): what is left
+        of its figures once its dates and years are set aside."""
+        chars = list(self.before)
+        for period in self.periods:
+            chars[period.start:min(period.end, len(chars))] = " " * max(0, min(period.end, len(chars)) - period.start)
+        return "".join(chars)
+
+    @property
     def after(self) -> str:
         """The sentence after the number."""
         return self.text[self.token.end:]
