@@ -240,6 +240,8 @@ def _m016_superseded(db: sqlite_utils.Database) -> None:
     # A document version kept after its file changed, for a person's corrections its successor's text no
     # longer holds (corrections_store.carry_corrections): the id of the version that replaced it.
     db["documents"].add_column("superseded_by", str)
+    # Every stored document asks how many corrections its earlier versions keep: an index, not a scan.
+    db["documents"].create_index(["superseded_by"])
 
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
