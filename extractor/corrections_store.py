@@ -58,13 +58,15 @@ def carry_corrections(store: Store, earlier_id: str, text: str, document_id: str
     rejections, and its corrected records the new text still holds (placed again), to the new version;
     return how many corrected records it does not hold (they stay with the earlier version)."""
     from .grounding import grounding_problem, locate
+    from .textnorm import NormalisedText
 
     store.db.execute("update rejections set document_id = ? where document_id = ?", [document_id, earlier_id])
     left = 0
+    normalised = NormalisedText(text)  # once, not twice for every corrected record
     for row in store.db.query("select id, evidence, value from records where document_id = ? and review is not null",
                               [earlier_id]):
-        span = locate(row["evidence"] or "", text)
-        if span is None or grounding_problem(row["evidence"], row["value"], text) is not None:
+        span = locate(row["evidence"] or "", normalised)
+        if span is None or grounding_problem(row["evidence"], row["value"], normalised) is not None:
             left += 1
             continue
         store.db.execute("update records set document_id = ?, start = ?, \"end\" = ?, page = null where id = ?",
